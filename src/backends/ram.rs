@@ -1,0 +1,468 @@
+//! `ram`: an in-memory tree with full POSIX-style write support.
+//!
+//! The tree sits under one `RwLock`; each file's bytes sit in their own `Arc<RwLock<..>>`, so
+//! an open handle keeps working after the file is renamed or unlinked (like a file descriptor)
+//! and reads never hold the tree lock. Nothing persists past the process.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, RwLock};
+use std::time::SystemTime;
+
+use async_trait::async_trait;
+use bytes::Bytes;
+
+use crate::vfs::{
+    Backend, BackendFile, BackendInfo, Capability, DirEntry, FileKind, Metadata, OpenOptions,
+    PutData, VPath, VfsError, VfsResult,
+};
+
+/// The bytes and attributes of one file.
+struct FileData {
+    bytes: Vec<u8>,
+    mtime: SystemTime,
+    perm: u16,
+}
+
+type FileRef = Arc<RwLock<FileData>>;
+
+enum Node {
+    File(FileRef),
+    Dir(Dir),
+    Symlink { target: String, mtime: SystemTime },
+}
+
+struct Dir {
+    entries: BTreeMap<String, Node>,
+    mtime: SystemTime,
+    perm: u16,
+}
+
+impl Dir {
+    fn new() -> Self {
+        Dir {
+            entries: BTreeMap::new(),
+            mtime: SystemTime::now(),
+            perm: 0o755,
+        }
+    }
+}
+
+fn read_lock<T>(l: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
+    l.read().unwrap_or_else(|p| p.into_inner())
+}
+
+fn write_lock<T>(l: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
+    l.write().unwrap_or_else(|p| p.into_inner())
+}
+
+impl Node {
+    fn metadata(&self) -> Metadata {
+        match self {
+            Node::File(f) => {
+                let f = read_lock(f);
+                Metadata {
+                    kind: FileKind::File,
+                    size: f.bytes.len() as u64,
+                    mtime: f.mtime,
+                    perm: f.perm,
+                    version: None,
+                }
+            }
+            Node::Dir(d) => Metadata {
+                perm: d.perm,
+                ..Metadata::dir(d.mtime)
+            },
+            Node::Symlink { target, mtime } => Metadata {
+                kind: FileKind::Symlink,
+                size: target.len() as u64,
+                mtime: *mtime,
+                perm: 0o777,
+                version: None,
+            },
+        }
+    }
+}
+
+/// The in-memory backend.
+pub struct RamBackend {
+    root: RwLock<Dir>,
+    info: BackendInfo,
+}
+
+impl Default for RamBackend {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl RamBackend {
+    /// An empty tree.
+    pub fn new() -> Self {
+        RamBackend {
+            root: RwLock::new(Dir::new()),
+            info: BackendInfo {
+                kind: "ram",
+                capability: Capability {
+                    read: true,
+                    list: true,
+                    write: true,
+                    random_io: true,
+                    create_dir: true,
+                    delete: true,
+                    rename: true,
+                    symlink: true,
+                    set_times: true,
+                    set_perm: true,
+                    cacheable: false,
+                },
+                description: "An in-memory scratch tree: any files and directories; \
+                              contents vanish when mirage exits."
+                    .to_string(),
+            },
+        }
+    }
+
+    /// Like [`RamBackend::new`] but without random-access handles, so the core stages whole
+    /// files and commits them with `put` — the path object stores take. Used by tests.
+    pub fn without_random_io() -> Self {
+        let mut b = Self::new();
+        b.info.capability.random_io = false;
+        b
+    }
+}
+
+fn find<'a>(root: &'a Dir, path: &VPath) -> VfsResult<&'a Node> {
+    let mut dir = root;
+    let mut comps = path.components().peekable();
+    while let Some(c) = comps.next() {
+        let node = dir.entries.get(c).ok_or(VfsError::NotFound)?;
+        if comps.peek().is_none() {
+            return Ok(node);
+        }
+        match node {
+            Node::Dir(d) => dir = d,
+            _ => return Err(VfsError::NotADirectory),
+        }
+    }
+    Err(VfsError::InvalidArgument) // the root itself is handled by callers
+}
+
+fn dir_ref<'a>(root: &'a Dir, path: &VPath) -> VfsResult<&'a Dir> {
+    let mut dir = root;
+    for c in path.components() {
+        match dir.entries.get(c) {
+            Some(Node::Dir(d)) => dir = d,
+            Some(_) => return Err(VfsError::NotADirectory),
+            None => return Err(VfsError::NotFound),
+        }
+    }
+    Ok(dir)
+}
+
+fn dir_mut<'a>(root: &'a mut Dir, path: &VPath) -> VfsResult<&'a mut Dir> {
+    let mut dir = root;
+    for c in path.components() {
+        match dir.entries.get_mut(c) {
+            Some(Node::Dir(d)) => dir = d,
+            Some(_) => return Err(VfsError::NotADirectory),
+            None => return Err(VfsError::NotFound),
+        }
+    }
+    Ok(dir)
+}
+
+impl RamBackend {
+    fn file_ref(&self, path: &VPath) -> VfsResult<FileRef> {
+        let root = read_lock(&self.root);
+        if path.is_root() {
+            return Err(VfsError::IsADirectory);
+        }
+        match find(&root, path)? {
+            Node::File(f) => Ok(f.clone()),
+            Node::Dir(_) => Err(VfsError::IsADirectory),
+            Node::Symlink { .. } => Err(VfsError::SymlinkLoop),
+        }
+    }
+
+    /// Inserts a new node under the parent of `path`; `AlreadyExists` if the name is taken.
+    fn insert_new(&self, path: &VPath, node: Node) -> VfsResult<()> {
+        if path.is_root() {
+            return Err(VfsError::AlreadyExists);
+        }
+        let mut root = write_lock(&self.root);
+        let parent = dir_mut(&mut root, &path.parent())?;
+        if parent.entries.contains_key(path.name()) {
+            return Err(VfsError::AlreadyExists);
+        }
+        parent.entries.insert(path.name().to_string(), node);
+        parent.mtime = SystemTime::now();
+        Ok(())
+    }
+
+    fn check_rename(root: &Dir, from: &VPath, to: &VPath) -> VfsResult<bool> {
+        let src_is_dir = matches!(find(root, from)?, Node::Dir(_));
+        if src_is_dir && to.starts_with(from) && to != from {
+            return Err(VfsError::InvalidArgument);
+        }
+        dir_ref(root, &to.parent())?;
+        match find(root, to) {
+            Ok(Node::Dir(d)) => {
+                if !src_is_dir {
+                    return Err(VfsError::IsADirectory);
+                }
+                if !d.entries.is_empty() {
+                    return Err(VfsError::DirectoryNotEmpty);
+                }
+            }
+            Ok(_) if src_is_dir => return Err(VfsError::NotADirectory),
+            Ok(_) | Err(VfsError::NotFound) => {}
+            Err(e) => return Err(e),
+        }
+        Ok(src_is_dir)
+    }
+}
+
+#[async_trait]
+impl Backend for RamBackend {
+    fn info(&self) -> &BackendInfo {
+        &self.info
+    }
+
+    async fn stat(&self, path: &VPath) -> VfsResult<Metadata> {
+        let root = read_lock(&self.root);
+        if path.is_root() {
+            return Ok(Metadata {
+                perm: root.perm,
+                ..Metadata::dir(root.mtime)
+            });
+        }
+        Ok(find(&root, path)?.metadata())
+    }
+
+    async fn list(&self, path: &VPath) -> VfsResult<Vec<DirEntry>> {
+        let root = read_lock(&self.root);
+        let dir = dir_ref(&root, path)?;
+        Ok(dir
+            .entries
+            .iter()
+            .map(|(name, node)| DirEntry {
+                name: name.clone(),
+                meta: node.metadata(),
+            })
+            .collect())
+    }
+
+    async fn read(&self, path: &VPath, offset: u64, len: u64) -> VfsResult<Bytes> {
+        let f = self.file_ref(path)?;
+        let f = read_lock(&f);
+        Ok(slice_at(&f.bytes, offset, len))
+    }
+
+    async fn put(&self, path: &VPath, data: PutData) -> VfsResult<Metadata> {
+        let bytes = data.into_bytes()?.to_vec();
+        match self.file_ref(path) {
+            Ok(f) => {
+                let mut f = write_lock(&f);
+                f.bytes = bytes;
+                f.mtime = SystemTime::now();
+            }
+            Err(VfsError::NotFound) => {
+                let file = FileData {
+                    bytes,
+                    mtime: SystemTime::now(),
+                    perm: 0o644,
+                };
+                self.insert_new(path, Node::File(Arc::new(RwLock::new(file))))?;
+            }
+            Err(e) => return Err(e),
+        }
+        self.stat(path).await
+    }
+
+    async fn open_file(&self, path: &VPath, opts: OpenOptions) -> VfsResult<Box<dyn BackendFile>> {
+        let file = match self.file_ref(path) {
+            Ok(_) if opts.create && opts.exclusive => return Err(VfsError::AlreadyExists),
+            Ok(f) => f,
+            Err(VfsError::NotFound) if opts.create => {
+                let f = Arc::new(RwLock::new(FileData {
+                    bytes: Vec::new(),
+                    mtime: SystemTime::now(),
+                    perm: 0o644,
+                }));
+                self.insert_new(path, Node::File(f.clone()))?;
+                f
+            }
+            Err(e) => return Err(e),
+        };
+        if opts.truncate {
+            let mut f = write_lock(&file);
+            f.bytes.clear();
+            f.mtime = SystemTime::now();
+        }
+        Ok(Box::new(RamFile(file)))
+    }
+
+    async fn mkdir(&self, path: &VPath) -> VfsResult<()> {
+        self.insert_new(path, Node::Dir(Dir::new()))
+    }
+
+    async fn remove_file(&self, path: &VPath) -> VfsResult<()> {
+        if path.is_root() {
+            return Err(VfsError::IsADirectory);
+        }
+        let mut root = write_lock(&self.root);
+        let parent = dir_mut(&mut root, &path.parent())?;
+        match parent.entries.get(path.name()) {
+            None => Err(VfsError::NotFound),
+            Some(Node::Dir(_)) => Err(VfsError::IsADirectory),
+            Some(_) => {
+                parent.entries.remove(path.name());
+                parent.mtime = SystemTime::now();
+                Ok(())
+            }
+        }
+    }
+
+    async fn remove_dir(&self, path: &VPath) -> VfsResult<()> {
+        if path.is_root() {
+            return Err(VfsError::NotPermitted);
+        }
+        let mut root = write_lock(&self.root);
+        let parent = dir_mut(&mut root, &path.parent())?;
+        match parent.entries.get(path.name()) {
+            None => Err(VfsError::NotFound),
+            Some(Node::Dir(d)) if !d.entries.is_empty() => Err(VfsError::DirectoryNotEmpty),
+            Some(Node::Dir(_)) => {
+                parent.entries.remove(path.name());
+                parent.mtime = SystemTime::now();
+                Ok(())
+            }
+            Some(_) => Err(VfsError::NotADirectory),
+        }
+    }
+
+    async fn rename(&self, from: &VPath, to: &VPath) -> VfsResult<()> {
+        if from.is_root() || to.is_root() {
+            return Err(VfsError::NotPermitted);
+        }
+        let mut root = write_lock(&self.root);
+        Self::check_rename(&root, from, to)?;
+        if from == to {
+            return Ok(());
+        }
+        let now = SystemTime::now();
+        let src_parent = dir_mut(&mut root, &from.parent())?;
+        let node = src_parent
+            .entries
+            .remove(from.name())
+            .ok_or(VfsError::NotFound)?;
+        src_parent.mtime = now;
+        let dst_parent = dir_mut(&mut root, &to.parent())?;
+        dst_parent.entries.insert(to.name().to_string(), node);
+        dst_parent.mtime = now;
+        Ok(())
+    }
+
+    async fn symlink(&self, path: &VPath, target: &str) -> VfsResult<()> {
+        let node = Node::Symlink {
+            target: target.to_string(),
+            mtime: SystemTime::now(),
+        };
+        self.insert_new(path, node)
+    }
+
+    async fn readlink(&self, path: &VPath) -> VfsResult<String> {
+        let root = read_lock(&self.root);
+        if path.is_root() {
+            return Err(VfsError::InvalidArgument);
+        }
+        match find(&root, path)? {
+            Node::Symlink { target, .. } => Ok(target.clone()),
+            _ => Err(VfsError::InvalidArgument),
+        }
+    }
+
+    async fn set_times(&self, path: &VPath, mtime: SystemTime) -> VfsResult<()> {
+        let mut root = write_lock(&self.root);
+        if path.is_root() {
+            root.mtime = mtime;
+            return Ok(());
+        }
+        let parent = dir_mut(&mut root, &path.parent())?;
+        match parent
+            .entries
+            .get_mut(path.name())
+            .ok_or(VfsError::NotFound)?
+        {
+            Node::File(f) => write_lock(f).mtime = mtime,
+            Node::Dir(d) => d.mtime = mtime,
+            Node::Symlink { mtime: m, .. } => *m = mtime,
+        }
+        Ok(())
+    }
+
+    async fn set_perm(&self, path: &VPath, perm: u16) -> VfsResult<()> {
+        let mut root = write_lock(&self.root);
+        if path.is_root() {
+            root.perm = perm;
+            return Ok(());
+        }
+        let parent = dir_mut(&mut root, &path.parent())?;
+        match parent
+            .entries
+            .get_mut(path.name())
+            .ok_or(VfsError::NotFound)?
+        {
+            Node::File(f) => write_lock(f).perm = perm,
+            Node::Dir(d) => d.perm = perm,
+            Node::Symlink { .. } => {}
+        }
+        Ok(())
+    }
+}
+
+fn slice_at(bytes: &[u8], offset: u64, len: u64) -> Bytes {
+    let start = (offset as usize).min(bytes.len());
+    let end = start.saturating_add(len as usize).min(bytes.len());
+    Bytes::copy_from_slice(&bytes[start..end])
+}
+
+/// An open RAM file: a shared reference to the bytes, valid after unlink.
+struct RamFile(FileRef);
+
+#[async_trait]
+impl BackendFile for RamFile {
+    async fn read_at(&self, offset: u64, len: u32) -> VfsResult<Bytes> {
+        Ok(slice_at(&read_lock(&self.0).bytes, offset, len as u64))
+    }
+
+    async fn write_at(&self, offset: u64, data: &[u8]) -> VfsResult<()> {
+        let mut f = write_lock(&self.0);
+        let start = usize::try_from(offset).map_err(|_| VfsError::FileTooLarge)?;
+        let end = start
+            .checked_add(data.len())
+            .ok_or(VfsError::FileTooLarge)?;
+        if f.bytes.len() < end {
+            f.bytes.resize(end, 0);
+        }
+        f.bytes[start..end].copy_from_slice(data);
+        f.mtime = SystemTime::now();
+        Ok(())
+    }
+
+    async fn set_len(&self, size: u64) -> VfsResult<()> {
+        let mut f = write_lock(&self.0);
+        let size = usize::try_from(size).map_err(|_| VfsError::FileTooLarge)?;
+        f.bytes.resize(size, 0);
+        f.mtime = SystemTime::now();
+        Ok(())
+    }
+
+    async fn metadata(&self) -> VfsResult<Metadata> {
+        Ok(Node::File(self.0.clone()).metadata())
+    }
+
+    async fn sync(&self) -> VfsResult<()> {
+        Ok(())
+    }
+}

@@ -1,0 +1,192 @@
+//! The FUSE frontend: a thin adapter from kernel requests to [`Vfs`] calls.
+//!
+//! No semantics live here: each operation maps inode numbers to paths (the [`InodeTable`]),
+//! calls the core on the tokio runtime, and replies with attributes or the errno of the
+//! [`VfsError`]. Kernel caching follows the mount's TTL: entries (also negative ones) and
+//! attributes for the TTL, file pages kept across opens while the file's fingerprint is
+//! unchanged, directory pages cached likewise.
+
+mod attr;
+mod ops;
+
+use std::collections::HashMap;
+use std::ffi::OsStr;
+use std::path::Path;
+use std::sync::atomic::AtomicU64;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use fuser::{Errno, MountOption, ReplyEntry, SessionACL};
+
+use crate::vfs::inode::InodeTable;
+use crate::vfs::{DirEntry, VPath, Vfs, VfsError, lock};
+
+/// Options of `mirage mount`.
+#[derive(Clone, Debug)]
+pub struct MountOptions {
+    /// Let other users (and root) see the mount (needs `user_allow_other` in /etc/fuse.conf
+    /// for non-root users).
+    pub allow_other: bool,
+    /// FUSE worker threads.
+    pub threads: usize,
+}
+
+impl Default for MountOptions {
+    fn default() -> Self {
+        MountOptions {
+            allow_other: false,
+            threads: 8,
+        }
+    }
+}
+
+/// A directory listing snapshot taken at `opendir`, so offsets stay valid while it changes.
+struct DirSnapshot {
+    path: VPath,
+    entries: Arc<Vec<DirEntry>>,
+}
+
+/// The filesystem handed to fuser.
+pub struct MirageFs {
+    vfs: Arc<Vfs>,
+    rt: tokio::runtime::Handle,
+    inodes: InodeTable,
+    dirs: Mutex<HashMap<u64, DirSnapshot>>,
+    next_dir: AtomicU64,
+    /// Fingerprint of each inode's content at its last open (for FOPEN_KEEP_CACHE).
+    seen: Mutex<HashMap<u64, String>>,
+    uid: u32,
+    gid: u32,
+}
+
+impl MirageFs {
+    /// An adapter over `vfs` that runs core calls on `rt`.
+    pub fn new(vfs: Arc<Vfs>, rt: tokio::runtime::Handle) -> Self {
+        MirageFs {
+            vfs,
+            rt,
+            inodes: InodeTable::new(),
+            dirs: Mutex::new(HashMap::new()),
+            next_dir: AtomicU64::new(1),
+            seen: Mutex::new(HashMap::new()),
+            uid: nix::unistd::geteuid().as_raw(),
+            gid: nix::unistd::getegid().as_raw(),
+        }
+    }
+
+    fn path(&self, ino: fuser::INodeNo) -> Result<VPath, Errno> {
+        self.inodes.path(ino.0).ok_or(Errno::ENOENT)
+    }
+
+    fn child(&self, parent: fuser::INodeNo, name: &OsStr) -> Result<VPath, Errno> {
+        let name = name.to_str().ok_or(Errno::EINVAL)?;
+        self.path(parent)?.join(name).map_err(|e| errno(&e))
+    }
+
+    fn ttl(&self, path: &VPath) -> Duration {
+        self.vfs.ttl(path)
+    }
+
+    /// Replies to a lookup-like request with the entry of `path` (counting a lookup).
+    fn reply_entry(&self, path: &VPath, meta: &crate::vfs::Metadata, reply: ReplyEntry) {
+        let ino = self.inodes.lookup(path);
+        let attr = attr::to_attr(ino, meta, self.uid, self.gid);
+        reply.entry(&self.ttl(path), &attr, fuser::Generation(0));
+    }
+
+    fn remember(&self, ino: u64, meta: &crate::vfs::Metadata) -> bool {
+        let fp = attr::fingerprint(meta);
+        let mut seen = lock(&self.seen);
+        let same = seen.get(&ino) == Some(&fp);
+        seen.insert(ino, fp);
+        same
+    }
+}
+
+/// The errno for a core error.
+pub fn errno(e: &VfsError) -> Errno {
+    Errno::from_i32(e.errno())
+}
+
+/// Mounts `vfs` at `dir` and serves it until SIGINT/SIGTERM or an external unmount; then
+/// commits any still-open staged files.
+pub fn mount_and_serve(
+    vfs: Arc<Vfs>,
+    dir: &Path,
+    opts: &MountOptions,
+    rt: &tokio::runtime::Runtime,
+) -> anyhow::Result<()> {
+    let fs = MirageFs::new(vfs.clone(), rt.handle().clone());
+    let mut cfg = fuser::Config::default();
+    cfg.mount_options = vec![
+        MountOption::FSName("mirage".into()),
+        MountOption::Subtype("mirage".into()),
+        MountOption::NoAtime,
+    ];
+    if opts.allow_other {
+        cfg.acl = SessionACL::All;
+    }
+    cfg.n_threads = Some(opts.threads.max(1));
+    cfg.clone_fd = true;
+    let session = fuser::spawn_mount(fs, dir, &cfg)
+        .map_err(|e| anyhow::anyhow!("cannot mount at {}: {e}", dir.display()))?;
+    tracing::info!(dir = %dir.display(), "mounted");
+    eprintln!(
+        "mirage: mounted at {} (Ctrl-C or `mirage umount {}` to stop)",
+        dir.display(),
+        dir.display()
+    );
+    let (tx, rx) = std::sync::mpsc::channel::<&'static str>();
+    rt.spawn(async move {
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(s) => s,
+                Err(_) => return,
+            };
+        let name = tokio::select! {
+            _ = tokio::signal::ctrl_c() => "SIGINT",
+            _ = term.recv() => "SIGTERM",
+        };
+        let _ = tx.send(name);
+    });
+    loop {
+        match rx.recv_timeout(Duration::from_millis(100)) {
+            Ok(sig) => {
+                eprintln!("mirage: {sig}: unmounting {}", dir.display());
+                if let Err(e) = session.umount_and_join() {
+                    // The kernel refuses while files are busy: detach lazily instead of hanging.
+                    tracing::warn!("unmount: {e}; detaching lazily");
+                    let _ = std::process::Command::new("fusermount3")
+                        .arg("-uz")
+                        .arg(dir)
+                        .status();
+                }
+                break;
+            }
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) if session.guard.is_finished() => {
+                let _ = session.join();
+                break;
+            }
+            Err(_) => {}
+        }
+    }
+    let failed = rt.block_on(vfs.release_all());
+    if failed > 0 {
+        anyhow::bail!("{failed} open file(s) could not be committed at unmount (see the log)");
+    }
+    eprintln!("mirage: unmounted {}", dir.display());
+    Ok(())
+}
+
+/// Unmounts a mirage mount at `dir` (`fusermount3 -u`, falling back to `umount`).
+pub fn unmount(dir: &Path) -> anyhow::Result<()> {
+    let status = std::process::Command::new("fusermount3")
+        .arg("-u")
+        .arg(dir)
+        .status();
+    match status {
+        Ok(s) if s.success() => Ok(()),
+        _ => nix::mount::umount(dir)
+            .map_err(|e| anyhow::anyhow!("cannot unmount {}: {e}", dir.display())),
+    }
+}

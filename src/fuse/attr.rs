@@ -1,0 +1,72 @@
+//! Conversions between the core's types and fuser's.
+
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use fuser::{FileAttr, FileType, INodeNo};
+
+use crate::vfs::{FileKind, Metadata};
+
+/// The kernel-facing attributes of `meta` as inode `ino`, owned by `uid:gid`.
+pub fn to_attr(ino: u64, meta: &Metadata, uid: u32, gid: u32) -> FileAttr {
+    let kind = match meta.kind {
+        FileKind::File => FileType::RegularFile,
+        FileKind::Dir => FileType::Directory,
+        FileKind::Symlink => FileType::Symlink,
+    };
+    FileAttr {
+        ino: INodeNo(ino),
+        size: meta.size,
+        blocks: meta.size.div_ceil(512),
+        atime: meta.mtime,
+        mtime: meta.mtime,
+        ctime: meta.mtime,
+        crtime: meta.mtime,
+        kind,
+        perm: meta.perm,
+        nlink: if meta.kind == FileKind::Dir { 2 } else { 1 },
+        uid,
+        gid,
+        rdev: 0,
+        blksize: 4096,
+        flags: 0,
+    }
+}
+
+/// The fuser file type of a kind.
+pub fn file_type(kind: FileKind) -> FileType {
+    match kind {
+        FileKind::File => FileType::RegularFile,
+        FileKind::Dir => FileType::Directory,
+        FileKind::Symlink => FileType::Symlink,
+    }
+}
+
+/// A fingerprint of a file's content for keeping the kernel page cache across opens.
+pub fn fingerprint(meta: &Metadata) -> String {
+    match &meta.version {
+        Some(v) => v.clone(),
+        None => {
+            let t = meta
+                .mtime
+                .duration_since(UNIX_EPOCH)
+                .unwrap_or(Duration::ZERO);
+            format!("{}.{}-{}", t.as_secs(), t.subsec_nanos(), meta.size)
+        }
+    }
+}
+
+/// The time a `setattr` asks for.
+pub fn time_of(t: fuser::TimeOrNow) -> SystemTime {
+    match t {
+        fuser::TimeOrNow::SpecificTime(t) => t,
+        fuser::TimeOrNow::Now => SystemTime::now(),
+    }
+}
+
+/// A stable non-zero `d_ino` for an entry the kernel has not looked up yet.
+pub fn synthetic_ino(path: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    path.hash(&mut h);
+    h.finish() | (1 << 63)
+}

@@ -1,0 +1,263 @@
+//! The core: one [`Vfs`] that both frontends (FUSE and the shell) sit on.
+//!
+//! It owns the mount table, the open-file handles and the errno model; each mount is a stack of
+//! layers (mode → cache → backend) built in one place, [`Vfs::new`]. The path-level API here is
+//! what the shell uses; FUSE adds inodes on top (see [`inode`]). Paths are workspace-absolute
+//! [`VPath`]s; symlinks are never followed by these calls (they behave like `lstat`).
+
+pub mod backend;
+pub mod cache;
+pub mod error;
+mod handle;
+pub mod inode;
+pub mod mode;
+pub mod mount_table;
+pub mod path;
+pub mod stage;
+
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, SystemTime};
+
+use bytes::Bytes;
+
+pub use backend::{
+    Backend, BackendFile, BackendInfo, Capability, DirEntry, FileKind, FsStats, Metadata,
+    OpenOptions, PutData,
+};
+pub use error::{VfsError, VfsResult};
+pub use handle::OpenFlags;
+pub use mode::Mode;
+pub use mount_table::{Mount, MountTable};
+pub use path::VPath;
+
+pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// What one mount is made of, before layering.
+pub struct MountSpec {
+    /// Where it appears in the workspace.
+    pub path: VPath,
+    /// The bare backend.
+    pub backend: Arc<dyn Backend>,
+    /// Read or write.
+    pub mode: Mode,
+    /// Metadata TTL for the cache layer and the kernel.
+    pub ttl: Duration,
+}
+
+/// A workspace: mounts, handles, caches.
+pub struct Vfs {
+    table: MountTable,
+    handles: handle::HandleTable,
+    spill_at: u64,
+}
+
+impl Vfs {
+    /// Builds the layer stack of every mount (mode → cache → backend) and the mount table.
+    pub fn new(specs: Vec<MountSpec>) -> VfsResult<Self> {
+        let mounts = specs
+            .into_iter()
+            .map(|s| {
+                let mut stack = s.backend;
+                if stack.info().capability.cacheable && !s.ttl.is_zero() {
+                    stack = Arc::new(cache::CacheLayer::new(stack, s.ttl));
+                }
+                let stack: Arc<dyn Backend> = Arc::new(mode::ModeLayer::new(stack, s.mode));
+                Mount {
+                    path: s.path,
+                    stack,
+                    mode: s.mode,
+                    ttl: s.ttl,
+                }
+            })
+            .collect();
+        Ok(Vfs {
+            table: MountTable::new(mounts)?,
+            handles: handle::HandleTable::default(),
+            spill_at: stage::DEFAULT_SPILL_THRESHOLD,
+        })
+    }
+
+    /// Sets the size past which staged writes move to a temp file.
+    pub fn with_spill_threshold(mut self, bytes: u64) -> Self {
+        self.spill_at = bytes;
+        self
+    }
+
+    /// The mount table.
+    pub fn table(&self) -> &MountTable {
+        &self.table
+    }
+
+    /// The TTL of the mount serving `path` (handed to the kernel).
+    pub fn ttl(&self, path: &VPath) -> Duration {
+        self.table.route(path).0.ttl
+    }
+
+    /// Attributes of `path` (a final symlink is not followed).
+    pub async fn stat(&self, path: &VPath) -> VfsResult<Metadata> {
+        let (mount, rel) = self.table.route(path);
+        match mount.stack.stat(&rel).await {
+            Err(VfsError::NotFound) if self.table.is_ancestor(path) => {
+                Ok(self.table.synthetic_dir())
+            }
+            Ok(mut m) => {
+                if m.kind == FileKind::File
+                    && let Some(size) = self.handles.staged_size(path)
+                {
+                    m.size = size;
+                }
+                Ok(m)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// The entries of directory `path`, sorted by name, with mount points merged in.
+    pub async fn list(&self, path: &VPath) -> VfsResult<Vec<DirEntry>> {
+        let (mount, rel) = self.table.route(path);
+        let mut entries = match mount.stack.list(&rel).await {
+            Err(VfsError::NotFound) if self.table.is_ancestor(path) => Vec::new(),
+            other => other?,
+        };
+        let below = self.table.child_mount_names(path);
+        if !below.is_empty() {
+            entries.retain(|e| !below.contains(&e.name));
+            for name in below {
+                let meta = self.stat(&path.join(&name)?).await?;
+                entries.push(DirEntry { name, meta });
+            }
+        }
+        entries.sort_by(|a, b| a.name.cmp(&b.name));
+        Ok(entries)
+    }
+
+    /// The target of the symlink at `path`.
+    pub async fn readlink(&self, path: &VPath) -> VfsResult<String> {
+        let (mount, rel) = self.table.route(path);
+        mount.stack.readlink(&rel).await
+    }
+
+    /// Creates a directory. Mount points and their parents exist already.
+    pub async fn mkdir(&self, path: &VPath) -> VfsResult<()> {
+        if self.is_mount_point(path) {
+            return Err(VfsError::AlreadyExists);
+        }
+        let (mount, rel) = self.table.route(path);
+        mount.stack.mkdir(&rel).await
+    }
+
+    /// Removes a file or symlink.
+    pub async fn remove_file(&self, path: &VPath) -> VfsResult<()> {
+        if self.is_mount_point(path) {
+            return Err(VfsError::IsADirectory);
+        }
+        let (mount, rel) = self.table.route(path);
+        mount.stack.remove_file(&rel).await?;
+        self.handles.unlinked(path);
+        Ok(())
+    }
+
+    /// Removes an empty directory. Mount points cannot be removed.
+    pub async fn remove_dir(&self, path: &VPath) -> VfsResult<()> {
+        if self.is_mount_point(path) {
+            return Err(VfsError::NotPermitted);
+        }
+        let (mount, rel) = self.table.route(path);
+        mount.stack.remove_dir(&rel).await
+    }
+
+    /// Renames within one mount (`CrossDevice` across mounts; callers copy instead).
+    pub async fn rename(&self, from: &VPath, to: &VPath) -> VfsResult<()> {
+        if self.is_mount_point(from) || self.is_mount_point(to) {
+            return Err(VfsError::NotPermitted);
+        }
+        let (m1, r1) = self.table.route(from);
+        let (m2, r2) = self.table.route(to);
+        if m1.path != m2.path {
+            return Err(VfsError::CrossDevice);
+        }
+        m1.stack.rename(&r1, &r2).await?;
+        if from != to {
+            self.handles.unlinked(to);
+            self.handles.rebase(from, to);
+        }
+        Ok(())
+    }
+
+    /// Creates a symlink at `path` pointing to `target` (stored verbatim).
+    pub async fn symlink(&self, path: &VPath, target: &str) -> VfsResult<()> {
+        if self.is_mount_point(path) {
+            return Err(VfsError::AlreadyExists);
+        }
+        let (mount, rel) = self.table.route(path);
+        mount.stack.symlink(&rel, target).await
+    }
+
+    /// Sets the modification time.
+    pub async fn set_times(&self, path: &VPath, mtime: SystemTime) -> VfsResult<()> {
+        let (mount, rel) = self.table.route(path);
+        mount.stack.set_times(&rel, mtime).await
+    }
+
+    /// Sets the permission bits.
+    pub async fn set_perm(&self, path: &VPath, perm: u16) -> VfsResult<()> {
+        let (mount, rel) = self.table.route(path);
+        mount.stack.set_perm(&rel, perm).await
+    }
+
+    /// Truncates or extends the file at `path` to `size` bytes.
+    pub async fn truncate(&self, path: &VPath, size: u64) -> VfsResult<()> {
+        let flags = OpenFlags {
+            write: true,
+            truncate: size == 0,
+            ..OpenFlags::default()
+        };
+        let fh = self.open(path, flags).await?;
+        let r = self.set_len(fh, size).await;
+        let closed = self.release(fh).await;
+        r.and(closed)
+    }
+
+    /// Space numbers of the mount serving `path`.
+    pub async fn statfs(&self, path: &VPath) -> VfsResult<FsStats> {
+        let (mount, _) = self.table.route(path);
+        mount.stack.statfs().await
+    }
+
+    /// The whole content of the file at `path`.
+    pub async fn read_all(&self, path: &VPath) -> VfsResult<Bytes> {
+        let fh = self.open(path, OpenFlags::read()).await?;
+        let mut out = Vec::new();
+        let r = async {
+            loop {
+                let chunk = self.read(fh, out.len() as u64, 1 << 20).await?;
+                if chunk.is_empty() {
+                    return Ok(());
+                }
+                out.extend_from_slice(&chunk);
+            }
+        }
+        .await;
+        let closed = self.release(fh).await;
+        r.and(closed).map(|()| Bytes::from(out))
+    }
+
+    /// Creates or replaces the file at `path` with `data` (append adds at the end instead).
+    pub async fn write_all(&self, path: &VPath, data: &[u8], append: bool) -> VfsResult<()> {
+        let flags = OpenFlags {
+            append,
+            truncate: !append,
+            ..OpenFlags::create_truncate()
+        };
+        let fh = self.open(path, flags).await?;
+        let r = self.write(fh, 0, data).await;
+        let closed = self.release(fh).await;
+        r.and(closed).map(|_| ())
+    }
+
+    fn is_mount_point(&self, path: &VPath) -> bool {
+        self.table.mounts().iter().any(|m| &m.path == path) || self.table.is_ancestor(path)
+    }
+}

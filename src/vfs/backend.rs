@@ -1,0 +1,303 @@
+//! The backend contract: a handful of async, path-based operations every service implements.
+//!
+//! Paths are [`VPath`]s relative to the mount root (`/` is the mount root). A backend only
+//! implements what it can; every optional method defaults to [`VfsError::Unsupported`] and the
+//! flat [`Capability`] struct declares which ones are real, so the core can pick a strategy
+//! (random-access handles vs. staged whole-file uploads) and the conformance suite can gate its
+//! cases. No method names one service's types: a file's version is a generic fingerprint string.
+
+use std::time::SystemTime;
+
+use async_trait::async_trait;
+use bytes::Bytes;
+
+use super::error::{VfsError, VfsResult};
+use super::path::VPath;
+
+/// What kind of object a path names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum FileKind {
+    /// A regular file.
+    File,
+    /// A directory.
+    Dir,
+    /// A symbolic link; its target is read with [`Backend::readlink`].
+    Symlink,
+}
+
+/// Attributes of one object, as `stat` reports them (symlinks are not followed).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Metadata {
+    /// File, directory or symlink.
+    pub kind: FileKind,
+    /// Size in bytes (for symlinks: the target's length; for directories: 0 or the host's).
+    pub size: u64,
+    /// Last modification time.
+    pub mtime: SystemTime,
+    /// Permission bits (`0o644` …), without the file-type bits.
+    pub perm: u16,
+    /// An opaque fingerprint of the content (ETag, blob sha, size+mtime …); equal versions mean
+    /// equal bytes, so caches may keep data while it is unchanged.
+    pub version: Option<String>,
+}
+
+impl Metadata {
+    /// A directory with default permissions, modified at `mtime`.
+    pub fn dir(mtime: SystemTime) -> Self {
+        Metadata {
+            kind: FileKind::Dir,
+            size: 0,
+            mtime,
+            perm: 0o755,
+            version: None,
+        }
+    }
+
+    /// A regular file of `size` bytes with default permissions.
+    pub fn file(size: u64, mtime: SystemTime) -> Self {
+        Metadata {
+            kind: FileKind::File,
+            size,
+            mtime,
+            perm: 0o644,
+            version: None,
+        }
+    }
+
+    /// True for directories.
+    pub fn is_dir(&self) -> bool {
+        self.kind == FileKind::Dir
+    }
+}
+
+/// One entry of a directory listing, with the attributes the listing already knows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DirEntry {
+    /// The file name (one component).
+    pub name: String,
+    /// Its attributes; listings must be complete so `ls -l` needs no per-entry `stat`.
+    pub meta: Metadata,
+}
+
+/// Which operations a backend really implements (the rest answer `Unsupported`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Capability {
+    /// `read` of byte ranges.
+    pub read: bool,
+    /// `list` of directories.
+    pub list: bool,
+    /// `put` of whole files (create or replace).
+    pub write: bool,
+    /// `open_file` gives random-access handles (`write_at`, `set_len`), used instead of staging.
+    pub random_io: bool,
+    /// `mkdir`.
+    pub create_dir: bool,
+    /// `remove_file` and `remove_dir`.
+    pub delete: bool,
+    /// `rename` of files and directories.
+    pub rename: bool,
+    /// `symlink` and `readlink`.
+    pub symlink: bool,
+    /// `set_times`.
+    pub set_times: bool,
+    /// `set_perm`.
+    pub set_perm: bool,
+    /// Whether the core should put a metadata cache in front (false for in-memory backends).
+    pub cacheable: bool,
+}
+
+/// Static facts about a backend instance.
+#[derive(Clone, Debug)]
+pub struct BackendInfo {
+    /// The backend's config name (`ram`, `local`, `s3` …).
+    pub kind: &'static str,
+    /// What it can do.
+    pub capability: Capability,
+    /// A one-paragraph Markdown description of the layout, for `mirage prompt` and `check`.
+    pub description: String,
+}
+
+/// Filesystem-wide numbers for `statfs`/`df`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FsStats {
+    /// Block size in bytes.
+    pub block_size: u32,
+    /// Total blocks.
+    pub blocks: u64,
+    /// Free blocks.
+    pub blocks_free: u64,
+    /// Total file slots.
+    pub files: u64,
+    /// Free file slots.
+    pub files_free: u64,
+}
+
+impl Default for FsStats {
+    fn default() -> Self {
+        FsStats {
+            block_size: 4096,
+            blocks: 1 << 32,
+            blocks_free: 1 << 32,
+            files: 1 << 32,
+            files_free: 1 << 32,
+        }
+    }
+}
+
+/// How to open a random-access handle.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct OpenOptions {
+    /// The handle will be written to.
+    pub write: bool,
+    /// Create the file if it is missing (the parent must exist).
+    pub create: bool,
+    /// With `create`: fail with `AlreadyExists` if it exists.
+    pub exclusive: bool,
+    /// Cut the file to zero length on open.
+    pub truncate: bool,
+}
+
+/// The bytes of a whole-file upload.
+pub enum PutData {
+    /// In memory.
+    Bytes(Bytes),
+    /// Staged in a temporary file of `len` bytes, read from offset 0.
+    File {
+        /// The open temp file.
+        file: std::fs::File,
+        /// Its length.
+        len: u64,
+    },
+}
+
+impl PutData {
+    /// The number of bytes to store.
+    pub fn len(&self) -> u64 {
+        match self {
+            PutData::Bytes(b) => b.len() as u64,
+            PutData::File { len, .. } => *len,
+        }
+    }
+
+    /// True when nothing is stored.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Reads the whole content into memory (for backends that need one buffer).
+    pub fn into_bytes(self) -> VfsResult<Bytes> {
+        match self {
+            PutData::Bytes(b) => Ok(b),
+            PutData::File { file, len } => {
+                let mut buf = vec![0u8; len as usize];
+                std::os::unix::fs::FileExt::read_exact_at(&file, &mut buf, 0)?;
+                Ok(Bytes::from(buf))
+            }
+        }
+    }
+}
+
+/// A random-access open file of a backend that has `random_io`. It stays valid after the
+/// path is renamed or unlinked, like a POSIX file descriptor.
+#[async_trait]
+pub trait BackendFile: Send + Sync {
+    /// Reads up to `len` bytes at `offset`; fewer (or none) at end of file.
+    async fn read_at(&self, offset: u64, len: u32) -> VfsResult<Bytes>;
+    /// Writes all of `data` at `offset`, extending the file with zeros if it lies past the end.
+    async fn write_at(&self, offset: u64, data: &[u8]) -> VfsResult<()>;
+    /// Truncates or extends (with zeros) to `size` bytes.
+    async fn set_len(&self, size: u64) -> VfsResult<()>;
+    /// The current attributes of the open file.
+    async fn metadata(&self) -> VfsResult<Metadata>;
+    /// Makes written data durable on the backend.
+    async fn sync(&self) -> VfsResult<()>;
+}
+
+/// One service, seen as a tree. Every method documents its behaviour on edge cases; optional
+/// ones default to `Unsupported` and must be declared in [`Capability`] when implemented.
+#[async_trait]
+pub trait Backend: Send + Sync {
+    /// Static facts: name, capabilities, layout description.
+    fn info(&self) -> &BackendInfo;
+
+    /// Attributes of `path` without following a final symlink. Missing → `NotFound`; a
+    /// component that is a file → `NotADirectory` or `NotFound`.
+    async fn stat(&self, path: &VPath) -> VfsResult<Metadata>;
+
+    /// All entries of the directory `path` (no `.`/`..`), sorted by name. Missing →
+    /// `NotFound`; a file → `NotADirectory`.
+    async fn list(&self, path: &VPath) -> VfsResult<Vec<DirEntry>>;
+
+    /// Up to `len` bytes of the file at `offset`; fewer at end of file, none past it.
+    /// A directory → `IsADirectory`.
+    async fn read(&self, path: &VPath, offset: u64, len: u64) -> VfsResult<Bytes>;
+
+    /// Creates or replaces the whole file. The parent must exist (`NotFound`); an existing
+    /// directory → `IsADirectory`. On failure the previous content stays intact.
+    async fn put(&self, _path: &VPath, _data: PutData) -> VfsResult<Metadata> {
+        Err(VfsError::Unsupported)
+    }
+
+    /// Opens a random-access handle (only with `random_io`). A directory → `IsADirectory`;
+    /// a symlink as last component → `SymlinkLoop`.
+    async fn open_file(
+        &self,
+        _path: &VPath,
+        _opts: OpenOptions,
+    ) -> VfsResult<Box<dyn BackendFile>> {
+        Err(VfsError::Unsupported)
+    }
+
+    /// Creates one directory; the parent must exist (`NotFound`), the name must be free
+    /// (`AlreadyExists`).
+    async fn mkdir(&self, _path: &VPath) -> VfsResult<()> {
+        Err(VfsError::Unsupported)
+    }
+
+    /// Removes a file or symlink. A directory → `IsADirectory`.
+    async fn remove_file(&self, _path: &VPath) -> VfsResult<()> {
+        Err(VfsError::Unsupported)
+    }
+
+    /// Removes an empty directory. Entries left → `DirectoryNotEmpty`; a file → `NotADirectory`.
+    async fn remove_dir(&self, _path: &VPath) -> VfsResult<()> {
+        Err(VfsError::Unsupported)
+    }
+
+    /// Renames with POSIX `rename(2)` semantics: an existing target file is replaced, an
+    /// existing target directory must be empty (`DirectoryNotEmpty`), a directory cannot
+    /// replace a file (`NotADirectory`) nor a file a directory (`IsADirectory`), a directory
+    /// cannot move below itself (`InvalidArgument`); renaming a path onto itself does nothing.
+    async fn rename(&self, _from: &VPath, _to: &VPath) -> VfsResult<()> {
+        Err(VfsError::Unsupported)
+    }
+
+    /// Creates a symlink at `path` holding `target` (stored as given, never resolved).
+    async fn symlink(&self, _path: &VPath, _target: &str) -> VfsResult<()> {
+        Err(VfsError::Unsupported)
+    }
+
+    /// The target of the symlink at `path`; not a symlink → `InvalidArgument`.
+    async fn readlink(&self, _path: &VPath) -> VfsResult<String> {
+        Err(VfsError::Unsupported)
+    }
+
+    /// Sets the modification time (and access time where kept).
+    async fn set_times(&self, _path: &VPath, _mtime: SystemTime) -> VfsResult<()> {
+        Err(VfsError::Unsupported)
+    }
+
+    /// Sets the permission bits.
+    async fn set_perm(&self, _path: &VPath, _perm: u16) -> VfsResult<()> {
+        Err(VfsError::Unsupported)
+    }
+
+    /// Space numbers for `df`.
+    async fn statfs(&self) -> VfsResult<FsStats> {
+        Ok(FsStats::default())
+    }
+
+    /// Forgets anything cached about `path` and its parent's listing (called by the core after
+    /// writes through open handles). Layers forward it; backends without caches ignore it.
+    fn invalidate(&self, _path: &VPath) {}
+}

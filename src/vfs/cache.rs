@@ -1,0 +1,257 @@
+//! The metadata cache layer: attributes (with negative entries) and directory listings.
+//!
+//! Entries live in `lru` maps for at most the mount's TTL — the same TTL the FUSE adapter hands
+//! the kernel as entry/attribute timeout. A fresh listing also answers `stat` of its entries
+//! (and "not found" for names it lacks), so `ls -l` and `find` cost one `list` per directory.
+//! Every successful or failed mutation invalidates the path and its parent's listing; renames
+//! and directory removals drop everything, which is simpler than tracking subtrees and rare.
+//! Locks are `std` mutexes held only between awaits, never across one.
+
+use std::num::NonZeroUsize;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant, SystemTime};
+
+use async_trait::async_trait;
+use bytes::Bytes;
+use lru::LruCache;
+
+use super::backend::{
+    Backend, BackendFile, BackendInfo, DirEntry, FsStats, Metadata, OpenOptions, PutData,
+};
+use super::error::{VfsError, VfsResult};
+use super::path::VPath;
+
+const ATTR_ENTRIES: usize = 200_000;
+const LIST_ENTRIES: usize = 8_192;
+
+type Attr = (Instant, Result<Metadata, VfsError>);
+type Listing = (Instant, Arc<Vec<DirEntry>>);
+
+/// A TTL-bounded cache of `stat` and `list` answers in front of a backend.
+pub struct CacheLayer {
+    inner: Arc<dyn Backend>,
+    ttl: Duration,
+    attrs: Mutex<LruCache<VPath, Attr>>,
+    lists: Mutex<LruCache<VPath, Listing>>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+impl CacheLayer {
+    /// Caches `inner`'s metadata for `ttl` (a zero TTL caches nothing).
+    pub fn new(inner: Arc<dyn Backend>, ttl: Duration) -> Self {
+        let attrs = NonZeroUsize::new(ATTR_ENTRIES).unwrap_or(NonZeroUsize::MIN);
+        let lists = NonZeroUsize::new(LIST_ENTRIES).unwrap_or(NonZeroUsize::MIN);
+        CacheLayer {
+            inner,
+            ttl,
+            attrs: Mutex::new(LruCache::new(attrs)),
+            lists: Mutex::new(LruCache::new(lists)),
+        }
+    }
+
+    fn fresh(&self, at: Instant) -> bool {
+        at.elapsed() < self.ttl
+    }
+
+    fn cached_stat(&self, path: &VPath) -> Option<VfsResult<Metadata>> {
+        if let Some((at, r)) = lock(&self.attrs).get(path)
+            && self.fresh(*at)
+        {
+            return Some(r.clone());
+        }
+        if path.is_root() {
+            return None;
+        }
+        let mut lists = lock(&self.lists);
+        let (at, list) = lists.get(&path.parent())?;
+        if !self.fresh(*at) {
+            return None;
+        }
+        Some(
+            match list.binary_search_by(|e| e.name.as_str().cmp(path.name())) {
+                Ok(i) => Ok(list[i].meta.clone()),
+                Err(_) => Err(VfsError::NotFound),
+            },
+        )
+    }
+
+    /// Drops `path`, its parent's listing and the parent's attributes.
+    fn forget(&self, path: &VPath) {
+        let parent = path.parent();
+        {
+            let mut attrs = lock(&self.attrs);
+            attrs.pop(path);
+            attrs.pop(&parent);
+        }
+        let mut lists = lock(&self.lists);
+        lists.pop(path);
+        lists.pop(&parent);
+    }
+
+    fn forget_all(&self) {
+        lock(&self.attrs).clear();
+        lock(&self.lists).clear();
+    }
+
+    fn after<T>(&self, path: &VPath, r: VfsResult<T>) -> VfsResult<T> {
+        self.forget(path);
+        r
+    }
+}
+
+#[async_trait]
+impl Backend for CacheLayer {
+    fn info(&self) -> &BackendInfo {
+        self.inner.info()
+    }
+
+    async fn stat(&self, path: &VPath) -> VfsResult<Metadata> {
+        if let Some(r) = self.cached_stat(path) {
+            return r;
+        }
+        let r = self.inner.stat(path).await;
+        // Cache answers and "not found"; other errors (EIO, timeouts) are retried next time.
+        if matches!(r, Ok(_) | Err(VfsError::NotFound)) && !self.ttl.is_zero() {
+            lock(&self.attrs).put(path.clone(), (Instant::now(), r.clone()));
+        }
+        r
+    }
+
+    async fn list(&self, path: &VPath) -> VfsResult<Vec<DirEntry>> {
+        if let Some((at, list)) = lock(&self.lists).get(path)
+            && self.fresh(*at)
+        {
+            return Ok(list.as_ref().clone());
+        }
+        let list = self.inner.list(path).await?;
+        if !self.ttl.is_zero() {
+            let mut sorted = list.clone();
+            sorted.sort_by(|a, b| a.name.cmp(&b.name));
+            lock(&self.lists).put(path.clone(), (Instant::now(), Arc::new(sorted)));
+            lock(&self.attrs).pop(path);
+        }
+        Ok(list)
+    }
+
+    async fn read(&self, path: &VPath, offset: u64, len: u64) -> VfsResult<Bytes> {
+        self.inner.read(path, offset, len).await
+    }
+
+    async fn put(&self, path: &VPath, data: PutData) -> VfsResult<Metadata> {
+        let r = self.inner.put(path, data).await;
+        self.after(path, r)
+    }
+
+    async fn open_file(&self, path: &VPath, opts: OpenOptions) -> VfsResult<Box<dyn BackendFile>> {
+        let r = self.inner.open_file(path, opts).await;
+        if opts.create || opts.truncate {
+            self.forget(path);
+        }
+        r
+    }
+
+    async fn mkdir(&self, path: &VPath) -> VfsResult<()> {
+        let r = self.inner.mkdir(path).await;
+        self.after(path, r)
+    }
+
+    async fn remove_file(&self, path: &VPath) -> VfsResult<()> {
+        let r = self.inner.remove_file(path).await;
+        self.after(path, r)
+    }
+
+    async fn remove_dir(&self, path: &VPath) -> VfsResult<()> {
+        let r = self.inner.remove_dir(path).await;
+        self.forget_all();
+        r
+    }
+
+    async fn rename(&self, from: &VPath, to: &VPath) -> VfsResult<()> {
+        let r = self.inner.rename(from, to).await;
+        self.forget_all();
+        r
+    }
+
+    async fn symlink(&self, path: &VPath, target: &str) -> VfsResult<()> {
+        let r = self.inner.symlink(path, target).await;
+        self.after(path, r)
+    }
+
+    async fn readlink(&self, path: &VPath) -> VfsResult<String> {
+        self.inner.readlink(path).await
+    }
+
+    async fn set_times(&self, path: &VPath, mtime: SystemTime) -> VfsResult<()> {
+        let r = self.inner.set_times(path, mtime).await;
+        self.after(path, r)
+    }
+
+    async fn set_perm(&self, path: &VPath, perm: u16) -> VfsResult<()> {
+        let r = self.inner.set_perm(path, perm).await;
+        self.after(path, r)
+    }
+
+    async fn statfs(&self) -> VfsResult<FsStats> {
+        self.inner.statfs().await
+    }
+
+    fn invalidate(&self, path: &VPath) {
+        self.forget(path);
+        self.inner.invalidate(path);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::backends::ram::RamBackend;
+
+    fn p(s: &str) -> VPath {
+        VPath::parse(s).unwrap()
+    }
+
+    #[tokio::test]
+    async fn negative_entries_are_cached_until_our_own_write() {
+        let ram: Arc<dyn Backend> = Arc::new(RamBackend::new());
+        let cache = CacheLayer::new(ram.clone(), Duration::from_secs(60));
+        assert_eq!(cache.stat(&p("/a")).await, Err(VfsError::NotFound));
+        // Created behind the cache's back: still "not found" within the TTL.
+        ram.put(&p("/a"), PutData::Bytes(Bytes::from_static(b"x")))
+            .await
+            .unwrap();
+        assert_eq!(cache.stat(&p("/a")).await, Err(VfsError::NotFound));
+        // Written through the cache: visible at once.
+        cache
+            .put(&p("/a"), PutData::Bytes(Bytes::from_static(b"xy")))
+            .await
+            .unwrap();
+        assert_eq!(cache.stat(&p("/a")).await.unwrap().size, 2);
+    }
+
+    #[tokio::test]
+    async fn a_listing_answers_stat_of_its_entries() {
+        let ram: Arc<dyn Backend> = Arc::new(RamBackend::new());
+        ram.put(&p("/f"), PutData::Bytes(Bytes::from_static(b"abc")))
+            .await
+            .unwrap();
+        let cache = CacheLayer::new(ram.clone(), Duration::from_secs(60));
+        assert_eq!(cache.list(&VPath::root()).await.unwrap().len(), 1);
+        ram.remove_file(&p("/f")).await.unwrap();
+        assert_eq!(cache.stat(&p("/f")).await.unwrap().size, 3);
+        assert_eq!(cache.stat(&p("/g")).await, Err(VfsError::NotFound));
+    }
+
+    #[tokio::test]
+    async fn zero_ttl_caches_nothing() {
+        let ram: Arc<dyn Backend> = Arc::new(RamBackend::new());
+        let cache = CacheLayer::new(ram.clone(), Duration::ZERO);
+        assert_eq!(cache.stat(&p("/a")).await, Err(VfsError::NotFound));
+        ram.put(&p("/a"), PutData::Bytes(Bytes::new()))
+            .await
+            .unwrap();
+        assert!(cache.stat(&p("/a")).await.is_ok());
+    }
+}
