@@ -82,6 +82,8 @@ pub struct MountConfig {
     /// Metadata TTL for this mount.
     pub ttl: Duration,
     options: BTreeMap<String, (Value, usize)>,
+    /// The line of every key, kept after the option is taken (for later errors).
+    lines: BTreeMap<String, usize>,
     file: String,
     line: usize,
     base: PathBuf,
@@ -176,6 +178,11 @@ impl Config {
         }
         for table in raw.mount {
             let line = line_of(src, table.span().start);
+            let lines: BTreeMap<String, usize> = table
+                .get_ref()
+                .keys()
+                .map(|k| (k.get_ref().clone(), line_of(src, k.span().start)))
+                .collect();
             let mut options: BTreeMap<String, (Value, usize)> = table
                 .into_inner()
                 .into_iter()
@@ -236,6 +243,7 @@ impl Config {
                 mode,
                 ttl,
                 options,
+                lines,
                 file: file.to_string(),
                 line,
                 base: base.to_path_buf(),
@@ -248,7 +256,7 @@ impl Config {
 impl MountConfig {
     /// An error at `key`'s line (or the table's line when the key is absent).
     pub fn error_at(&self, key: &str, msg: &str) -> ConfigError {
-        let line = self.options.get(key).map(|(_, l)| *l).unwrap_or(self.line);
+        let line = self.lines.get(key).copied().unwrap_or(self.line);
         ConfigError {
             file: self.file.clone(),
             line: Some(line),

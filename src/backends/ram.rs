@@ -199,12 +199,20 @@ impl RamBackend {
         Ok(())
     }
 
+    /// Checks a rename in the order Linux does: both parents, the source, then the target.
     fn check_rename(root: &Dir, from: &VPath, to: &VPath) -> VfsResult<bool> {
+        dir_ref(root, &from.parent())?;
+        dir_ref(root, &to.parent())?;
         let src_is_dir = matches!(find(root, from)?, Node::Dir(_));
-        if src_is_dir && to.starts_with(from) && to != from {
+        if from == to {
+            return Ok(src_is_dir);
+        }
+        if src_is_dir && to.starts_with(from) {
             return Err(VfsError::InvalidArgument);
         }
-        dir_ref(root, &to.parent())?;
+        if from.starts_with(to) {
+            return Err(VfsError::DirectoryNotEmpty); // the target is an ancestor, as Linux says
+        }
         match find(root, to) {
             Ok(Node::Dir(d)) => {
                 if !src_is_dir {
@@ -437,6 +445,9 @@ impl BackendFile for RamFile {
     }
 
     async fn write_at(&self, offset: u64, data: &[u8]) -> VfsResult<()> {
+        if data.is_empty() {
+            return Ok(()); // like pwrite(2): a zero-length write never extends the file
+        }
         let mut f = write_lock(&self.0);
         let start = usize::try_from(offset).map_err(|_| VfsError::FileTooLarge)?;
         let end = start

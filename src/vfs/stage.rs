@@ -64,6 +64,9 @@ impl StageBuf {
 
     /// Writes `data` at `offset`, zero-filling any hole.
     pub fn write_at(&mut self, offset: u64, data: &[u8]) -> VfsResult<()> {
+        if data.is_empty() {
+            return Ok(()); // like pwrite(2): a zero-length write never extends the file
+        }
         let end = offset
             .checked_add(data.len() as u64)
             .ok_or(VfsError::FileTooLarge)?;

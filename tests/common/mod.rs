@@ -1,0 +1,3 @@
+//! Shared test code: the backend conformance suite.
+
+pub mod conformance;
