@@ -59,7 +59,7 @@ fn unknown_backend_option_names_key_and_line() {
 fn unknown_backend_is_named() {
     assert_one_line_error(
         "[[mount]]\npath = \"/d\"\nbackend = \"ftp\"\n",
-        1,
+        3,
         "unknown backend \"ftp\"",
     );
 }
