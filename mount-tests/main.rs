@@ -1,0 +1,240 @@
+//! Mount tests: mount for real, run real host tools, diff against a plain directory.
+//!
+//! Each script runs twice — inside a write mount of the workspace (ram and local) and in a
+//! plain temp directory — and stdout plus exit status must match. `$OTHER` names a second
+//! writable directory (another mount, or another plain dir) for cross-mount moves.
+
+mod harness;
+
+use std::path::Path;
+
+use harness::{MountGuard, Workspace, run_script};
+
+/// Runs `script` in the mount below `sub` and in a plain directory; asserts equal results.
+fn same_as_plain(sub: &str, other_sub: &str, case: &str, script: &str) {
+    let ws = Workspace::new();
+    let mnt = ws.path("mnt");
+    let guard = MountGuard::mount(&mnt, &ws.config);
+    let dir = mnt.join(sub).join(case);
+    let other = mnt.join(other_sub).join(format!("{case}-other"));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::create_dir_all(&other).unwrap();
+    let plain = ws.path("plain_a").join(case);
+    let plain_other = ws.path("plain_b").join(format!("{case}-other"));
+    std::fs::create_dir_all(&plain).unwrap();
+    std::fs::create_dir_all(&plain_other).unwrap();
+
+    let expected = run_script(&plain, &plain_other, script);
+    let got = run_script(&dir, &other, script);
+    let show = |o: &std::process::Output| {
+        format!(
+            "status {:?}\n--- stdout\n{}--- stderr\n{}",
+            o.status.code(),
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        )
+    };
+    assert!(
+        got.stdout == expected.stdout && got.status.code() == expected.status.code(),
+        "mount /{sub} differs from a plain dir for {case}\n=== plain\n{}\n=== mount\n{}\n=== mirage log\n{}",
+        show(&expected),
+        show(&got),
+        guard.log_text()
+    );
+    assert!(
+        !expected.stdout.is_empty(),
+        "the script printed nothing: {}",
+        show(&expected)
+    );
+}
+
+const BASIC_IO: &str = r#"
+echo hello > a.txt; echo world >> a.txt; cat a.txt; wc -c a.txt
+printf 'x%.0s' $(seq 1 5000) > big.txt; wc -c < big.txt
+touch empty; stat -c '%n %s %F %a' a.txt empty big.txt
+truncate -s 3 a.txt; cat a.txt; echo; truncate -s 10 a.txt; od -c a.txt | head -3
+mkdir -p d/e/f; rmdir d/e/f; ls -1 d d/e; rmdir d 2>/dev/null || echo "rmdir non-empty failed"
+ls -la | awk '$1 ~ /^-/ {print $1, $2, $5, $NF}'
+echo "name with spaces & ünïcødé" > 'n a m e ☃ !@#$%^&()_+-=;,'; ls; cat 'n a m e ☃ !@#$%^&()_+-=;,'
+cat missing 2>&1 | sed 's/^.*: //'; echo "exit $?"
+"#;
+
+const COPY_MOVE_REMOVE: &str = r#"
+mkdir -p src/sub; echo 1 > src/one; echo 2 > src/sub/two
+cp -r src dst; find dst | sort; cat dst/sub/two
+mv dst/one dst/uno; mv dst moved; find . | sort
+mv moved "$OTHER/moved"; (cd "$OTHER" && find moved -type f | sort); cat "$OTHER/moved/uno"
+mv "$OTHER/moved" back; ls back; ls -A "$OTHER"
+echo over > x; echo under > y; mv x y; cat y; ls
+rm -r back src; ls -A; rm y; ls -A | wc -l
+"#;
+
+const SEARCH: &str = r#"
+mkdir -p t/a t/b
+for i in $(seq 1 50); do echo "line $i needle$((i % 7))" > t/a/f$i.txt; done
+echo needle3 > "t/b/with space.md"
+grep -r needle3 t | sort; rg -c needle3 t | sort; rg --files t | sort | wc -l
+find t -name '*.md'; find t -type f | wc -l; find t -type d | sort; touch -d 2000-01-01 old; find t -type f -size +0 -newer old | wc -l; touch -d 2001-02-03 t/a/f2.txt; ls -l --time-style=+%F t/a/f2.txt | awk '{print $6}'
+grep -rl needle6 t | sort | head -3; grep -c line t/a/f9.txt
+"#;
+
+const EDIT_IN_PLACE: &str = r#"
+printf 'alpha\nbeta\ngamma\n' > f.txt; sed -i 's/beta/BETA/' f.txt; cat f.txt
+printf '2d\nw\nq\n' | ed -s f.txt; cat f.txt
+vim -u NONE -N -es -c '%s/alpha/ALPHA/' -c 'wq' f.txt; echo "vim $?"; cat f.txt; ls -A
+printf 'a\nb\n' > g.txt; perl -pi -e 's/b/B/' g.txt; cat g.txt
+"#;
+
+const TAR_CHECKSUM_DD: &str = r#"
+mkdir -p arc/x; seq 1 1000 > arc/nums; echo hi > arc/x/h
+tar cf - arc | (mkdir out && tar xf - -C out); diff -r arc out/arc && echo same
+sha256sum arc/nums out/arc/nums | awk '{print $1}'
+dd if=/dev/zero of=d.bin bs=4096 count=4 seek=2 2>/dev/null; stat -c %s d.bin
+printf 'ABCD' | dd of=d.bin bs=1 seek=100 conv=notrunc 2>/dev/null; stat -c %s d.bin
+od -A d -c d.bin | grep -m2 A; sha256sum d.bin
+head -c 300000 /dev/urandom > rnd; cp rnd rnd2; cmp rnd rnd2 && echo identical
+dd if=rnd bs=1000 skip=100 count=5 2>/dev/null | sha256sum | cut -c1-16 > s1; dd if=rnd2 bs=1000 skip=100 count=5 2>/dev/null | sha256sum | cut -c1-16 > s2; cmp s1 s2 && echo ranges-equal
+"#;
+
+const GIT: &str = r#"
+git init -q -b main repo && cd repo && git config user.email a@b && git config user.name mirage
+echo one > f && git add f && git commit -qm first && echo two >> f && git commit -qam second
+mkdir d && echo x > d/x && git add d && git commit -qm third && git mv d/x d/y && git commit -qm moved
+git log --format='%H %s'; git status --short; git fsck --no-progress 2>&1 | head -3; git show HEAD:d/y
+git gc -q 2>/dev/null; git log --oneline | wc -l
+"#;
+
+const SYMLINKS: &str = r#"
+echo target > t; ln -s t link; cat link; readlink link; ls -l link | awk '{print $1, $NF}'
+mkdir d; ln -s d dl; echo in > dl/f; cat d/f; rm link; ls; ln -s missing dangling; cat dangling 2>/dev/null || echo dangling-fails
+"#;
+
+macro_rules! script_tests {
+    ($($name:ident: $script:ident),* $(,)?) => {
+        mod on_ram { $( #[test] fn $name() { super::same_as_plain("scratch", "data", stringify!($name), super::$script); } )* }
+        mod on_local { $( #[test] fn $name() { super::same_as_plain("data", "scratch", stringify!($name), super::$script); } )* }
+    };
+}
+
+script_tests! {
+    basic_io: BASIC_IO,
+    copy_move_remove: COPY_MOVE_REMOVE,
+    search: SEARCH,
+    edit_in_place: EDIT_IN_PLACE,
+    tar_checksum_dd: TAR_CHECKSUM_DD,
+    git: GIT,
+    symlinks: SYMLINKS,
+}
+
+#[test]
+fn read_mount_refuses_every_write_and_changes_nothing() {
+    let ws = Workspace::new();
+    let mnt = ws.path("mnt");
+    let _guard = MountGuard::mount(&mnt, &ws.config);
+    let ro = mnt.join("ro");
+    let snapshot = |p: &Path| {
+        run_script(
+            p,
+            p,
+            "find . -printf '%p %s %y\\n' | sort; sha256sum readme.txt sub/x.txt",
+        )
+        .stdout
+    };
+    let before = snapshot(&ro);
+    let before_host = snapshot(&ws.path("rodata"));
+    for cmd in [
+        "echo x > new",
+        "echo x >> readme.txt",
+        "echo x > readme.txt",
+        "rm readme.txt",
+        "mkdir d",
+        "touch readme.txt",
+        "touch fresh",
+        "mv readme.txt r2",
+        "rmdir sub",
+        "rm -r sub",
+        "ln -s readme.txt l",
+        "truncate -s 0 readme.txt",
+        "cp readme.txt copy",
+        "chmod 600 readme.txt",
+        "sed -i s/read/write/ readme.txt",
+        "dd if=/dev/zero of=readme.txt bs=1 count=1 conv=notrunc",
+    ] {
+        let out = run_script(&ro, &ro, cmd);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{cmd} succeeded on a read mount");
+        assert!(err.contains("Read-only file system"), "{cmd}: {err}");
+    }
+    assert_eq!(snapshot(&ro), before);
+    assert_eq!(snapshot(&ws.path("rodata")), before_host);
+    assert_eq!(before, before_host);
+}
+
+#[test]
+fn synthetic_root_lists_mounts_and_refuses_writes() {
+    let ws = Workspace::new();
+    let mnt = ws.path("mnt");
+    let _guard = MountGuard::mount(&mnt, &ws.config);
+    let out = run_script(
+        &mnt,
+        &mnt,
+        "ls; mkdir x 2>&1 | sed 's/.*: //'; stat -c %F data",
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "data\nro\nscratch\nRead-only file system\ndirectory\n"
+    );
+}
+
+#[test]
+fn sigterm_unmounts_cleanly_and_keeps_written_data() {
+    let ws = Workspace::new();
+    let mnt = ws.path("mnt");
+    let mut guard = MountGuard::mount(&mnt, &ws.config);
+    let out = run_script(
+        &mnt.join("data"),
+        &mnt,
+        "for i in $(seq 1 200); do echo $i > f$i; done; ls | wc -l",
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), "200");
+    let status = guard.stop_with(nix::sys::signal::Signal::SIGTERM);
+    assert!(status.success(), "exit {status}: {}", guard.log_text());
+    assert!(!guard.is_mounted());
+    assert_eq!(std::fs::read_dir(ws.path("data")).unwrap().count(), 200);
+    assert_eq!(
+        std::fs::read_to_string(ws.path("data/f137")).unwrap(),
+        "137\n"
+    );
+}
+
+#[test]
+fn mirage_umount_ends_the_serving_process() {
+    let ws = Workspace::new();
+    let mnt = ws.path("mnt");
+    let guard = MountGuard::mount(&mnt, &ws.config);
+    let st = std::process::Command::new(env!("CARGO_BIN_EXE_mirage"))
+        .arg("umount")
+        .arg(&mnt)
+        .status()
+        .unwrap();
+    assert!(st.success());
+    assert!(!guard.is_mounted());
+}
+
+#[test]
+fn bad_config_fails_before_mounting_with_one_line() {
+    let ws = Workspace::new();
+    let cfg = ws.path("bad.toml");
+    std::fs::write(&cfg, "[[mount]]\npath = \"/x\"\nbackend = \"nope\"\n").unwrap();
+    std::fs::create_dir_all(ws.path("mnt")).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_mirage"))
+        .arg("mount")
+        .arg(ws.path("mnt"))
+        .arg(&cfg)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    assert!(err.contains("unknown backend"), "{err}");
+}
