@@ -22,12 +22,18 @@ fn is_mounted(mnt: &Path) -> bool {
 impl MountGuard {
     /// Mounts `config` at `mnt` and waits until the kernel shows it.
     pub fn mount(mnt: &Path, config: &Path) -> MountGuard {
+        Self::mount_with(mnt, config, &[])
+    }
+
+    /// Like [`MountGuard::mount`] with extra `mirage mount` flags.
+    pub fn mount_with(mnt: &Path, config: &Path, flags: &[&str]) -> MountGuard {
         std::fs::create_dir_all(mnt).unwrap();
         let log = mnt.with_extension("log");
         let child = Command::new(env!("CARGO_BIN_EXE_mirage"))
             .arg("mount")
             .arg(mnt)
             .arg(config)
+            .args(flags)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(std::fs::File::create(&log).unwrap())

@@ -12,9 +12,13 @@ use harness::{MountGuard, Workspace, run_script};
 
 /// Runs `script` in the mount below `sub` and in a plain directory; asserts equal results.
 fn same_as_plain(sub: &str, other_sub: &str, case: &str, script: &str) {
+    same_as_plain_with(sub, other_sub, case, script, &[])
+}
+
+fn same_as_plain_with(sub: &str, other_sub: &str, case: &str, script: &str, flags: &[&str]) {
     let ws = Workspace::new();
     let mnt = ws.path("mnt");
-    let guard = MountGuard::mount(&mnt, &ws.config);
+    let guard = MountGuard::mount_with(&mnt, &ws.config, flags);
     let dir = mnt.join(sub).join(case);
     let other = mnt.join(other_sub).join(format!("{case}-other"));
     std::fs::create_dir_all(&dir).unwrap();
@@ -109,10 +113,23 @@ echo target > t; ln -s t link; cat link; readlink link; ls -l link | awk '{print
 mkdir d; ln -s d dl; echo in > dl/f; cat d/f; rm link; ls; ln -s missing dangling; cat dangling 2>/dev/null || echo dangling-fails
 "#;
 
+const SHARED_OPENS: &str = r#"
+echo start > f; exec 3>>f; cat f; echo more >&3; cat f; exec 4<f; echo third >&3; cat <&4
+exec 5<>f; echo -n XY >&5; exec 3>&- 4<&- 5<&-; cat f; wc -c < f
+python3 -c "
+import mmap, os
+fd = os.open('f', os.O_RDWR); m = mmap.mmap(fd, 0); m[0:2] = b'mm'; m.flush(); m.close(); os.close(fd)
+print(open('f').read().split()[0])"
+"#;
+
 macro_rules! script_tests {
     ($($name:ident: $script:ident),* $(,)?) => {
         mod on_ram { $( #[test] fn $name() { super::same_as_plain("scratch", "data", stringify!($name), super::$script); } )* }
         mod on_local { $( #[test] fn $name() { super::same_as_plain("data", "scratch", stringify!($name), super::$script); } )* }
+        /// local with every read and write going through mirage instead of kernel passthrough.
+        mod on_local_without_passthrough { $( #[test] fn $name() {
+            super::same_as_plain_with("data", "scratch", stringify!($name), super::$script, &["--no-passthrough"]);
+        } )* }
     };
 }
 
@@ -124,6 +141,7 @@ script_tests! {
     tar_checksum_dd: TAR_CHECKSUM_DD,
     git: GIT,
     symlinks: SYMLINKS,
+    shared_opens: SHARED_OPENS,
 }
 
 #[test]

@@ -8,6 +8,7 @@
 
 mod attr;
 mod ops;
+mod passthrough;
 
 use std::collections::HashMap;
 use std::ffi::OsStr;
@@ -29,6 +30,8 @@ pub struct MountOptions {
     pub allow_other: bool,
     /// FUSE worker threads.
     pub threads: usize,
+    /// Let the kernel read and write host files of `local` mounts directly (Linux ≥ 6.9, root).
+    pub passthrough: bool,
 }
 
 impl Default for MountOptions {
@@ -36,6 +39,7 @@ impl Default for MountOptions {
         MountOptions {
             allow_other: false,
             threads: 8,
+            passthrough: true,
         }
     }
 }
@@ -55,13 +59,15 @@ pub struct MirageFs {
     next_dir: AtomicU64,
     /// Fingerprint of each inode's content at its last open (for FOPEN_KEEP_CACHE).
     seen: Mutex<HashMap<u64, String>>,
+    passthrough: passthrough::Passthrough,
+    passthrough_wanted: bool,
     uid: u32,
     gid: u32,
 }
 
 impl MirageFs {
     /// An adapter over `vfs` that runs core calls on `rt`.
-    pub fn new(vfs: Arc<Vfs>, rt: tokio::runtime::Handle) -> Self {
+    pub fn new(vfs: Arc<Vfs>, rt: tokio::runtime::Handle, passthrough: bool) -> Self {
         MirageFs {
             vfs,
             rt,
@@ -69,6 +75,8 @@ impl MirageFs {
             dirs: Mutex::new(HashMap::new()),
             next_dir: AtomicU64::new(1),
             seen: Mutex::new(HashMap::new()),
+            passthrough: passthrough::Passthrough::default(),
+            passthrough_wanted: passthrough,
             uid: nix::unistd::geteuid().as_raw(),
             gid: nix::unistd::getegid().as_raw(),
         }
@@ -116,12 +124,14 @@ pub fn mount_and_serve(
     opts: &MountOptions,
     rt: &tokio::runtime::Runtime,
 ) -> anyhow::Result<()> {
-    let fs = MirageFs::new(vfs.clone(), rt.handle().clone());
+    let fs = MirageFs::new(vfs.clone(), rt.handle().clone(), opts.passthrough);
     let mut cfg = fuser::Config::default();
     cfg.mount_options = vec![
         MountOption::FSName("mirage".into()),
         MountOption::Subtype("mirage".into()),
         MountOption::NoAtime,
+        // The kernel checks permission bits itself (no ACCESS round trip per path walk).
+        MountOption::DefaultPermissions,
     ];
     if opts.allow_other {
         cfg.acl = SessionACL::All;

@@ -28,6 +28,9 @@ enum Command {
         /// FUSE worker threads.
         #[arg(long, default_value_t = 8)]
         threads: usize,
+        /// Do not use FUSE passthrough for local directories (all I/O goes through mirage).
+        #[arg(long)]
+        no_passthrough: bool,
     },
     /// Unmount a mirage mount.
     Umount {
@@ -65,6 +68,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             config,
             allow_other,
             threads,
+            no_passthrough,
         } => {
             if !dir.is_dir() {
                 anyhow::bail!("mount point {} is not an existing directory", dir.display());
@@ -76,6 +80,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let opts = mirage::fuse::MountOptions {
                 allow_other,
                 threads,
+                passthrough: !no_passthrough,
             };
             mirage::fuse::mount_and_serve(vfs, &dir, &opts, &rt)
         }

@@ -51,6 +51,7 @@ pub struct Vfs {
     table: MountTable,
     handles: handle::HandleTable,
     spill_at: u64,
+    host_fds_read_write: std::sync::atomic::AtomicBool,
 }
 
 impl Vfs {
@@ -76,7 +77,15 @@ impl Vfs {
             table: MountTable::new(mounts)?,
             handles: handle::HandleTable::default(),
             spill_at: stage::DEFAULT_SPILL_THRESHOLD,
+            host_fds_read_write: std::sync::atomic::AtomicBool::new(false),
         })
+    }
+
+    /// Opens host files read-write where allowed even for readers on write mounts, so one
+    /// descriptor can back every open of a file (what FUSE passthrough needs).
+    pub fn set_read_write_host_fds(&self, on: bool) {
+        self.host_fds_read_write
+            .store(on, std::sync::atomic::Ordering::Relaxed);
     }
 
     /// Sets the size past which staged writes move to a temp file.

@@ -59,7 +59,9 @@ impl LocalBackend {
                     symlink: true,
                     set_times: true,
                     set_perm: true,
-                    cacheable: true,
+                    // Always fresh from disk: stat is one syscall, and with FUSE passthrough
+                    // writes reach the host file without passing through mirage.
+                    cacheable: false,
                 },
                 description: format!(
                     "The host directory `{}`: files and directories exactly as on disk.",
@@ -423,5 +425,9 @@ impl BackendFile for LocalFile {
 
     async fn sync(&self) -> VfsResult<()> {
         Ok(self.0.sync_data()?)
+    }
+
+    fn host_fd(&self) -> Option<std::os::fd::BorrowedFd<'_>> {
+        Some(self.0.as_fd())
     }
 }

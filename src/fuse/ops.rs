@@ -61,6 +61,13 @@ impl fuser::Filesystem for MirageFs {
         ] {
             let _ = config.add_capabilities(flag);
         }
+        if self.passthrough_wanted
+            && config.add_capabilities(InitFlags::FUSE_PASSTHROUGH).is_ok()
+            && config.set_max_stack_depth(1).is_ok()
+        {
+            self.passthrough.enable();
+            self.vfs.set_read_write_host_fds(true);
+        }
         let _ = config.set_max_write(1 << 20);
         let _ = config.set_max_readahead(1 << 20);
         Ok(())
@@ -293,6 +300,18 @@ impl fuser::Filesystem for MirageFs {
         if !flags.write {
             fopen |= FopenFlags::FOPEN_NOFLUSH;
         }
+        if self.passthrough.enabled()
+            && let Some(fd) = self.vfs.host_fd(fh)
+            && let Some(id) = self
+                .passthrough
+                .attach(ino.0, fh, fd, |fd| reply.open_backing(fd))
+        {
+            return reply.opened_passthrough(
+                FileHandle(fh),
+                fopen - FopenFlags::FOPEN_KEEP_CACHE,
+                &id,
+            );
+        }
         reply.opened(FileHandle(fh), fopen);
     }
 
@@ -350,6 +369,7 @@ impl fuser::Filesystem for MirageFs {
         _flush: bool,
         reply: ReplyEmpty,
     ) {
+        self.passthrough.release(ino.0, fh.0);
         if let Err(e) = self.rt.block_on(self.vfs.release(fh.0)) {
             tracing::error!(ino = ino.0, "commit on release failed: {e}");
             return reply.error(errno(&e));

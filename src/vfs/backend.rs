@@ -155,6 +155,9 @@ pub struct OpenOptions {
     pub exclusive: bool,
     /// Cut the file to zero length on open.
     pub truncate: bool,
+    /// For a read-only open: open read-write anyway when the backend allows it (never required),
+    /// so a host descriptor can also serve later writers through kernel passthrough.
+    pub prefer_read_write: bool,
 }
 
 /// The bytes of a whole-file upload.
@@ -211,6 +214,11 @@ pub trait BackendFile: Send + Sync {
     async fn metadata(&self) -> VfsResult<Metadata>;
     /// Makes written data durable on the backend.
     async fn sync(&self) -> VfsResult<()>;
+
+    /// The host file behind this handle, if there is one (lets FUSE pass reads through to it).
+    fn host_fd(&self) -> Option<std::os::fd::BorrowedFd<'_>> {
+        None
+    }
 }
 
 /// One service, seen as a tree. Every method documents its behaviour on edge cases; optional

@@ -162,6 +162,8 @@ impl Vfs {
             create: flags.create,
             exclusive: flags.exclusive,
             truncate: flags.truncate,
+            prefer_read_write: self.host_fds_read_write.load(Ordering::Relaxed)
+                && mount.mode == super::Mode::Write,
         };
         let stack = &mount.stack;
         let mut loaded_len = None;
@@ -315,6 +317,15 @@ impl Vfs {
         match &f.io {
             HandleIo::Direct(file) => file.metadata().await,
             _ => self.stat(&f.path()).await,
+        }
+    }
+
+    /// A duplicate of the host descriptor behind a handle, for kernel passthrough.
+    pub fn host_fd(&self, fh: u64) -> Option<std::os::fd::OwnedFd> {
+        let f = self.handles.get(fh).ok()?;
+        match &f.io {
+            HandleIo::Direct(file) => file.host_fd()?.try_clone_to_owned().ok(),
+            _ => None,
         }
     }
 
