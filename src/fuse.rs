@@ -47,7 +47,7 @@ impl Default for MountOptions {
 /// A directory listing snapshot taken at `opendir`, so offsets stay valid while it changes.
 struct DirSnapshot {
     path: VPath,
-    entries: Arc<Vec<DirEntry>>,
+    entries: Option<Arc<Vec<DirEntry>>>,
 }
 
 /// The filesystem handed to fuser.

@@ -391,18 +391,18 @@ impl fuser::Filesystem for MirageFs {
 
     fn opendir(&self, _req: &Request, ino: INodeNo, _flags: FuseOpenFlags, reply: ReplyOpen) {
         let path = tryr!(reply, self.path(ino));
-        let (entries, meta) = tryr!(
-            reply,
-            self.rt.block_on(async {
-                Ok::<_, VfsError>((self.vfs.list(&path).await?, self.vfs.stat(&path).await?))
-            })
-        );
+        // Only a stat here: the listing is taken at the first readdir, which the kernel skips
+        // altogether while its cached copy of the directory is valid.
+        let meta = tryr!(reply, self.rt.block_on(self.vfs.stat(&path)));
+        if !meta.is_dir() {
+            return reply.error(Errno::ENOTDIR);
+        }
         let fh = self.next_dir.fetch_add(1, Ordering::Relaxed) | DIR_HANDLE_BIT;
         lock(&self.dirs).insert(
             fh,
             DirSnapshot {
                 path,
-                entries: Arc::new(entries),
+                entries: None,
             },
         );
         let mut fopen = FopenFlags::FOPEN_CACHE_DIR;
@@ -420,9 +420,7 @@ impl fuser::Filesystem for MirageFs {
         offset: u64,
         mut reply: ReplyDirectory,
     ) {
-        let Some((path, entries)) = self.snapshot(fh.0) else {
-            return reply.error(Errno::EBADF);
-        };
+        let (path, entries) = tryr!(reply, self.snapshot(fh.0));
         let parent_ino = self.inodes.peek(&path.parent()).max(1);
         let mut i = offset as usize;
         loop {
@@ -461,9 +459,7 @@ impl fuser::Filesystem for MirageFs {
         offset: u64,
         mut reply: ReplyDirectoryPlus,
     ) {
-        let Some((path, entries)) = self.snapshot(fh.0) else {
-            return reply.error(Errno::EBADF);
-        };
+        let (path, entries) = tryr!(reply, self.snapshot(fh.0));
         let ttl = self.ttl(&path);
         let dir_meta = crate::vfs::Metadata::dir(SystemTime::UNIX_EPOCH);
         let mut i = offset as usize;
@@ -703,9 +699,26 @@ impl MirageFs {
         fh & DIR_HANDLE_BIT != 0
     }
 
-    fn snapshot(&self, fh: u64) -> Option<(crate::vfs::VPath, Arc<Vec<crate::vfs::DirEntry>>)> {
-        lock(&self.dirs)
-            .get(&fh)
-            .map(|d| (d.path.clone(), d.entries.clone()))
+    fn snapshot(
+        &self,
+        fh: u64,
+    ) -> Result<(crate::vfs::VPath, Arc<Vec<crate::vfs::DirEntry>>), Errno> {
+        let (path, entries) = {
+            let dirs = lock(&self.dirs);
+            let d = dirs.get(&fh).ok_or(Errno::EBADF)?;
+            (d.path.clone(), d.entries.clone())
+        };
+        if let Some(e) = entries {
+            return Ok((path, e));
+        }
+        let list = Arc::new(
+            self.rt
+                .block_on(self.vfs.list(&path))
+                .map_err(|e| errno(&e))?,
+        );
+        if let Some(d) = lock(&self.dirs).get_mut(&fh) {
+            d.entries = Some(list.clone());
+        }
+        Ok((path, list))
     }
 }
