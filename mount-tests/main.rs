@@ -256,3 +256,108 @@ fn bad_config_fails_before_mounting_with_one_line() {
     assert_eq!(err.trim_end().lines().count(), 1, "{err}");
     assert!(err.contains("unknown backend"), "{err}");
 }
+
+/// What the mount refuses or does differently from a local disk, pinned for README § Semantics.
+/// (Python names EOPNOTSUPP by its Linux alias ENOTSUP: both are 95.)
+const POSIX_EDGES: &str = r#"
+import errno, os, stat
+def err(f):
+    try:
+        f(); return "ok"
+    except OSError as e:
+        return errno.errorcode[e.errno]
+open("a", "w").write("hello")
+print("link", err(lambda: os.link("a", "b")))
+print("getxattr", err(lambda: os.getxattr("a", "user.x")))
+print("setxattr", err(lambda: os.setxattr("a", "user.x", b"1")))
+print("listxattr", err(lambda: os.listxattr("a")))
+print("chown-other", err(lambda: os.chown("a", 12345, -1)))
+print("chown-self", err(lambda: os.chown("a", os.geteuid(), os.getegid())))
+print("mkfifo", err(lambda: os.mkfifo("fifo")))
+os.chmod("a", 0o600); print("chmod", oct(stat.S_IMODE(os.stat("a").st_mode)))
+fd = os.open("a", os.O_RDWR); os.posix_fallocate(fd, 0, 100); print("fallocate", os.fstat(fd).st_size)
+print("seek_hole", os.lseek(fd, 0, os.SEEK_HOLE), "seek_data", os.lseek(fd, 5, os.SEEK_DATA))
+os.close(fd)
+fd = os.open("a", os.O_RDONLY); os.unlink("a")
+print("read-after-unlink", os.read(fd, 5)); os.close(fd)
+print("exists-after-unlink", os.path.exists("a"))
+fd = os.open("x", os.O_WRONLY | os.O_CREAT | os.O_EXCL); os.close(fd)
+print("excl-again", err(lambda: os.open("x", os.O_WRONLY | os.O_CREAT | os.O_EXCL)))
+print("rename-noreplace", err(lambda: os.rename("x", "x")))
+print("rmdir-file", err(lambda: os.rmdir("x")), "unlink-dir", err(lambda: (os.mkdir("d"), os.unlink("d"))))
+print("long-name", err(lambda: open("n" * 256, "w")))
+"#;
+
+const POSIX_EDGES_EXPECTED: &str = "link EPERM\ngetxattr ENOTSUP\nsetxattr ENOTSUP\nlistxattr ENOTSUP\n\
+chown-other EPERM\nchown-self ok\nmkfifo EPERM\nchmod 0o600\nfallocate 100\nseek_hole 100 seek_data 5\n\
+read-after-unlink b'hello'\nexists-after-unlink False\nexcl-again EEXIST\nrename-noreplace ok\n\
+rmdir-file ENOTDIR unlink-dir EISDIR\nlong-name ENAMETOOLONG\n";
+
+fn posix_edges_on(sub: &str) {
+    let ws = Workspace::new();
+    let mnt = ws.path("mnt");
+    let _guard = MountGuard::mount(&mnt, &ws.config);
+    let dir = mnt.join(sub);
+    let out = std::process::Command::new("python3")
+        .arg("-c")
+        .arg(POSIX_EDGES)
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        POSIX_EDGES_EXPECTED,
+        "stderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn posix_edges_on_ram() {
+    posix_edges_on("scratch");
+}
+
+#[test]
+fn posix_edges_on_local() {
+    posix_edges_on("data");
+}
+
+#[test]
+fn local_shows_changes_made_on_the_host_within_the_ttl() {
+    let ws = Workspace::new();
+    let mnt = ws.path("mnt");
+    let _guard = MountGuard::mount(&mnt, &ws.config);
+    assert_eq!(std::fs::read_dir(mnt.join("data")).unwrap().count(), 0);
+    std::fs::write(ws.path("data/from-host.txt"), "v1").unwrap();
+    // The config's TTL is 2 s: poll (bounded) until the kernel asks again.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    loop {
+        if std::fs::read_to_string(mnt.join("data/from-host.txt"))
+            .ok()
+            .as_deref()
+            == Some("v1")
+        {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "host change never became visible"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    std::fs::write(ws.path("data/from-host.txt"), "version two").unwrap();
+    loop {
+        if std::fs::read_to_string(mnt.join("data/from-host.txt"))
+            .ok()
+            .as_deref()
+            == Some("version two")
+        {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "host rewrite never became visible"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}

@@ -134,3 +134,33 @@ async fn symlinks_inside_the_root_still_work_for_walks() {
 async fn a_missing_root_is_an_error_not_a_panic() {
     assert!(LocalBackend::new(std::path::Path::new("/nonexistent/mirage/root")).is_err());
 }
+
+#[tokio::test]
+async fn names_that_are_not_utf8_are_skipped_in_listings() {
+    use std::os::unix::ffi::OsStrExt;
+    let f = fixture();
+    let root = f.outside.parent().unwrap().join("root");
+    std::fs::write(
+        root.join(std::ffi::OsStr::from_bytes(b"bad\xff name")),
+        b"x",
+    )
+    .unwrap();
+    let names: Vec<String> = f
+        .vfs
+        .list(&p("/m"))
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.name)
+        .collect();
+    assert_eq!(
+        names,
+        vec![
+            "escape_dir",
+            "escape_file",
+            "escape_rel",
+            "inner",
+            "inside_link"
+        ]
+    );
+}
