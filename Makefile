@@ -20,6 +20,8 @@ deps:
 	  echo "installing:$$missing"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	fi
+	@# The S3 tests run against moto's standalone server (a real S3 API on 127.0.0.1).
+	@command -v moto_server >/dev/null 2>&1 || { echo "installing: moto[server] (pip)"; pip install -q 'moto[server]'; }
 
 # Mounts a sample workspace (the built-in default config: /scratch in RAM, /data = a local
 # sample directory, read-only), runs rg and ls -R over it, and unmounts.

@@ -4,6 +4,7 @@
 
 pub mod local;
 pub mod ram;
+pub mod s3;
 
 use std::sync::Arc;
 
@@ -11,11 +12,26 @@ use crate::config::{ConfigError, MountConfig};
 use crate::vfs::Backend;
 
 /// The backend names the config accepts.
-pub const KINDS: &[&str] = &["ram", "local"];
+pub const KINDS: &[&str] = &["ram", "local", "s3", "r2", "gcs"];
 
-/// Builds the backend a mount names, consuming its backend-specific options.
-pub fn build(m: &mut MountConfig) -> Result<Arc<dyn Backend>, ConfigError> {
+/// Builds the backend a mount names, consuming its backend-specific options; remote backends
+/// are contacted here, so a bad bucket or credentials fail before anything is mounted.
+pub async fn build(m: &mut MountConfig) -> Result<Arc<dyn Backend>, ConfigError> {
     match m.backend.as_str() {
+        kind @ ("s3" | "r2" | "gcs") => {
+            let kind = match kind {
+                "r2" => "r2",
+                "gcs" => "gcs",
+                _ => "s3",
+            };
+            let opts = s3::options::S3Options::from_config(m, kind)?;
+            m.finish()?;
+            let b = opts
+                .connect()
+                .await
+                .map_err(|e| m.error_at("bucket", &e.to_string()))?;
+            Ok(Arc::new(b))
+        }
         "ram" => Ok(Arc::new(ram::RamBackend::new())),
         "local" => {
             let root = m

@@ -293,6 +293,24 @@ impl MountConfig {
         }
     }
 
+    /// Takes a boolean option.
+    pub fn take_bool(&mut self, key: &str) -> Result<Option<bool>, ConfigError> {
+        match self.options.remove(key) {
+            None => Ok(None),
+            Some((Value::Boolean(b), _)) => Ok(Some(b)),
+            Some(_) => Err(self.error_at(key, "must be true or false")),
+        }
+    }
+
+    /// Takes an integer option.
+    pub fn take_int(&mut self, key: &str) -> Result<Option<i64>, ConfigError> {
+        match self.options.remove(key) {
+            None => Ok(None),
+            Some((Value::Integer(i), _)) => Ok(Some(i)),
+            Some(_) => Err(self.error_at(key, "must be an integer")),
+        }
+    }
+
     /// Takes a path option; relative paths resolve against the config file's directory.
     pub fn take_path(&mut self, key: &str) -> Result<Option<PathBuf>, ConfigError> {
         Ok(self.take_str(key)?.map(|s| {

@@ -76,7 +76,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let rt = tokio::runtime::Builder::new_multi_thread()
                 .enable_all()
                 .build()?;
-            let (vfs, _) = rt.block_on(async { mirage::workspace::open(config.as_deref()) })?;
+            let (vfs, _) = rt.block_on(mirage::workspace::open(config.as_deref()))?;
             let opts = mirage::fuse::MountOptions {
                 allow_other,
                 threads,
@@ -86,7 +86,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Umount { dir } => mirage::fuse::unmount(&dir),
         Command::Check { config } => {
-            let (_, rows) = mirage::workspace::open(Some(&config))?;
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()?;
+            let (_, rows) = rt.block_on(mirage::workspace::open(Some(&config)))?;
             println!(
                 "{:<20} {:<8} {:<6} {:<8} description",
                 "path", "backend", "mode", "ttl"

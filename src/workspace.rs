@@ -38,11 +38,11 @@ pub struct MountRow {
 }
 
 /// Builds every backend of `cfg` and the workspace over them.
-pub fn build(mut cfg: Config) -> Result<(Arc<Vfs>, Vec<MountRow>), ConfigError> {
+pub async fn build(mut cfg: Config) -> Result<(Arc<Vfs>, Vec<MountRow>), ConfigError> {
     let mut specs = Vec::new();
     let mut rows = Vec::new();
     for m in &mut cfg.mounts {
-        let backend = backends::build(m)?;
+        let backend = backends::build(m).await?;
         m.finish()?;
         rows.push(MountRow {
             path: m.path.to_string(),
@@ -70,7 +70,7 @@ pub fn build(mut cfg: Config) -> Result<(Arc<Vfs>, Vec<MountRow>), ConfigError> 
 }
 
 /// Loads `path` (or the built-in default, resolved against the current directory) and builds it.
-pub fn open(path: Option<&Path>) -> Result<(Arc<Vfs>, Vec<MountRow>), ConfigError> {
+pub async fn open(path: Option<&Path>) -> Result<(Arc<Vfs>, Vec<MountRow>), ConfigError> {
     let cfg = match path {
         Some(p) => Config::load(p)?,
         None => {
@@ -78,5 +78,5 @@ pub fn open(path: Option<&Path>) -> Result<(Arc<Vfs>, Vec<MountRow>), ConfigErro
             Config::parse(DEFAULT_CONFIG, "<built-in default>", &cwd)?
         }
     };
-    build(cfg)
+    build(cfg).await
 }

@@ -200,6 +200,7 @@ impl Vfs {
         } else {
             match stack.stat(&rel).await? {
                 m if m.kind == FileKind::Symlink => return Err(VfsError::SymlinkLoop),
+                m if m.kind == FileKind::Dir => return Err(VfsError::IsADirectory),
                 _ => HandleIo::Ranged,
             }
         };
