@@ -165,6 +165,8 @@ root = "./rodata"
 "#;
 
 impl Workspace {
+    /// A workspace with `/data` (local, write), `/scratch` (ram, write), `/ro` (local, read)
+    /// and `/s3` (a fresh prefix of the test bucket on the local S3 server, write).
     pub fn new() -> Workspace {
         let tmp = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
         for d in ["data", "rodata/sub", "plain_a", "plain_b"] {
@@ -173,7 +175,19 @@ impl Workspace {
         std::fs::write(tmp.path().join("rodata/readme.txt"), "read only\n").unwrap();
         std::fs::write(tmp.path().join("rodata/sub/x.txt"), "x\n").unwrap();
         let config = tmp.path().join("config.toml");
-        std::fs::write(&config, CONFIG).unwrap();
+        let endpoint = crate::s3::endpoint();
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+            .block_on(crate::s3::ensure_bucket(&endpoint, crate::s3::BUCKET));
+        let s3 = format!(
+            "\n[[mount]]\npath = \"/s3\"\nbackend = \"s3\"\nmode = \"write\"\nbucket = \"{}\"\nprefix = \"{}\"\n\
+             endpoint = \"{endpoint}\"\npath_style = true\naccess_key_id = \"test\"\nsecret_access_key = \"test\"\n",
+            crate::s3::BUCKET,
+            crate::s3::fresh_prefix()
+        );
+        std::fs::write(&config, format!("{CONFIG}{s3}")).unwrap();
         Workspace { tmp, config }
     }
 

@@ -5,6 +5,8 @@
 //! writable directory (another mount, or another plain dir) for cross-mount moves.
 
 mod harness;
+#[path = "../tests/common/s3.rs"]
+mod s3;
 
 use std::path::Path;
 
@@ -144,6 +146,22 @@ script_tests! {
     shared_opens: SHARED_OPENS,
 }
 
+/// The scripts whose POSIX needs S3 meets (no symlinks, times or shared-open visibility there).
+mod on_s3 {
+    macro_rules! s3_tests {
+        ($($name:ident: $script:ident),* $(,)?) => {
+            $( #[test] fn $name() { super::same_as_plain("s3", "scratch", stringify!($name), super::$script); } )*
+        };
+    }
+    s3_tests! {
+        basic_io: BASIC_IO,
+        copy_move_remove: COPY_MOVE_REMOVE,
+        edit_in_place: EDIT_IN_PLACE,
+        tar_checksum_dd: TAR_CHECKSUM_DD,
+        git: GIT,
+    }
+}
+
 #[test]
 fn read_mount_refuses_every_write_and_changes_nothing() {
     let ws = Workspace::new();
@@ -200,7 +218,7 @@ fn synthetic_root_lists_mounts_and_refuses_writes() {
     );
     assert_eq!(
         String::from_utf8_lossy(&out.stdout),
-        "data\nro\nscratch\nRead-only file system\ndirectory\n"
+        "data\nro\ns3\nscratch\nRead-only file system\ndirectory\n"
     );
 }
 

@@ -1,0 +1,302 @@
+//! S3 under faults and at scale, against moto through a TCP proxy the tests can cut:
+//! an endpoint that goes away mid-read or mid-write gives EIO (never a hang), leaves no partial
+//! object, and the same workspace serves again once the endpoint is back.
+
+mod common;
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use bytes::Bytes;
+use common::s3::{BUCKET, ensure_bucket, fresh_prefix, options};
+use mirage::vfs::{Backend, Mode, MountSpec, OpenFlags, VPath, Vfs, VfsError};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::task::JoinHandle;
+
+/// A TCP forwarder to the S3 server that can refuse and cut connections.
+struct Proxy {
+    endpoint: String,
+    up: Arc<AtomicBool>,
+    conns: Arc<Mutex<Vec<JoinHandle<()>>>>,
+}
+
+impl Proxy {
+    async fn start(target: String) -> Proxy {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let endpoint = format!("http://{}", listener.local_addr().unwrap());
+        let up = Arc::new(AtomicBool::new(true));
+        let conns: Arc<Mutex<Vec<JoinHandle<()>>>> = Arc::default();
+        let (up2, conns2) = (up.clone(), conns.clone());
+        let target = target.trim_start_matches("http://").to_string();
+        tokio::spawn(async move {
+            loop {
+                let Ok((mut inbound, _)) = listener.accept().await else {
+                    return;
+                };
+                if !up2.load(Ordering::SeqCst) {
+                    drop(inbound); // "connection reset": the server is down
+                    continue;
+                }
+                let target = target.clone();
+                let task = tokio::spawn(async move {
+                    if let Ok(mut outbound) = TcpStream::connect(&target).await {
+                        let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+                    }
+                });
+                conns2.lock().unwrap().push(task);
+            }
+        });
+        Proxy {
+            endpoint,
+            up,
+            conns,
+        }
+    }
+
+    /// The server "stops": open connections are cut, new ones refused.
+    fn stop(&self) {
+        self.up.store(false, Ordering::SeqCst);
+        for c in self.conns.lock().unwrap().drain(..) {
+            c.abort();
+        }
+    }
+
+    fn restart(&self) {
+        self.up.store(true, Ordering::SeqCst);
+    }
+}
+
+fn p(s: &str) -> VPath {
+    VPath::parse(s).unwrap()
+}
+
+async fn setup() -> (Proxy, Vfs, Arc<dyn Backend>) {
+    let ep = common::s3::endpoint();
+    ensure_bucket(&ep, BUCKET).await;
+    let proxy = Proxy::start(ep).await;
+    let mut opts = options(&proxy.endpoint, BUCKET, &fresh_prefix());
+    opts.timeout = Duration::from_secs(3);
+    opts.connect_timeout = Duration::from_secs(1);
+    let backend: Arc<dyn Backend> = Arc::new(opts.connect().await.unwrap());
+    let vfs = Vfs::new(vec![MountSpec {
+        path: p("/s3"),
+        backend: backend.clone(),
+        mode: Mode::Write,
+        ttl: Duration::ZERO,
+    }])
+    .unwrap();
+    (proxy, vfs, backend)
+}
+
+/// A generous bound that only catches hangs (the SDK's own timeouts are a few seconds).
+async fn no_hang<T>(f: impl std::future::Future<Output = T>) -> T {
+    tokio::time::timeout(Duration::from_secs(120), f)
+        .await
+        .expect("the operation hung")
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn server_down_during_read_gives_eio_then_recovers() {
+    let (proxy, vfs, _) = setup().await;
+    let data: Vec<u8> = (0..3_000_000u32).map(|i| (i % 253) as u8).collect();
+    vfs.write_all(&p("/s3/big.bin"), &data, false)
+        .await
+        .unwrap();
+    let fh = vfs
+        .open(&p("/s3/big.bin"), OpenFlags::read())
+        .await
+        .unwrap();
+    assert_eq!(vfs.read(fh, 0, 1 << 20).await.unwrap().len(), 1 << 20);
+    proxy.stop();
+    let err = no_hang(vfs.read(fh, 1 << 20, 1 << 20)).await.unwrap_err();
+    assert!(
+        matches!(err.errno(), libc::EIO | libc::ETIMEDOUT),
+        "{err:?}"
+    );
+    assert!(no_hang(vfs.list(&p("/s3"))).await.is_err());
+    proxy.restart();
+    assert_eq!(
+        vfs.read(fh, 1 << 20, 10).await.unwrap().to_vec(),
+        data[1 << 20..(1 << 20) + 10]
+    );
+    vfs.release(fh).await.unwrap();
+    assert_eq!(
+        vfs.read_all(&p("/s3/big.bin")).await.unwrap().to_vec(),
+        data
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn server_down_during_write_fails_close_and_leaves_no_partial_object() {
+    let (proxy, vfs, backend) = setup().await;
+    vfs.write_all(&p("/s3/doc.txt"), b"version 1", false)
+        .await
+        .unwrap();
+    // An in-place rewrite and a new large (multipart) file, both open when the server goes.
+    let fh = vfs
+        .open(&p("/s3/doc.txt"), OpenFlags::create_truncate())
+        .await
+        .unwrap();
+    vfs.write(fh, 0, b"version 2, never uploaded")
+        .await
+        .unwrap();
+    let big = vfs
+        .open(&p("/s3/big.bin"), OpenFlags::create_truncate())
+        .await
+        .unwrap();
+    let chunk = vec![7u8; 1 << 20];
+    for i in 0..20u64 {
+        vfs.write(big, i << 20, &chunk).await.unwrap();
+    }
+    proxy.stop();
+    let err = no_hang(vfs.release(fh)).await.unwrap_err();
+    assert!(
+        matches!(err.errno(), libc::EIO | libc::ETIMEDOUT),
+        "{err:?}"
+    );
+    assert!(no_hang(vfs.release(big)).await.is_err());
+    proxy.restart();
+    assert_eq!(
+        vfs.read_all(&p("/s3/doc.txt")).await.unwrap().as_ref(),
+        b"version 1"
+    );
+    // The multipart upload was aborted: at most the empty placeholder made at create is there.
+    let size = backend
+        .stat(&p("/big.bin"))
+        .await
+        .map(|m| m.size)
+        .unwrap_or(0);
+    assert_eq!(size, 0);
+    vfs.write_all(&p("/s3/after.txt"), b"serving again", false)
+        .await
+        .unwrap();
+    assert_eq!(
+        vfs.read_all(&p("/s3/after.txt")).await.unwrap().as_ref(),
+        b"serving again"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn unreachable_endpoint_fails_at_mount_time_with_a_clear_error() {
+    let dead = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut opts = options(&format!("http://127.0.0.1:{dead}"), BUCKET, "");
+    opts.connect_timeout = Duration::from_millis(500);
+    let err = no_hang(opts.connect()).await.err().expect("must fail");
+    assert!(
+        matches!(err, VfsError::Io(ref m) if m.contains("unreachable")),
+        "{err:?}"
+    );
+    let ep = common::s3::endpoint();
+    let err = options(&ep, "no-such-bucket-mirage", "")
+        .connect()
+        .await
+        .err()
+        .expect("must fail");
+    assert!(err.to_string().contains("does not exist"), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ten_thousand_keys_in_one_prefix_list_completely() {
+    let ep = common::s3::endpoint();
+    ensure_bucket(&ep, BUCKET).await;
+    let prefix = fresh_prefix();
+    let client = options(&ep, BUCKET, "").client().await;
+    let mut tasks = tokio::task::JoinSet::new();
+    const N: usize = 10_050;
+    for chunk in (0..N).collect::<Vec<_>>().chunks(N / 24 + 1) {
+        let (client, prefix, chunk) = (client.clone(), prefix.clone(), chunk.to_vec());
+        tasks.spawn(async move {
+            for i in chunk {
+                client
+                    .put_object()
+                    .bucket(BUCKET)
+                    .key(format!("{prefix}wide/f{i:05}.txt"))
+                    .body(Bytes::from(format!("{i}")).into())
+                    .send()
+                    .await
+                    .unwrap();
+            }
+        });
+    }
+    while let Some(r) = tasks.join_next().await {
+        r.unwrap();
+    }
+    let backend: Arc<dyn Backend> =
+        Arc::new(options(&ep, BUCKET, &prefix).connect().await.unwrap());
+    let list = backend.list(&p("/wide")).await.unwrap();
+    assert_eq!(list.len(), N);
+    assert_eq!(list[N - 1].name, format!("f{:05}.txt", N - 1));
+    assert_eq!(list[123].meta.size, 3);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn keys_made_by_other_tools_appear_as_files_and_directories() {
+    let ep = common::s3::endpoint();
+    ensure_bucket(&ep, BUCKET).await;
+    let prefix = fresh_prefix();
+    let client = options(&ep, BUCKET, "").client().await;
+    for (key, body) in [
+        ("odd names/a b+c%d=e ☃.txt", "odd"),
+        ("marker-only/", ""),
+        ("implicit/deeper/x.txt", "x"),
+        ("top.txt", "top"),
+    ] {
+        client
+            .put_object()
+            .bucket(BUCKET)
+            .key(format!("{prefix}{key}"))
+            .body(Bytes::from(body).into())
+            .send()
+            .await
+            .unwrap();
+    }
+    let backend: Arc<dyn Backend> =
+        Arc::new(options(&ep, BUCKET, &prefix).connect().await.unwrap());
+    let vfs = Vfs::new(vec![MountSpec {
+        path: p("/s3"),
+        backend,
+        mode: Mode::Write,
+        ttl: Duration::ZERO,
+    }])
+    .unwrap();
+    let names: Vec<String> = vfs
+        .list(&p("/s3"))
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|e| e.name)
+        .collect();
+    assert_eq!(
+        names,
+        vec!["implicit", "marker-only", "odd names", "top.txt"]
+    );
+    assert_eq!(
+        vfs.read_all(&p("/s3/odd names/a b+c%d=e ☃.txt"))
+            .await
+            .unwrap()
+            .as_ref(),
+        b"odd"
+    );
+    assert!(vfs.stat(&p("/s3/marker-only")).await.unwrap().is_dir());
+    assert!(vfs.list(&p("/s3/marker-only")).await.unwrap().is_empty());
+    assert!(vfs.stat(&p("/s3/implicit/deeper")).await.unwrap().is_dir());
+    // Removing the last file of a directory that existed only through its keys keeps it.
+    vfs.remove_file(&p("/s3/implicit/deeper/x.txt"))
+        .await
+        .unwrap();
+    assert!(vfs.stat(&p("/s3/implicit/deeper")).await.unwrap().is_dir());
+    vfs.remove_dir(&p("/s3/implicit/deeper")).await.unwrap();
+    assert!(vfs.list(&p("/s3/implicit")).await.unwrap().is_empty());
+    vfs.rename(&p("/s3/odd names/a b+c%d=e ☃.txt"), &p("/s3/top2 ☃+.txt"))
+        .await
+        .unwrap();
+    assert_eq!(
+        vfs.read_all(&p("/s3/top2 ☃+.txt")).await.unwrap().as_ref(),
+        b"odd"
+    );
+}
