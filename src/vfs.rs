@@ -7,6 +7,7 @@
 
 pub mod backend;
 pub mod cache;
+pub mod data_cache;
 pub mod error;
 mod handle;
 pub mod inode;
@@ -55,14 +56,21 @@ pub struct Vfs {
 }
 
 impl Vfs {
-    /// Builds the layer stack of every mount (mode → cache → backend) and the mount table.
+    /// Builds the layer stack of every mount (mode → cache → backend) and the mount table,
+    /// with the default data cache budget (512 MiB).
     pub fn new(specs: Vec<MountSpec>) -> VfsResult<Self> {
+        Self::with_cache_size(specs, 512 << 20)
+    }
+
+    /// Like [`Vfs::new`], with a data cache of `cache_size` bytes shared by all mounts.
+    pub fn with_cache_size(specs: Vec<MountSpec>, cache_size: u64) -> VfsResult<Self> {
+        let data = Arc::new(data_cache::DataCache::new(cache_size));
         let mounts = specs
             .into_iter()
             .map(|s| {
                 let mut stack = s.backend;
                 if stack.info().capability.cacheable && !s.ttl.is_zero() {
-                    stack = Arc::new(cache::CacheLayer::new(stack, s.ttl));
+                    stack = Arc::new(cache::CacheLayer::new(stack, s.ttl, data.clone()));
                 }
                 let stack: Arc<dyn Backend> = Arc::new(mode::ModeLayer::new(stack, s.mode));
                 Mount {

@@ -61,7 +61,7 @@ pub async fn build(mut cfg: Config) -> Result<(Arc<Vfs>, Vec<MountRow>), ConfigE
             ttl: m.ttl,
         });
     }
-    let vfs = Vfs::new(specs).map_err(|e| ConfigError {
+    let vfs = Vfs::with_cache_size(specs, cfg.cache_size).map_err(|e| ConfigError {
         file: String::new(),
         line: None,
         message: e.to_string(),

@@ -5,24 +5,42 @@
 //! (and "not found" for names it lacks), so `ls -l` and `find` cost one `list` per directory.
 //! Every successful or failed mutation invalidates the path and its parent's listing; renames
 //! and directory removals drop everything, which is simpler than tracking subtrees and rare.
+//! Reads go through the shared [`DataCache`] in blocks keyed by the file's version, with
+//! read-ahead that doubles while a reader stays sequential; listing a directory starts
+//! fetching its small files in the background, so `rg` over a fresh listing finds them cached.
 //! Locks are `std` mutexes held only between awaits, never across one.
 
 use std::num::NonZeroUsize;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
 use async_trait::async_trait;
 use bytes::Bytes;
 use lru::LruCache;
 
+use super::data_cache::{BLOCK, DataCache};
+
+#[cfg(test)]
+mod data_tests;
+mod readahead;
 use super::backend::{
-    Backend, BackendFile, BackendInfo, DirEntry, FsStats, Metadata, OpenOptions, PutData,
+    Backend, BackendFile, BackendInfo, DirEntry, FileKind, FsStats, Metadata, OpenOptions, PutData,
 };
 use super::error::{VfsError, VfsResult};
+use super::lock;
 use super::path::VPath;
 
 const ATTR_ENTRIES: usize = 200_000;
 const LIST_ENTRIES: usize = 8_192;
+/// Files up to this size are fetched in the background when their directory is listed.
+const PREFETCH_MAX_FILE: u64 = 256 << 10;
+/// At most this many files per listing are prefetched…
+const PREFETCH_MAX_FILES: usize = 4096;
+/// …with this many requests in flight.
+const PREFETCH_CONCURRENCY: usize = 16;
+/// Read-ahead window bounds, in blocks.
+const READAHEAD_MIN: u64 = 2;
+const READAHEAD_MAX: u64 = 16;
 
 type Attr = (Instant, Result<Metadata, VfsError>);
 type Listing = (Instant, Arc<Vec<DirEntry>>);
@@ -33,22 +51,27 @@ pub struct CacheLayer {
     ttl: Duration,
     attrs: Mutex<LruCache<VPath, Attr>>,
     lists: Mutex<LruCache<VPath, Listing>>,
-}
-
-fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
-    m.lock().unwrap_or_else(|p| p.into_inner())
+    data: Arc<DataCache>,
+    mount: u64,
+    /// Per file: the block a sequential reader will ask for next, and its read-ahead window.
+    streams: Mutex<LruCache<VPath, (u64, u64)>>,
 }
 
 impl CacheLayer {
-    /// Caches `inner`'s metadata for `ttl` (a zero TTL caches nothing).
-    pub fn new(inner: Arc<dyn Backend>, ttl: Duration) -> Self {
+    /// Caches `inner`'s metadata for `ttl` (a zero TTL caches nothing) and its data in `data`.
+    pub fn new(inner: Arc<dyn Backend>, ttl: Duration, data: Arc<DataCache>) -> Self {
+        static MOUNTS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
         let attrs = NonZeroUsize::new(ATTR_ENTRIES).unwrap_or(NonZeroUsize::MIN);
         let lists = NonZeroUsize::new(LIST_ENTRIES).unwrap_or(NonZeroUsize::MIN);
+        let streams = NonZeroUsize::new(1024).unwrap_or(NonZeroUsize::MIN);
         CacheLayer {
             inner,
             ttl,
             attrs: Mutex::new(LruCache::new(attrs)),
             lists: Mutex::new(LruCache::new(lists)),
+            data,
+            mount: MOUNTS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+            streams: Mutex::new(LruCache::new(streams)),
         }
     }
 
@@ -127,6 +150,7 @@ impl Backend for CacheLayer {
             return Ok(list.as_ref().clone());
         }
         let list = self.inner.list(path).await?;
+        self.prefetch_listing(path, &list);
         if !self.ttl.is_zero() {
             let mut sorted = list.clone();
             sorted.sort_by(|a, b| a.name.cmp(&b.name));
@@ -137,7 +161,39 @@ impl Backend for CacheLayer {
     }
 
     async fn read(&self, path: &VPath, offset: u64, len: u64) -> VfsResult<Bytes> {
-        self.inner.read(path, offset, len).await
+        let meta = self.stat(path).await?;
+        let version = match (&meta.kind, &meta.version) {
+            (FileKind::File, Some(v)) => v.clone(),
+            _ => return self.inner.read(path, offset, len).await,
+        };
+        let end = offset.saturating_add(len).min(meta.size);
+        if offset >= end {
+            return Ok(Bytes::new());
+        }
+        let (first, last) = (offset / BLOCK, (end - 1) / BLOCK);
+        self.read_ahead(path, &meta, &version, first, last);
+        let mut out = Vec::with_capacity((end - offset) as usize);
+        for b in first..=last {
+            let block = self.block(path, &version, b).await?;
+            let start = if b == first {
+                (offset - b * BLOCK) as usize
+            } else {
+                0
+            };
+            let stop = if b == last {
+                (end - b * BLOCK) as usize
+            } else {
+                block.len()
+            };
+            if start >= block.len() {
+                break; // the object is shorter than its listing said (changed meanwhile)
+            }
+            if first == last {
+                return Ok(block.slice(start..stop.min(block.len())));
+            }
+            out.extend_from_slice(&block[start..stop.min(block.len())]);
+        }
+        Ok(Bytes::from(out))
     }
 
     async fn put(&self, path: &VPath, data: PutData) -> VfsResult<Metadata> {
@@ -209,6 +265,10 @@ mod tests {
     use super::*;
     use crate::backends::ram::RamBackend;
 
+    fn cache(inner: Arc<dyn Backend>, ttl: Duration) -> CacheLayer {
+        CacheLayer::new(inner, ttl, Arc::new(DataCache::new(1 << 20)))
+    }
+
     fn p(s: &str) -> VPath {
         VPath::parse(s).unwrap()
     }
@@ -216,7 +276,7 @@ mod tests {
     #[tokio::test]
     async fn negative_entries_are_cached_until_our_own_write() {
         let ram: Arc<dyn Backend> = Arc::new(RamBackend::new());
-        let cache = CacheLayer::new(ram.clone(), Duration::from_secs(60));
+        let cache = cache(ram.clone(), Duration::from_secs(60));
         assert_eq!(cache.stat(&p("/a")).await, Err(VfsError::NotFound));
         // Created behind the cache's back: still "not found" within the TTL.
         ram.put(&p("/a"), PutData::Bytes(Bytes::from_static(b"x")))
@@ -237,7 +297,7 @@ mod tests {
         ram.put(&p("/f"), PutData::Bytes(Bytes::from_static(b"abc")))
             .await
             .unwrap();
-        let cache = CacheLayer::new(ram.clone(), Duration::from_secs(60));
+        let cache = cache(ram.clone(), Duration::from_secs(60));
         assert_eq!(cache.list(&VPath::root()).await.unwrap().len(), 1);
         ram.remove_file(&p("/f")).await.unwrap();
         assert_eq!(cache.stat(&p("/f")).await.unwrap().size, 3);
@@ -247,7 +307,7 @@ mod tests {
     #[tokio::test]
     async fn zero_ttl_caches_nothing() {
         let ram: Arc<dyn Backend> = Arc::new(RamBackend::new());
-        let cache = CacheLayer::new(ram.clone(), Duration::ZERO);
+        let cache = cache(ram.clone(), Duration::ZERO);
         assert_eq!(cache.stat(&p("/a")).await, Err(VfsError::NotFound));
         ram.put(&p("/a"), PutData::Bytes(Bytes::new()))
             .await

@@ -1,0 +1,147 @@
+//! Tests of the data path: blocks, read-ahead, listing prefetch, versions.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use bytes::Bytes;
+
+use super::CacheLayer;
+use crate::backends::ram::RamBackend;
+use crate::vfs::data_cache::{BLOCK, DataCache};
+use crate::vfs::{Backend, BackendInfo, DirEntry, Metadata, PutData, VPath, VfsResult};
+
+/// RAM with content versions (like ETags) and a count of ranged reads.
+struct Counted {
+    ram: RamBackend,
+    reads: AtomicU64,
+}
+
+#[async_trait]
+impl Backend for Counted {
+    fn info(&self) -> &BackendInfo {
+        self.ram.info()
+    }
+    async fn stat(&self, path: &VPath) -> VfsResult<Metadata> {
+        let m = self.ram.stat(path).await?;
+        Ok(Metadata {
+            version: Some(format!("{:?}-{}", m.mtime, m.size)),
+            ..m
+        })
+    }
+    async fn list(&self, path: &VPath) -> VfsResult<Vec<DirEntry>> {
+        let mut l = self.ram.list(path).await?;
+        for e in &mut l {
+            e.meta.version = Some(format!("{:?}-{}", e.meta.mtime, e.meta.size));
+        }
+        Ok(l)
+    }
+    async fn read(&self, path: &VPath, offset: u64, len: u64) -> VfsResult<Bytes> {
+        self.reads.fetch_add(1, Ordering::SeqCst);
+        self.ram.read(path, offset, len).await
+    }
+    async fn put(&self, path: &VPath, data: PutData) -> VfsResult<Metadata> {
+        tokio::time::sleep(Duration::from_millis(2)).await; // a new mtime, so a new version
+        self.ram.put(path, data).await
+    }
+}
+
+fn p(s: &str) -> VPath {
+    VPath::parse(s).unwrap()
+}
+
+async fn setup(files: &[(&str, Vec<u8>)]) -> (Arc<Counted>, CacheLayer) {
+    let counted = Arc::new(Counted {
+        ram: RamBackend::new(),
+        reads: AtomicU64::new(0),
+    });
+    for (name, data) in files {
+        counted
+            .ram
+            .put(&p(name), PutData::Bytes(Bytes::from(data.clone())))
+            .await
+            .unwrap();
+    }
+    let layer = CacheLayer::new(
+        counted.clone(),
+        Duration::from_secs(60),
+        Arc::new(DataCache::new(64 << 20)),
+    );
+    (counted, layer)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn sequential_reads_are_served_in_blocks_and_read_ahead() {
+    let data: Vec<u8> = (0..5 * BLOCK as u32 + 123)
+        .map(|i| (i % 241) as u8)
+        .collect();
+    let (counted, layer) = setup(&[("/big", data.clone())]).await;
+    let mut got = Vec::new();
+    while (got.len() as u64) < data.len() as u64 {
+        got.extend_from_slice(
+            &layer
+                .read(&p("/big"), got.len() as u64, 256 << 10)
+                .await
+                .unwrap(),
+        );
+    }
+    assert_eq!(got, data);
+    // 6 blocks, each fetched once however the reads and read-ahead interleaved.
+    assert!(
+        counted.reads.load(Ordering::SeqCst) <= 6,
+        "{}",
+        counted.reads.load(Ordering::SeqCst)
+    );
+    let again = layer.read(&p("/big"), 3 * BLOCK - 10, 20).await.unwrap();
+    assert_eq!(
+        again.to_vec(),
+        data[(3 * BLOCK - 10) as usize..(3 * BLOCK + 10) as usize]
+    );
+    assert!(counted.reads.load(Ordering::SeqCst) <= 6);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn listing_a_directory_prefetches_its_small_files() {
+    let files: Vec<(String, Vec<u8>)> = (0..50)
+        .map(|i| (format!("/f{i}"), vec![i as u8; 100 + i]))
+        .collect();
+    let refs: Vec<(&str, Vec<u8>)> = files.iter().map(|(n, d)| (n.as_str(), d.clone())).collect();
+    let (counted, layer) = setup(&refs).await;
+    layer.list(&VPath::root()).await.unwrap();
+    // Wait (bounded) for the background prefetch to land.
+    for _ in 0..200 {
+        if counted.reads.load(Ordering::SeqCst) >= 50 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let before = counted.reads.load(Ordering::SeqCst);
+    assert_eq!(before, 50);
+    for (name, data) in &files {
+        assert_eq!(
+            &layer.read(&p(name), 0, 1 << 20).await.unwrap()[..],
+            &data[..]
+        );
+    }
+    assert_eq!(
+        counted.reads.load(Ordering::SeqCst),
+        before,
+        "reads after the listing hit the cache"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_new_version_is_never_served_from_old_blocks() {
+    let (_, layer) = setup(&[("/f", b"old content".to_vec())]).await;
+    assert_eq!(
+        &layer.read(&p("/f"), 0, 100).await.unwrap()[..],
+        b"old content"
+    );
+    layer
+        .put(&p("/f"), PutData::Bytes(Bytes::from_static(b"new!")))
+        .await
+        .unwrap();
+    assert_eq!(&layer.read(&p("/f"), 0, 100).await.unwrap()[..], b"new!");
+}

@@ -1,0 +1,123 @@
+//! The data path of the cache layer: blocks through the shared data cache, read-ahead that
+//! grows while a reader stays sequential, and background fetches of a fresh listing's small files.
+
+use bytes::Bytes;
+
+use super::{
+    CacheLayer, PREFETCH_CONCURRENCY, PREFETCH_MAX_FILE, PREFETCH_MAX_FILES, READAHEAD_MAX,
+    READAHEAD_MIN,
+};
+use crate::vfs::backend::{DirEntry, FileKind, Metadata};
+use crate::vfs::data_cache::{BLOCK, BlockKey};
+use crate::vfs::error::VfsResult;
+use crate::vfs::lock;
+use crate::vfs::path::VPath;
+
+impl CacheLayer {
+    pub(super) fn block_key(&self, path: &VPath, version: &str, block: u64) -> BlockKey {
+        BlockKey {
+            mount: self.mount,
+            path: path.clone(),
+            version: version.to_string(),
+            block,
+        }
+    }
+
+    /// Fetches one block through the shared cache.
+    pub(super) async fn block(&self, path: &VPath, version: &str, block: u64) -> VfsResult<Bytes> {
+        let inner = self.inner.clone();
+        let p = path.clone();
+        self.data
+            .get_or_fetch(self.block_key(path, version, block), || async move {
+                inner.read(&p, block * BLOCK, BLOCK).await
+            })
+            .await
+    }
+
+    /// Starts background fetches of `blocks` that are neither cached nor in flight.
+    pub(super) fn prefetch(&self, path: &VPath, version: &str, blocks: impl Iterator<Item = u64>) {
+        let Ok(rt) = tokio::runtime::Handle::try_current() else {
+            return;
+        };
+        for b in blocks {
+            let key = self.block_key(path, version, b);
+            if self.data.has(&key) {
+                continue;
+            }
+            let (inner, data, p) = (self.inner.clone(), self.data.clone(), path.clone());
+            rt.spawn(async move {
+                let _ = data
+                    .get_or_fetch(
+                        key,
+                        || async move { inner.read(&p, b * BLOCK, BLOCK).await },
+                    )
+                    .await;
+            });
+        }
+    }
+
+    /// Read-ahead: when reads continue where the last one ended, fetch a growing window ahead.
+    pub(super) fn read_ahead(
+        &self,
+        path: &VPath,
+        meta: &Metadata,
+        version: &str,
+        first: u64,
+        last: u64,
+    ) {
+        let window = {
+            let mut streams = lock(&self.streams);
+            let window = match streams.get(path) {
+                Some(&(next, w)) if first == next || first + 1 == next => {
+                    (w * 2).min(READAHEAD_MAX)
+                }
+                _ if first == 0 => READAHEAD_MIN,
+                _ => 0,
+            };
+            streams.put(path.clone(), (last + 1, window.max(READAHEAD_MIN)));
+            window
+        };
+        let blocks = meta.size.div_ceil(BLOCK);
+        self.prefetch(
+            path,
+            version,
+            (last + 1..=last + window).filter(|b| *b < blocks),
+        );
+    }
+
+    /// Fetches the small files of a fresh listing in the background (bounded).
+    pub(super) fn prefetch_listing(&self, dir: &VPath, list: &[DirEntry]) {
+        let Ok(rt) = tokio::runtime::Handle::try_current() else {
+            return;
+        };
+        let files: Vec<(BlockKey, VPath)> = list
+            .iter()
+            .filter(|e| {
+                e.meta.kind == FileKind::File && e.meta.size > 0 && e.meta.size <= PREFETCH_MAX_FILE
+            })
+            .filter_map(|e| Some((e.meta.version.clone()?, dir.join(&e.name).ok()?)))
+            .map(|(v, p)| (self.block_key(&p, &v, 0), p))
+            .filter(|(k, _)| !self.data.has(k))
+            .take(PREFETCH_MAX_FILES)
+            .collect();
+        if files.is_empty() {
+            return;
+        }
+        let (inner, data) = (self.inner.clone(), self.data.clone());
+        rt.spawn(async move {
+            let mut tasks = tokio::task::JoinSet::new();
+            for (key, path) in files {
+                while tasks.len() >= PREFETCH_CONCURRENCY {
+                    tasks.join_next().await;
+                }
+                let (inner, data) = (inner.clone(), data.clone());
+                tasks.spawn(async move {
+                    let _ = data
+                        .get_or_fetch(key, || async move { inner.read(&path, 0, BLOCK).await })
+                        .await;
+                });
+            }
+            while tasks.join_next().await.is_some() {}
+        });
+    }
+}

@@ -1,0 +1,162 @@
+//! The data cache: file blocks of remote backends, bounded by the workspace's `cache_size`.
+//!
+//! Blocks are keyed by mount, path, content version (ETag …) and block number, so a changed
+//! file can never be served from old blocks: its version differs. Concurrent readers of a block
+//! share one fetch (the in-flight map), and read-ahead tasks fill the same cache.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use bytes::Bytes;
+use lru::LruCache;
+use tokio::sync::OnceCell;
+
+use super::error::VfsResult;
+use super::lock;
+use super::path::VPath;
+
+/// Size of one cached block.
+pub const BLOCK: u64 = 1 << 20;
+
+/// Identifies one block of one version of one file.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct BlockKey {
+    /// The cache layer (mount) it belongs to.
+    pub mount: u64,
+    /// Path within the mount.
+    pub path: VPath,
+    /// The file's content version.
+    pub version: String,
+    /// Block number (offset / BLOCK).
+    pub block: u64,
+}
+
+struct Store {
+    lru: LruCache<BlockKey, Bytes>,
+    bytes: u64,
+}
+
+/// A byte-bounded LRU of blocks with shared in-flight fetches.
+pub struct DataCache {
+    store: Mutex<Store>,
+    budget: u64,
+    inflight: Mutex<HashMap<BlockKey, Arc<OnceCell<Bytes>>>>,
+}
+
+impl DataCache {
+    /// A cache holding at most `budget` bytes (0 disables it).
+    pub fn new(budget: u64) -> Self {
+        DataCache {
+            store: Mutex::new(Store {
+                lru: LruCache::unbounded(),
+                bytes: 0,
+            }),
+            budget,
+            inflight: Mutex::default(),
+        }
+    }
+
+    /// The block, if cached.
+    pub fn get(&self, key: &BlockKey) -> Option<Bytes> {
+        lock(&self.store).lru.get(key).cloned()
+    }
+
+    /// True when the block is cached or being fetched.
+    pub fn has(&self, key: &BlockKey) -> bool {
+        lock(&self.store).lru.contains(key) || lock(&self.inflight).contains_key(key)
+    }
+
+    /// Stores a block, evicting the least recently used ones past the budget.
+    pub fn insert(&self, key: BlockKey, data: Bytes) {
+        let len = data.len() as u64;
+        if self.budget == 0 || len > self.budget / 4 {
+            return;
+        }
+        let mut store = lock(&self.store);
+        if let Some(old) = store.lru.put(key, data) {
+            store.bytes -= old.len() as u64;
+        }
+        store.bytes += len;
+        while store.bytes > self.budget {
+            match store.lru.pop_lru() {
+                Some((_, b)) => store.bytes -= b.len() as u64,
+                None => break,
+            }
+        }
+    }
+
+    /// Bytes held.
+    pub fn bytes(&self) -> u64 {
+        lock(&self.store).bytes
+    }
+
+    /// The cached block, or the result of `fetch` — run once however many ask at the same time.
+    pub async fn get_or_fetch<F, Fut>(&self, key: BlockKey, fetch: F) -> VfsResult<Bytes>
+    where
+        F: FnOnce() -> Fut,
+        Fut: std::future::Future<Output = VfsResult<Bytes>>,
+    {
+        if let Some(b) = self.get(&key) {
+            return Ok(b);
+        }
+        let cell = lock(&self.inflight).entry(key.clone()).or_default().clone();
+        let result = cell.get_or_try_init(fetch).await.cloned();
+        {
+            let mut inflight = lock(&self.inflight);
+            if inflight.get(&key).is_some_and(|c| Arc::ptr_eq(c, &cell)) {
+                inflight.remove(&key);
+            }
+        }
+        if let Ok(b) = &result {
+            self.insert(key, b.clone());
+        }
+        result
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(block: u64) -> BlockKey {
+        BlockKey {
+            mount: 1,
+            path: VPath::parse("/f").unwrap(),
+            version: "v1".into(),
+            block,
+        }
+    }
+
+    #[test]
+    fn evicts_least_recently_used_past_the_budget() {
+        let c = DataCache::new(40);
+        for i in 0..5 {
+            c.insert(key(i), Bytes::from(vec![0u8; 10]));
+        }
+        assert_eq!(c.bytes(), 40);
+        assert!(c.get(&key(0)).is_none());
+        assert!(c.get(&key(4)).is_some());
+    }
+
+    #[tokio::test]
+    async fn concurrent_readers_share_one_fetch() {
+        let c = Arc::new(DataCache::new(1 << 20));
+        let calls = Arc::new(std::sync::atomic::AtomicU32::new(0));
+        let mut tasks = Vec::new();
+        for _ in 0..8 {
+            let (c, calls) = (c.clone(), calls.clone());
+            tasks.push(tokio::spawn(async move {
+                c.get_or_fetch(key(0), || async {
+                    calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                    tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+                    Ok(Bytes::from_static(b"data"))
+                })
+                .await
+            }));
+        }
+        for t in tasks {
+            assert_eq!(t.await.unwrap().unwrap(), Bytes::from_static(b"data"));
+        }
+        assert_eq!(calls.load(std::sync::atomic::Ordering::SeqCst), 1);
+    }
+}
