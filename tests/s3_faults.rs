@@ -300,3 +300,61 @@ async fn keys_made_by_other_tools_appear_as_files_and_directories() {
         b"odd"
     );
 }
+
+/// A server that answers every request with 503 SlowDown, counting them.
+async fn throttling_server() -> (String, Arc<std::sync::atomic::AtomicUsize>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let endpoint = format!("http://{}", listener.local_addr().unwrap());
+    let count = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let c = count.clone();
+    tokio::spawn(async move {
+        loop {
+            let Ok((mut sock, _)) = listener.accept().await else {
+                return;
+            };
+            let c = c.clone();
+            tokio::spawn(async move {
+                let mut buf = vec![0u8; 65536];
+                let mut seen = Vec::new();
+                loop {
+                    let Ok(n) = sock.read(&mut buf).await else {
+                        return;
+                    };
+                    if n == 0 {
+                        return;
+                    }
+                    seen.extend_from_slice(&buf[..n]);
+                    if seen.windows(4).any(|w| w == b"\r\n\r\n") {
+                        c.fetch_add(1, Ordering::SeqCst);
+                        seen.clear();
+                        let body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>SlowDown</Code>\
+                                    <Message>Please reduce your request rate.</Message></Error>";
+                        let resp = format!(
+                            "HTTP/1.1 503 Slow Down\r\nContent-Type: application/xml\r\nContent-Length: {}\r\n\r\n{body}",
+                            body.len()
+                        );
+                        if sock.write_all(resp.as_bytes()).await.is_err() {
+                            return;
+                        }
+                    }
+                }
+            });
+        }
+    });
+    (endpoint, count)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn throttling_is_retried_with_backoff_then_eio() {
+    let (endpoint, count) = throttling_server().await;
+    let mut opts = options(&endpoint, BUCKET, "");
+    opts.max_attempts = 3;
+    let err = no_hang(opts.connect())
+        .await
+        .err()
+        .expect("a throttled bucket check fails");
+    assert_eq!(err.errno(), libc::EIO, "{err:?}");
+    assert!(err.to_string().contains("throttled"), "{err}");
+    assert_eq!(count.load(Ordering::SeqCst), 3, "one request per attempt");
+}

@@ -1,8 +1,8 @@
 //! `S3Api`: the exact S3 calls the backend makes, behind a small trait, and [`SdkApi`], their
 //! implementation on `aws-sdk-s3`. Errors are mapped to [`VfsError`] here and nowhere else:
-//! NoSuchKey/404 → `NotFound`, AccessDenied/403 → `PermissionDenied`, throttling/5xx → `Busy`
-//! (the SDK has retried with backoff by then), timeouts → `TimedOut`, an unreachable endpoint
-//! → `Io`.
+//! NoSuchKey/404 → `NotFound`, AccessDenied/403 → `PermissionDenied`, throttling (SlowDown,
+//! 429, 503) → `Io` once the SDK's retries with backoff are exhausted, timeouts → `TimedOut`,
+//! an unreachable endpoint → `Io`.
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -132,7 +132,10 @@ fn map_err<E: ProvideErrorMetadata + std::fmt::Debug, R: HttpStatus + std::fmt::
                 }
                 ("SlowDown" | "Throttling" | "ThrottlingException" | "RequestLimitExceeded", _)
                 | (_, 429 | 503) => {
-                    VfsError::Busy(format!("S3 {op} {key}: throttled ({code}, HTTP {status})"))
+                    // The SDK has retried with backoff by now: EIO, saying why.
+                    VfsError::Io(format!(
+                        "S3 {op} {key}: throttled ({code}, HTTP {status}), retries exhausted"
+                    ))
                 }
                 _ => VfsError::Io(format!(
                     "S3 {op} {key}: {code} (HTTP {status}) {}",
