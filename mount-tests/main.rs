@@ -379,3 +379,68 @@ fn local_shows_changes_made_on_the_host_within_the_ttl() {
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
 }
+
+/// fsx-style: random pwrite/pread/truncate/mmap on one file through the mount, checked against
+/// a shadow copy in memory after every step (and across close/reopen).
+const RANDOM_IO: &str = r#"
+import mmap, os, random, sys
+rng = random.Random(int(sys.argv[1])); ops = int(sys.argv[2])
+shadow = bytearray(); path = "fsx.bin"
+fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o644)
+for step in range(ops):
+    op = rng.choice(["write", "write", "read", "truncate", "mapread", "reopen"])
+    if op == "write":
+        off = rng.randrange(0, 300_000); data = bytes(rng.randrange(256) for _ in range(rng.randrange(1, 9000)))
+        os.pwrite(fd, data, off)
+        if len(shadow) < off: shadow.extend(b"\0" * (off - len(shadow)))
+        shadow[off:off + len(data)] = data
+    elif op == "read":
+        off = rng.randrange(0, 320_000); n = rng.randrange(1, 20000)
+        got = os.pread(fd, n, off)
+        assert got == bytes(shadow[off:off + n]), f"step {step}: read {n}@{off}"
+    elif op == "truncate":
+        size = rng.randrange(0, 300_000); os.ftruncate(fd, size)
+        shadow = shadow[:size] + bytearray(max(0, size - len(shadow)))
+    elif op == "mapread" and len(shadow) > 0:
+        with mmap.mmap(fd, len(shadow), prot=mmap.PROT_READ) as m:
+            off = rng.randrange(0, len(shadow)); assert m[off:off + 4096] == shadow[off:off + 4096], f"step {step}: mmap"
+    elif op == "reopen":
+        os.close(fd); fd = os.open(path, os.O_RDWR)
+    assert os.fstat(fd).st_size == len(shadow), f"step {step} {op}: size {os.fstat(fd).st_size} != {len(shadow)}"
+os.close(fd)
+assert open(path, "rb").read() == bytes(shadow), "final content"
+print("ok", len(shadow))
+"#;
+
+fn random_io_on(sub: &str, seed: u32, ops: u32) {
+    let ws = Workspace::new();
+    let mnt = ws.path("mnt");
+    let guard = MountGuard::mount(&mnt, &ws.config);
+    let out = std::process::Command::new("python3")
+        .args(["-c", RANDOM_IO, &seed.to_string(), &ops.to_string()])
+        .current_dir(mnt.join(sub))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success() && out.stdout.starts_with(b"ok"),
+        "{}\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+        guard.log_text()
+    );
+}
+
+#[test]
+fn random_io_matches_a_shadow_copy_on_ram() {
+    random_io_on("scratch", 1, 3000);
+}
+
+#[test]
+fn random_io_matches_a_shadow_copy_on_local() {
+    random_io_on("data", 2, 3000);
+}
+
+#[test]
+fn random_io_matches_a_shadow_copy_on_s3() {
+    random_io_on("s3", 3, 300);
+}
