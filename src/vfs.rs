@@ -1,7 +1,7 @@
 //! The core: one [`Vfs`] that both frontends (FUSE and the shell) sit on.
 //!
 //! It owns the mount table, the open-file handles and the errno model; each mount is a stack of
-//! layers (mode → cache → backend) built in one place, [`Vfs::new`]. The path-level API here is
+//! layers (mode → cache → logging → backend) built in one place, [`Vfs::new`]. The path-level API here is
 //! what the shell uses; FUSE adds inodes on top (see [`inode`]). Paths are workspace-absolute
 //! [`VPath`]s; symlinks are never followed by these calls (they behave like `lstat`).
 
@@ -11,6 +11,7 @@ pub mod data_cache;
 pub mod error;
 mod handle;
 pub mod inode;
+pub mod logging;
 pub mod mode;
 pub mod mount_table;
 pub mod path;
@@ -56,7 +57,7 @@ pub struct Vfs {
 }
 
 impl Vfs {
-    /// Builds the layer stack of every mount (mode → cache → backend) and the mount table,
+    /// Builds the layer stack of every mount (mode → cache → logging → backend) and the mount table,
     /// with the default data cache budget (512 MiB).
     pub fn new(specs: Vec<MountSpec>) -> VfsResult<Self> {
         Self::with_cache_size(specs, 512 << 20)
@@ -68,7 +69,8 @@ impl Vfs {
         let mounts = specs
             .into_iter()
             .map(|s| {
-                let mut stack = s.backend;
+                let mut stack: Arc<dyn Backend> =
+                    Arc::new(logging::LoggingLayer::new(s.backend, s.path.clone()));
                 if stack.info().capability.cacheable && !s.ttl.is_zero() {
                     stack = Arc::new(cache::CacheLayer::new(stack, s.ttl, data.clone()));
                 }
@@ -119,6 +121,12 @@ impl Vfs {
             Err(VfsError::NotFound) if self.table.is_ancestor(path) => {
                 Ok(self.table.synthetic_dir())
             }
+            Err(VfsError::NotFound) if !self.handles.pending(path).is_empty() => {
+                Ok(Metadata::file(
+                    self.handles.staged_size(path).unwrap_or(0),
+                    SystemTime::now(),
+                ))
+            }
             Ok(mut m) => {
                 if m.kind == FileKind::File
                     && let Some(size) = self.handles.staged_size(path)
@@ -138,6 +146,12 @@ impl Vfs {
             Err(VfsError::NotFound) if self.table.is_ancestor(path) => Vec::new(),
             other => other?,
         };
+        for (name, size) in self.handles.pending_in(path) {
+            if !entries.iter().any(|e| e.name == name) {
+                let meta = Metadata::file(size, SystemTime::now());
+                entries.push(DirEntry { name, meta });
+            }
+        }
         let below = self.table.child_mount_names(path);
         if !below.is_empty() {
             entries.retain(|e| !below.contains(&e.name));
@@ -171,7 +185,12 @@ impl Vfs {
             return Err(VfsError::IsADirectory);
         }
         let (mount, rel) = self.table.route(path);
-        mount.stack.remove_file(&rel).await?;
+        let pending = !self.handles.pending(path).is_empty();
+        match mount.stack.remove_file(&rel).await {
+            Ok(()) => {}
+            Err(VfsError::NotFound) if pending => {} // never uploaded: nothing to delete
+            Err(e) => return Err(e),
+        }
         self.handles.unlinked(path);
         Ok(())
     }
@@ -190,6 +209,7 @@ impl Vfs {
         if self.is_mount_point(from) || self.is_mount_point(to) {
             return Err(VfsError::NotPermitted);
         }
+        self.settle(from).await?;
         let (m1, r1) = self.table.route(from);
         let (m2, r2) = self.table.route(to);
         if m1.path != m2.path {
@@ -214,12 +234,14 @@ impl Vfs {
 
     /// Sets the modification time.
     pub async fn set_times(&self, path: &VPath, mtime: SystemTime) -> VfsResult<()> {
+        self.settle(path).await?;
         let (mount, rel) = self.table.route(path);
         mount.stack.set_times(&rel, mtime).await
     }
 
     /// Sets the permission bits.
     pub async fn set_perm(&self, path: &VPath, perm: u16) -> VfsResult<()> {
+        self.settle(path).await?;
         let (mount, rel) = self.table.route(path);
         mount.stack.set_perm(&rel, perm).await
     }

@@ -114,6 +114,42 @@ impl CacheLayer {
         lists.pop(&parent);
     }
 
+    /// Applies our own successful write to the cache instead of dropping it: `path` now has
+    /// `meta` (or is gone), and a fresh parent listing is patched to match, so lookups of other
+    /// new names in that directory still need no request.
+    fn learned(&self, path: &VPath, meta: Option<Metadata>) {
+        if self.ttl.is_zero() {
+            return;
+        }
+        let parent = path.parent();
+        let now = Instant::now();
+        lock(&self.attrs).put(path.clone(), (now, meta.clone().ok_or(VfsError::NotFound)));
+        let mut lists = lock(&self.lists);
+        let Some((at, list)) = lists.get_mut(&parent) else {
+            return;
+        };
+        if !self.fresh(*at) {
+            lists.pop(&parent);
+            return;
+        }
+        let list = Arc::make_mut(list);
+        let name = path.name();
+        match (list.binary_search_by(|e| e.name.as_str().cmp(name)), meta) {
+            (Ok(i), Some(m)) => list[i].meta = m,
+            (Ok(i), None) => {
+                list.remove(i);
+            }
+            (Err(i), Some(m)) => list.insert(
+                i,
+                DirEntry {
+                    name: name.to_string(),
+                    meta: m,
+                },
+            ),
+            (Err(_), None) => {}
+        }
+    }
+
     fn forget_all(&self) {
         lock(&self.attrs).clear();
         lock(&self.lists).clear();
@@ -197,8 +233,13 @@ impl Backend for CacheLayer {
     }
 
     async fn put(&self, path: &VPath, data: PutData) -> VfsResult<Metadata> {
-        let r = self.inner.put(path, data).await;
-        self.after(path, r)
+        match self.inner.put(path, data).await {
+            Ok(meta) => {
+                self.learned(path, Some(meta.clone()));
+                Ok(meta)
+            }
+            Err(e) => self.after(path, Err(e)),
+        }
     }
 
     async fn open_file(&self, path: &VPath, opts: OpenOptions) -> VfsResult<Box<dyn BackendFile>> {
@@ -211,12 +252,22 @@ impl Backend for CacheLayer {
 
     async fn mkdir(&self, path: &VPath) -> VfsResult<()> {
         let r = self.inner.mkdir(path).await;
-        self.after(path, r)
+        let r = self.after(path, r);
+        if r.is_ok() && !self.ttl.is_zero() {
+            // We just made it, so we know it is empty: lookups inside it need no request.
+            lock(&self.lists).put(path.clone(), (Instant::now(), Arc::new(Vec::new())));
+        }
+        r
     }
 
     async fn remove_file(&self, path: &VPath) -> VfsResult<()> {
-        let r = self.inner.remove_file(path).await;
-        self.after(path, r)
+        match self.inner.remove_file(path).await {
+            Ok(()) => {
+                self.learned(path, None);
+                Ok(())
+            }
+            Err(e) => self.after(path, Err(e)),
+        }
     }
 
     async fn remove_dir(&self, path: &VPath) -> VfsResult<()> {

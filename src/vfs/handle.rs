@@ -88,6 +88,8 @@ pub(super) struct OpenFile {
     /// Length of a loaded staged buffer, for `stat` while the file is open.
     pub(super) staged_len: AtomicU64,
     pub(super) staged_loaded: AtomicBool,
+    /// A new file not uploaded yet: it exists for this workspace only until its first commit.
+    pub(super) pending: AtomicBool,
 }
 
 impl OpenFile {
@@ -153,9 +155,44 @@ impl HandleTable {
     }
 }
 
+impl HandleTable {
+    /// Open handles of new files at `path` that were never uploaded.
+    pub(super) fn pending(&self, path: &VPath) -> Vec<Arc<OpenFile>> {
+        lock(&self.open)
+            .values()
+            .filter(|f| f.pending.load(Ordering::Relaxed) && !f.unlinked.load(Ordering::Relaxed))
+            .filter(|f| &*lock(&f.path) == path)
+            .cloned()
+            .collect()
+    }
+
+    /// Names and sizes of not-yet-uploaded new files directly inside `dir`.
+    pub(super) fn pending_in(&self, dir: &VPath) -> Vec<(String, u64)> {
+        lock(&self.open)
+            .values()
+            .filter(|f| f.pending.load(Ordering::Relaxed) && !f.unlinked.load(Ordering::Relaxed))
+            .filter_map(|f| {
+                let p = lock(&f.path).clone();
+                (!p.is_root() && &p.parent() == dir)
+                    .then(|| (p.name().to_string(), f.staged_len.load(Ordering::Relaxed)))
+            })
+            .collect()
+    }
+}
+
 impl Vfs {
+    /// Uploads new files at `path` that are still only staged, so path operations on the
+    /// backend (open, rename, times …) find the object.
+    pub(super) async fn settle(&self, path: &VPath) -> VfsResult<()> {
+        for f in self.handles.pending(path) {
+            self.commit(&f).await?;
+        }
+        Ok(())
+    }
+
     /// Opens `path` (symlinks are not followed) and returns a handle number.
     pub async fn open(&self, path: &VPath, flags: OpenFlags) -> VfsResult<u64> {
+        self.settle(path).await?;
         let (mount, rel) = self.table.route(path);
         let opts = OpenOptions {
             write: flags.write,
@@ -167,6 +204,7 @@ impl Vfs {
         };
         let stack = &mount.stack;
         let mut loaded_len = None;
+        let mut new_file = false;
         let io = if stack.info().capability.random_io {
             HandleIo::Direct(stack.open_file(&rel, opts).await?)
         } else if flags.write || flags.create {
@@ -183,12 +221,12 @@ impl Vfs {
                 loaded: false,
                 dirty: false,
             };
-            if existing.is_none() {
-                // Create the object now so the new name is visible at once (like O_CREAT).
-                stack
-                    .put(&rel, super::backend::PutData::Bytes(Bytes::new()))
-                    .await?;
+            let pending = existing.is_none();
+            if pending {
+                // A new file is uploaded once, when closed; until then this workspace shows it
+                // (stat, listings) and path operations on it upload it first (`settle`).
                 staged.loaded = true;
+                staged.dirty = true;
             } else if flags.truncate {
                 staged.loaded = true;
                 staged.dirty = existing.as_ref().is_some_and(|m| m.size > 0);
@@ -196,6 +234,7 @@ impl Vfs {
             if staged.loaded {
                 loaded_len = Some(0);
             }
+            new_file = pending;
             HandleIo::Staged(tokio::sync::Mutex::new(staged))
         } else {
             match stack.stat(&rel).await? {
@@ -211,6 +250,7 @@ impl Vfs {
             unlinked: AtomicBool::new(false),
             staged_len: AtomicU64::new(loaded_len.unwrap_or(0)),
             staged_loaded: AtomicBool::new(loaded_len.is_some()),
+            pending: AtomicBool::new(new_file),
         };
         Ok(self.handles.insert(file))
     }
@@ -363,6 +403,7 @@ impl Vfs {
         let (mount, rel) = self.table.route(&f.path());
         mount.stack.put(&rel, s.buf.to_put_data()?).await?;
         s.dirty = false;
+        f.pending.store(false, Ordering::Relaxed);
         Ok(())
     }
 

@@ -527,6 +527,38 @@ pub async fn stat_while_open_sees_written_size(b: Arc<dyn Backend>) {
     v.release(fh).await.unwrap();
 }
 
+pub async fn new_file_is_visible_and_usable_before_close(b: Arc<dyn Backend>) {
+    let c = caps(&b);
+    let v = vfs_with(b, Mode::Write);
+    let fh = v
+        .open(&p("/m/new"), OpenFlags::create_truncate())
+        .await
+        .unwrap();
+    v.write(fh, 0, b"abc").await.unwrap();
+    assert_eq!(names(&v, "/m").await, vec!["new"]);
+    assert_eq!(v.stat(&p("/m/new")).await.unwrap().size, 3);
+    let excl = OpenFlags {
+        write: true,
+        create: true,
+        exclusive: true,
+        ..OpenFlags::default()
+    };
+    assert_eq!(
+        v.open(&p("/m/new"), excl).await.err(),
+        Some(VfsError::AlreadyExists)
+    );
+    assert_eq!(read(&v, "/m/new").await, b"abc");
+    if c.rename {
+        v.rename(&p("/m/new"), &p("/m/renamed")).await.unwrap();
+        v.write(fh, 3, b"def").await.unwrap();
+        v.release(fh).await.unwrap();
+        assert_eq!(read(&v, "/m/renamed").await, b"abcdef");
+        assert_eq!(names(&v, "/m").await, vec!["renamed"]);
+    } else {
+        v.release(fh).await.unwrap();
+    }
+}
+
 /// Instantiates every case as a `#[tokio::test]` for the backend `$make` builds.
 #[macro_export]
 macro_rules! conformance_suite {
@@ -539,7 +571,8 @@ macro_rules! conformance_suite {
             listings_follow_every_mutation, nasty_names_round_trip, name_max_is_enforced,
             read_mode_refuses_every_write, symlinks_are_stored_not_followed, mtime_can_be_set,
             open_handle_follows_rename, unlinked_open_file_is_not_resurrected,
-            large_write_spills_and_round_trips, stat_while_open_sees_written_size);
+            large_write_spills_and_round_trips, stat_while_open_sees_written_size,
+            new_file_is_visible_and_usable_before_close);
         #[tokio::test]
         async fn cross_mount_rename_is_exdev() {
             common::conformance::cross_mount_rename_is_exdev($make().await, $make().await).await;
