@@ -597,6 +597,9 @@ impl fuser::Filesystem for MirageFs {
         );
     }
 
+    // Extended attributes are not supported. ENOSYS here is deliberate and the one place the
+    // adapter uses it: the kernel then stops asking (it checks `security.capability` before
+    // every write) and answers EOPNOTSUPP to applications itself, exactly what we would say.
     fn getxattr(
         &self,
         _req: &Request,
@@ -605,11 +608,11 @@ impl fuser::Filesystem for MirageFs {
         _size: u32,
         reply: ReplyXattr,
     ) {
-        reply.error(Errno::EOPNOTSUPP);
+        reply.error(Errno::ENOSYS);
     }
 
     fn listxattr(&self, _req: &Request, _ino: INodeNo, _size: u32, reply: ReplyXattr) {
-        reply.error(Errno::EOPNOTSUPP);
+        reply.error(Errno::ENOSYS); // see getxattr
     }
 
     fn setxattr(

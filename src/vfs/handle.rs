@@ -68,6 +68,8 @@ pub(super) struct Staged {
     pub(super) loaded: bool,
     /// The buffer differs from the backend's object.
     pub(super) dirty: bool,
+    /// Data was written (or the length set) since the last commit — not just created/truncated.
+    pub(super) written: bool,
 }
 
 pub(super) enum HandleIo {
@@ -220,6 +222,7 @@ impl Vfs {
                 buf: StageBuf::new(self.spill_at),
                 loaded: false,
                 dirty: false,
+                written: false,
             };
             let pending = existing.is_none();
             if pending {
@@ -299,6 +302,7 @@ impl Vfs {
                 let at = if f.flags.append { s.buf.len() } else { offset };
                 s.buf.write_at(at, data)?;
                 s.dirty = true;
+                s.written = true;
                 f.staged_len.store(s.buf.len(), Ordering::Relaxed);
             }
             HandleIo::Ranged => return Err(VfsError::BadHandle),
@@ -345,6 +349,7 @@ impl Vfs {
                 self.load(&f, &mut s).await?;
                 s.buf.set_len(size)?;
                 s.dirty = true;
+                s.written = true;
                 f.staged_len.store(size, Ordering::Relaxed);
             }
             HandleIo::Ranged => return Err(VfsError::BadHandle),
@@ -370,9 +375,17 @@ impl Vfs {
         }
     }
 
-    /// Commits staged changes; the upload's error is returned here (and so from `close(2)`).
+    /// Commits written data; the upload's error is returned here (and so from `close(2)`).
+    /// A file only created or truncated, with nothing written yet, is committed at release:
+    /// shells close a duplicate descriptor right after `open` (`>` redirection), and uploading
+    /// the empty object then would double the requests of every new file.
     pub async fn flush(&self, fh: u64) -> VfsResult<()> {
         let f = self.handles.get(fh)?;
+        if let HandleIo::Staged(s) = &f.io
+            && !s.lock().await.written
+        {
+            return Ok(());
+        }
         self.commit(&f).await
     }
 
@@ -403,6 +416,7 @@ impl Vfs {
         let (mount, rel) = self.table.route(&f.path());
         mount.stack.put(&rel, s.buf.to_put_data()?).await?;
         s.dirty = false;
+        s.written = false;
         f.pending.store(false, Ordering::Relaxed);
         Ok(())
     }
