@@ -4,6 +4,8 @@
 //! plain temp directory — and stdout plus exit status must match. `$OTHER` names a second
 //! writable directory (another mount, or another plain dir) for cross-mount moves.
 
+#[path = "../tests/common/github.rs"]
+mod github;
 mod harness;
 #[path = "../tests/common/s3.rs"]
 mod s3;
@@ -443,4 +445,81 @@ fn random_io_matches_a_shadow_copy_on_local() {
 #[test]
 fn random_io_matches_a_shadow_copy_on_s3() {
     random_io_on("s3", 3, 300);
+}
+
+/// A GitHub repository (served by a local API server) read with host tools, compared with the
+/// same tree written to a plain directory; every write is refused.
+#[test]
+fn github_repo_reads_like_a_checkout() {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let gh = rt.block_on(github::FakeGitHub::start(github::standard_files(), false));
+    let ws = Workspace::new();
+    let config = ws.path("github.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[[mount]]\npath = \"/github\"\nbackend = \"github\"\nowner = \"{}\"\nrepo = \"{}\"\napi_url = \"{}\"\n",
+            github::OWNER,
+            github::REPO,
+            gh.server.uri()
+        ),
+    )
+    .unwrap();
+    let plain = ws.path("plain_a/repo");
+    std::fs::create_dir_all(&plain).unwrap();
+    gh.write_to(&plain);
+    let mnt = ws.path("mnt");
+    let guard = MountGuard::mount(&mnt, &config);
+    let script = "rg -n NEEDLE | sort; find . | sort; cat README.md src/main.ts; \
+                  sha256sum bin/data.bin big.txt empty.txt; readlink link-to-readme; cat link-to-readme; \
+                  stat -c '%n %s %a %F' scripts/run.sh bin/data.bin; ls vendor/sub | wc -l; \
+                  grep -rc abc big.txt; head -c 20 big.txt | od -c | head -2";
+    let expected = run_script(&plain, &plain, script);
+    let got = run_script(&mnt.join("github"), &plain, script);
+    assert_eq!(
+        String::from_utf8_lossy(&got.stdout),
+        String::from_utf8_lossy(&expected.stdout),
+        "stderr: {}\nlog: {}",
+        String::from_utf8_lossy(&got.stderr),
+        guard.log_text()
+    );
+    assert!(expected.stdout.len() > 500);
+    for cmd in [
+        "echo x > new.txt",
+        "echo x >> README.md",
+        "rm README.md",
+        "mkdir d",
+        "mv README.md R",
+        "touch README.md",
+    ] {
+        let out = run_script(&mnt.join("github"), &plain, cmd);
+        assert!(!out.status.success(), "{cmd}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("Read-only file system"),
+            "{cmd}"
+        );
+    }
+    drop(guard);
+    drop(gh);
+}
+
+#[test]
+fn github_write_mode_is_a_config_error() {
+    let ws = Workspace::new();
+    let config = ws.path("gh-write.toml");
+    std::fs::write(&config, "[[mount]]\npath = \"/g\"\nbackend = \"github\"\nmode = \"write\"\nowner = \"o\"\nrepo = \"r\"\n").unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_mirage"))
+        .arg("check")
+        .arg(&config)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        err.contains("gh-write.toml:4:") && err.contains("read-only"),
+        "{err}"
+    );
 }

@@ -10,3 +10,13 @@ pub mod config;
 pub mod fuse;
 pub mod vfs;
 pub mod workspace;
+
+/// Installs aws-lc-rs as the process-wide rustls crypto provider, once. Two providers are
+/// compiled in (ring through octocrab, aws-lc through the AWS SDK), and rustls refuses to pick
+/// one by itself; every client constructor calls this.
+pub fn init_tls() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
+    });
+}

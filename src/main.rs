@@ -45,6 +45,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    mirage::init_tls();
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_env_filter(

@@ -62,6 +62,7 @@ impl LocalBackend {
                     // Always fresh from disk: stat is one syscall, and with FUSE passthrough
                     // writes reach the host file without passing through mirage.
                     cacheable: false,
+                    prefetch: false,
                 },
                 description: format!(
                     "The host directory `{}`: files and directories exactly as on disk.",

@@ -114,6 +114,7 @@ impl RamBackend {
                     set_times: true,
                     set_perm: true,
                     cacheable: false,
+                    prefetch: false,
                 },
                 description: "An in-memory scratch tree: any files and directories; \
                               contents vanish when mirage exits."

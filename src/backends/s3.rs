@@ -65,6 +65,7 @@ impl S3Backend {
                     set_times: false,
                     set_perm: false,
                     cacheable: true,
+                    prefetch: true,
                 },
                 description,
             },

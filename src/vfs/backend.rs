@@ -104,6 +104,9 @@ pub struct Capability {
     pub set_perm: bool,
     /// Whether the core should put a metadata cache in front (false for in-memory backends).
     pub cacheable: bool,
+    /// Whether listing a directory may fetch its small files in the background (off for
+    /// rate-limited APIs, where `find` must cost only the listing requests).
+    pub prefetch: bool,
 }
 
 /// Static facts about a backend instance.

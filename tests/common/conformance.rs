@@ -587,3 +587,107 @@ macro_rules! conformance_suite {
         )*
     };
 }
+
+/// The read-only suite: a mounted tree must equal `expected` (path → content, `None` for a
+/// directory, `Some(Err(target))` for a symlink), and every write must be refused.
+pub type Expected = Vec<(String, Option<Result<Vec<u8>, String>>)>;
+
+pub async fn read_only_suite(v: &Vfs, root: &str, expected: &Expected) {
+    for (rel, want) in expected {
+        let path = p(&format!("{root}/{rel}"));
+        let meta = v
+            .stat(&path)
+            .await
+            .unwrap_or_else(|e| panic!("stat {path}: {e}"));
+        match want {
+            None => {
+                assert!(meta.is_dir(), "{path} is a directory");
+                assert_eq!(v.read_all(&path).await.err(), Some(VfsError::IsADirectory));
+            }
+            Some(Ok(bytes)) => {
+                assert_eq!(
+                    (meta.kind, meta.size),
+                    (FileKind::File, bytes.len() as u64),
+                    "{path}"
+                );
+                assert_eq!(
+                    &v.read_all(&path).await.unwrap()[..],
+                    &bytes[..],
+                    "{path} content"
+                );
+                assert_eq!(
+                    v.list(&path).await.err(),
+                    Some(VfsError::NotADirectory),
+                    "{path}"
+                );
+                if bytes.len() > 200_000 {
+                    let fh = v.open(&path, OpenFlags::read()).await.unwrap();
+                    assert_eq!(
+                        v.read(fh, 131_071, 10).await.unwrap().to_vec(),
+                        bytes[131_071..131_081]
+                    );
+                    assert!(
+                        v.read(fh, bytes.len() as u64 + 10, 10)
+                            .await
+                            .unwrap()
+                            .is_empty()
+                    );
+                    v.release(fh).await.unwrap();
+                }
+            }
+            Some(Err(target)) => {
+                assert_eq!(meta.kind, FileKind::Symlink, "{path}");
+                assert_eq!(&v.readlink(&path).await.unwrap(), target);
+            }
+        }
+    }
+    // Listings: every directory lists exactly its expected children.
+    let mut dirs: std::collections::BTreeMap<String, Vec<String>> =
+        std::collections::BTreeMap::new();
+    dirs.entry(String::new()).or_default();
+    for (rel, want) in expected {
+        let (parent, name) = rel.rsplit_once('/').unwrap_or(("", rel));
+        dirs.entry(parent.to_string())
+            .or_default()
+            .push(name.to_string());
+        if want.is_none() {
+            dirs.entry(rel.clone()).or_default();
+        }
+    }
+    for (dir, mut kids) in dirs {
+        kids.sort();
+        kids.dedup();
+        let path = if dir.is_empty() {
+            root.to_string()
+        } else {
+            format!("{root}/{dir}")
+        };
+        assert_eq!(names(v, &path).await, kids, "listing of {path}");
+    }
+    assert_eq!(
+        v.stat(&p(&format!("{root}/no-such-file"))).await.err(),
+        Some(VfsError::NotFound)
+    );
+    let ro = Some(VfsError::ReadOnly);
+    let any_file = expected
+        .iter()
+        .find(|(_, w)| matches!(w, Some(Ok(_))))
+        .map(|(r, _)| format!("{root}/{r}"));
+    if let Some(f) = any_file {
+        assert_eq!(v.write_all(&p(&f), b"x", false).await.err(), ro);
+        assert_eq!(v.remove_file(&p(&f)).await.err(), ro);
+        assert_eq!(v.rename(&p(&f), &p(&format!("{f}.moved"))).await.err(), ro);
+        assert_eq!(v.truncate(&p(&f), 0).await.err(), ro);
+    }
+    assert_eq!(
+        v.write_all(&p(&format!("{root}/new-file")), b"x", false)
+            .await
+            .err(),
+        ro
+    );
+    assert_eq!(v.mkdir(&p(&format!("{root}/new-dir"))).await.err(), ro);
+    assert_eq!(
+        v.symlink(&p(&format!("{root}/new-link")), "x").await.err(),
+        ro
+    );
+}

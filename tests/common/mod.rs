@@ -1,4 +1,5 @@
-//! Shared test code: the backend conformance suite and a local S3 server.
+//! Shared test code: the backend conformance suite, a local S3 server and a local GitHub API.
 
 pub mod conformance;
+pub mod github;
 pub mod s3;

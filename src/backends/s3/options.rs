@@ -113,6 +113,7 @@ impl S3Options {
 
     /// Builds the SDK client (no request is made).
     pub async fn client(&self) -> aws_sdk_s3::Client {
+        crate::init_tls();
         let mut loader = aws_config::defaults(BehaviorVersion::latest())
             .region(Region::new(self.region.clone()))
             .timeout_config(

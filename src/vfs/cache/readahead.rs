@@ -87,6 +87,9 @@ impl CacheLayer {
 
     /// Fetches the small files of a fresh listing in the background (bounded).
     pub(super) fn prefetch_listing(&self, dir: &VPath, list: &[DirEntry]) {
+        if !self.inner.info().capability.prefetch {
+            return;
+        }
         let Ok(rt) = tokio::runtime::Handle::try_current() else {
             return;
         };
