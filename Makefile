@@ -21,7 +21,7 @@ deps:
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	fi
 	@# The S3 tests run against moto's standalone server (a real S3 API on 127.0.0.1).
-	@command -v moto_server >/dev/null 2>&1 || { echo "installing: moto[server] (pip)"; pip install -q 'moto[server]'; }
+	@python3 -c 'import moto.server, flask, flask_cors' 2>/dev/null || { echo "installing: moto[server] (pip)"; python3 -m pip install -q 'moto[server]'; }
 
 # Mounts a sample workspace (the built-in default config: /scratch in RAM, /data = a local
 # sample directory, read-only), runs rg and ls -R over it, and unmounts.
@@ -51,6 +51,7 @@ lint:
 bench: deps
 	$(CARGO) build --release
 	bash mount-tests/bench.sh target/release/mirage
+	MIRAGE_BIN=$(CURDIR)/target/release/mirage $(CARGO) test --test github_bench -- --ignored --nocapture
 
 docker:
 	docker build -f docker/Dockerfile -t mirage .

@@ -8,8 +8,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::hash::{Hash, Hasher};
 
 use serde_json::{Value, json};
-use wiremock::matchers::{header, method, path, query_param};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::matchers::{header, method, path, path_regex, query_param};
+use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
 pub const OWNER: &str = "strukto-ai";
 pub const REPO: &str = "mirage";
@@ -83,6 +83,22 @@ pub fn standard_files() -> Vec<(String, Content)> {
         Content::File(b"long name\n".to_vec()),
     ));
     files
+}
+
+/// Answers `GET …/git/blobs/{sha}` from a map, 404 for unknown shas.
+struct BlobResponder(std::collections::HashMap<String, Vec<u8>>);
+
+impl Respond for BlobResponder {
+    fn respond(&self, req: &Request) -> ResponseTemplate {
+        let sha = req.url.path().rsplit('/').next().unwrap_or("");
+        match self.0.get(sha) {
+            Some(b) => ResponseTemplate::new(200)
+                .set_body_bytes(b.clone())
+                .insert_header("content-type", "application/vnd.github.raw"),
+            None => ResponseTemplate::new(404)
+                .set_body_json(json!({"message": "Not Found", "status": "404"})),
+        }
+    }
 }
 
 /// A running fake GitHub for one repository.
@@ -174,23 +190,14 @@ impl FakeGitHub {
                 .mount(&server)
                 .await;
         }
-        // Recursive root tree.
-        let mut all: Vec<Value> = Vec::new();
-        for (dir, kids) in &dirs {
-            if !dir.is_empty()
-                && !content.contains_key(dir.as_str())
-                && all.iter().all(|v| v["path"] != json!(dir))
-            {
-                all.push(entry(dir, dir));
-            }
-            for k in kids {
-                if !dirs.contains_key(k) || content.contains_key(k.as_str()) {
-                    all.push(entry(k, k));
-                }
-            }
-        }
+        // Recursive root tree: every directory and every path, sorted.
+        let mut all: Vec<Value> = dirs
+            .keys()
+            .filter(|d| !d.is_empty() && !content.contains_key(d.as_str()))
+            .map(|d| entry(d, d))
+            .chain(files.iter().map(|(p, _)| entry(p, p)))
+            .collect();
         all.sort_by(|a, b| a["path"].as_str().cmp(&b["path"].as_str()));
-        all.dedup_by(|a, b| a["path"] == b["path"]);
         let recursive = if truncated {
             all[..all.len() / 3].to_vec()
         } else {
@@ -223,22 +230,18 @@ impl FakeGitHub {
                 .mount(&server)
                 .await;
         }
-        // Raw blobs.
-        for (_, c) in &files {
-            if matches!(c, Content::Submodule) {
-                continue;
-            }
-            Mock::given(method("GET"))
-                .and(path(format!("{base}/git/blobs/{}", blob_sha(c))))
-                .and(header("accept", "application/vnd.github.raw+json"))
-                .respond_with(
-                    ResponseTemplate::new(200)
-                        .set_body_bytes(bytes_of(c))
-                        .insert_header("content-type", "application/vnd.github.raw"),
-                )
-                .mount(&server)
-                .await;
-        }
+        // Raw blobs: one mock answering by sha (a mock per blob would make matching linear).
+        let blobs: std::collections::HashMap<String, Vec<u8>> = files
+            .iter()
+            .filter(|(_, c)| !matches!(c, Content::Submodule))
+            .map(|(_, c)| (blob_sha(c), bytes_of(c)))
+            .collect();
+        Mock::given(method("GET"))
+            .and(path_regex(format!("^{base}/git/blobs/[0-9a-f]{{40}}$")))
+            .and(header("accept", "application/vnd.github.raw+json"))
+            .respond_with(BlobResponder(blobs))
+            .mount(&server)
+            .await;
         // Anything else under /repos: GitHub's 404.
         Mock::given(method("GET"))
             .respond_with(ResponseTemplate::new(404).set_body_json(json!({

@@ -38,10 +38,18 @@ impl MotoServer {
         } else {
             port
         };
-        let mut cmd = Command::new("moto_server");
-        cmd.args(["-H", "127.0.0.1", "-p", &port.to_string()])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null());
+        // `python3 -m moto.server` rather than the `moto_server` script: no PATH shims needed.
+        let mut cmd = Command::new("python3");
+        cmd.args([
+            "-m",
+            "moto.server",
+            "-H",
+            "127.0.0.1",
+            "-p",
+            &port.to_string(),
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
         // SAFETY: prctl is async-signal-safe; it only ties the child's life to ours.
         unsafe {
             cmd.pre_exec(|| {
@@ -51,7 +59,7 @@ impl MotoServer {
         }
         let child = cmd
             .spawn()
-            .expect("moto_server not found: `pip install 'moto[server]'` (make test does)");
+            .expect("python3 not found (the S3 tests run moto: `pip install 'moto[server]'`, make test does)");
         let start = Instant::now();
         while TcpStream::connect(("127.0.0.1", port)).is_err() {
             assert!(
