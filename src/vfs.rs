@@ -185,14 +185,12 @@ impl Vfs {
             return Err(VfsError::IsADirectory);
         }
         let (mount, rel) = self.table.route(path);
-        let pending = !self.handles.pending(path).is_empty();
+        let pending = self.detach(path).await;
         match mount.stack.remove_file(&rel).await {
-            Ok(()) => {}
-            Err(VfsError::NotFound) if pending => {} // never uploaded: nothing to delete
-            Err(e) => return Err(e),
+            Ok(()) => Ok(()),
+            Err(VfsError::NotFound) if pending => Ok(()), // never uploaded: nothing to delete
+            Err(e) => Err(e),
         }
-        self.handles.unlinked(path);
-        Ok(())
     }
 
     /// Removes an empty directory. Mount points cannot be removed.

@@ -358,3 +358,68 @@ async fn throttling_is_retried_with_backoff_then_eio() {
     assert!(err.to_string().contains("throttled"), "{err}");
     assert_eq!(count.load(Ordering::SeqCst), 3, "one request per attempt");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn large_objects_are_renamed_with_multipart_copy() {
+    let ep = common::s3::endpoint();
+    ensure_bucket(&ep, BUCKET).await;
+    // Limits scaled down so a 12 MiB object takes the UploadPartCopy path (3 parts of 5 MiB).
+    let backend = options(&ep, BUCKET, &fresh_prefix())
+        .connect()
+        .await
+        .unwrap()
+        .with_copy_limits(8 << 20, 5 << 20);
+    let vfs = Vfs::new(vec![MountSpec {
+        path: p("/s3"),
+        backend: Arc::new(backend),
+        mode: Mode::Write,
+        ttl: Duration::ZERO,
+    }])
+    .unwrap();
+    let data: Vec<u8> = (0..12u32 << 20).map(|i| (i % 251) as u8).collect();
+    vfs.write_all(&p("/s3/big.bin"), &data, false)
+        .await
+        .unwrap();
+    vfs.mkdir(&p("/s3/d")).await.unwrap();
+    vfs.rename(&p("/s3/big.bin"), &p("/s3/d/moved.bin"))
+        .await
+        .unwrap();
+    assert_eq!(
+        vfs.read_all(&p("/s3/d/moved.bin")).await.unwrap().to_vec(),
+        data
+    );
+    assert_eq!(
+        vfs.stat(&p("/s3/big.bin")).await.err(),
+        Some(VfsError::NotFound)
+    );
+    vfs.rename(&p("/s3/d"), &p("/s3/e")).await.unwrap();
+    assert_eq!(
+        vfs.read_all(&p("/s3/e/moved.bin")).await.unwrap().len(),
+        data.len()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn large_files_upload_in_parts() {
+    let ep = common::s3::endpoint();
+    ensure_bucket(&ep, BUCKET).await;
+    let backend = options(&ep, BUCKET, &fresh_prefix())
+        .connect()
+        .await
+        .unwrap();
+    let vfs = Vfs::new(vec![MountSpec {
+        path: p("/s3"),
+        backend: Arc::new(backend),
+        mode: Mode::Write,
+        ttl: Duration::ZERO,
+    }])
+    .unwrap();
+    let data: Vec<u8> = (0..20u32 << 20).map(|i| (i % 249) as u8).collect();
+    vfs.write_all(&p("/s3/big.bin"), &data, false)
+        .await
+        .unwrap();
+    assert_eq!(
+        vfs.read_all(&p("/s3/big.bin")).await.unwrap().to_vec(),
+        data
+    );
+}

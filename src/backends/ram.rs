@@ -185,6 +185,35 @@ impl RamBackend {
         }
     }
 
+    /// Applies `f` to the mtime and permission bits of `path` (symlinks have no permissions).
+    fn update(
+        &self,
+        path: &VPath,
+        f: impl FnOnce(&mut SystemTime, Option<&mut u16>),
+    ) -> VfsResult<()> {
+        let mut root = write_lock(&self.root);
+        if path.is_root() {
+            let r = &mut *root;
+            f(&mut r.mtime, Some(&mut r.perm));
+            return Ok(());
+        }
+        let parent = dir_mut(&mut root, &path.parent())?;
+        match parent
+            .entries
+            .get_mut(path.name())
+            .ok_or(VfsError::NotFound)?
+        {
+            Node::File(file) => {
+                let mut g = write_lock(file);
+                let g = &mut *g;
+                f(&mut g.mtime, Some(&mut g.perm));
+            }
+            Node::Dir(d) => f(&mut d.mtime, Some(&mut d.perm)),
+            Node::Symlink { mtime, .. } => f(mtime, None),
+        }
+        Ok(())
+    }
+
     /// Inserts a new node under the parent of `path`; `AlreadyExists` if the name is taken.
     fn insert_new(&self, path: &VPath, node: Node) -> VfsResult<()> {
         if path.is_root() {
@@ -392,41 +421,15 @@ impl Backend for RamBackend {
     }
 
     async fn set_times(&self, path: &VPath, mtime: SystemTime) -> VfsResult<()> {
-        let mut root = write_lock(&self.root);
-        if path.is_root() {
-            root.mtime = mtime;
-            return Ok(());
-        }
-        let parent = dir_mut(&mut root, &path.parent())?;
-        match parent
-            .entries
-            .get_mut(path.name())
-            .ok_or(VfsError::NotFound)?
-        {
-            Node::File(f) => write_lock(f).mtime = mtime,
-            Node::Dir(d) => d.mtime = mtime,
-            Node::Symlink { mtime: m, .. } => *m = mtime,
-        }
-        Ok(())
+        self.update(path, |m, _| *m = mtime)
     }
 
     async fn set_perm(&self, path: &VPath, perm: u16) -> VfsResult<()> {
-        let mut root = write_lock(&self.root);
-        if path.is_root() {
-            root.perm = perm;
-            return Ok(());
-        }
-        let parent = dir_mut(&mut root, &path.parent())?;
-        match parent
-            .entries
-            .get_mut(path.name())
-            .ok_or(VfsError::NotFound)?
-        {
-            Node::File(f) => write_lock(f).perm = perm,
-            Node::Dir(d) => d.perm = perm,
-            Node::Symlink { .. } => {}
-        }
-        Ok(())
+        self.update(path, |_, p| {
+            if let Some(p) = p {
+                *p = perm;
+            }
+        })
     }
 }
 

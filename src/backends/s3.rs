@@ -6,7 +6,7 @@
 //! ListObjectsV2 with a delimiter, paginated, and carry sizes, mtimes and ETags (no HEAD per
 //! entry). Files are written whole (the core stages them) with PutObject, or a multipart upload
 //! with concurrent parts past a threshold. rename is copy + delete (per object for directories,
-//! so not atomic). The ETag is the file's version. S3 keeps no permissions, times or symlinks:
+//! so not atomic; multipart UploadPartCopy past 5 GiB). The ETag is the file's version. S3 keeps no permissions, times or symlinks:
 //! chmod and utimes are accepted and ignored, symlinks are refused with EOPNOTSUPP.
 
 pub mod api;
@@ -30,6 +30,10 @@ use api::{ObjectMeta, S3Api};
 pub const PART_SIZE: u64 = 8 << 20;
 /// Files larger than this are uploaded in parts.
 pub const MULTIPART_THRESHOLD: u64 = 16 << 20;
+/// CopyObject's limit: larger objects are copied with UploadPartCopy.
+pub const COPY_LIMIT: u64 = 5 << 30;
+/// Part size of multipart copies.
+pub const COPY_PART: u64 = 512 << 20;
 /// Parts (and per-object copies) in flight at once.
 const CONCURRENCY: usize = 4;
 
@@ -39,6 +43,8 @@ pub struct S3Backend {
     prefix: String,
     info: BackendInfo,
     started: SystemTime,
+    copy_limit: u64,
+    copy_part: u64,
 }
 
 impl S3Backend {
@@ -70,7 +76,16 @@ impl S3Backend {
                 description,
             },
             started: SystemTime::now(),
+            copy_limit: COPY_LIMIT,
+            copy_part: COPY_PART,
         }
+    }
+
+    /// Copies objects larger than `limit` in parts of `part` bytes (tests use small values).
+    pub fn with_copy_limits(mut self, limit: u64, part: u64) -> Self {
+        self.copy_limit = limit;
+        self.copy_part = part.max(1);
+        self
     }
 
     fn key(&self, path: &VPath) -> String {
@@ -125,13 +140,13 @@ impl S3Backend {
         }
     }
 
-    /// Every key below `prefix` (no delimiter), all pages.
-    async fn all_keys(&self, prefix: &str) -> VfsResult<Vec<String>> {
+    /// Every key below `prefix` (no delimiter), all pages, with sizes.
+    async fn all_keys(&self, prefix: &str) -> VfsResult<Vec<(String, u64)>> {
         let mut keys = Vec::new();
         let mut token = None;
         loop {
             let page = self.api.list(prefix, false, token, None).await?;
-            keys.extend(page.objects.into_iter().map(|o| o.key));
+            keys.extend(page.objects.into_iter().map(|o| (o.key, o.size)));
             match page.next {
                 Some(t) => token = Some(t),
                 None => return Ok(keys),
@@ -195,11 +210,13 @@ impl S3Backend {
                 from.to_string(),
                 to.to_string(),
             );
+            let limits = (self.copy_limit, self.copy_part);
             tasks.spawn(async move {
-                for k in &chunk {
-                    api.copy(k, &format!("{to}{}", &k[from.len()..])).await?;
+                for (k, size) in &chunk {
+                    copy_object(&api, k, &format!("{to}{}", &k[from.len()..]), *size, limits)
+                        .await?;
                 }
-                for k in &chunk {
+                for (k, _) in &chunk {
                     api.delete(k).await?;
                 }
                 Ok::<_, VfsError>(())
@@ -210,6 +227,54 @@ impl S3Backend {
         }
         Ok(())
     }
+}
+
+/// CopyObject, or for objects over `limit` a multipart upload of UploadPartCopy parts of
+/// `part` bytes (4 in flight), aborted if any part fails.
+async fn copy_object(
+    api: &Arc<dyn S3Api>,
+    from: &str,
+    to: &str,
+    size: u64,
+    (limit, part): (u64, u64),
+) -> VfsResult<()> {
+    if size <= limit {
+        return api.copy(from, to).await;
+    }
+    let upload = api.create_multipart(to).await?;
+    let mut tasks = tokio::task::JoinSet::new();
+    let mut parts = Vec::new();
+    let result: VfsResult<()> = async {
+        for (i, start) in (0..size).step_by(part as usize).enumerate() {
+            while tasks.len() >= CONCURRENCY {
+                if let Some(done) = tasks.join_next().await {
+                    parts.push(done.map_err(|e| VfsError::Io(e.to_string()))??);
+                }
+            }
+            let (api, from, to, upload) = (
+                api.clone(),
+                from.to_string(),
+                to.to_string(),
+                upload.clone(),
+            );
+            let end = (start + part).min(size) - 1;
+            let n = i as i32 + 1;
+            tasks.spawn(async move {
+                Ok::<_, VfsError>((n, api.copy_part(&from, &to, &upload, n, start, end).await?))
+            });
+        }
+        while let Some(done) = tasks.join_next().await {
+            parts.push(done.map_err(|e| VfsError::Io(e.to_string()))??);
+        }
+        parts.sort();
+        api.complete_multipart(to, &upload, parts).await
+    }
+    .await;
+    if result.is_err() {
+        tasks.abort_all();
+        api.abort_multipart(to, &upload).await;
+    }
+    result
 }
 
 fn read_part(data: &PutData, start: u64, size: u64) -> VfsResult<Bytes> {
@@ -400,7 +465,8 @@ impl Backend for S3Backend {
             self.move_tree(&self.dir_prefix(from), &self.dir_prefix(to))
                 .await?;
         } else {
-            self.api.copy(&self.key(from), &self.key(to)).await?;
+            let limits = (self.copy_limit, self.copy_part);
+            copy_object(&self.api, &self.key(from), &self.key(to), src.size, limits).await?;
             self.api.delete(&self.key(from)).await?;
         }
         self.keep_dir(&from.parent()).await

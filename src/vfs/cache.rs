@@ -6,8 +6,9 @@
 //! Every successful or failed mutation invalidates the path and its parent's listing; renames
 //! and directory removals drop everything, which is simpler than tracking subtrees and rare.
 //! Reads go through the shared [`DataCache`] in blocks keyed by the file's version, with
-//! read-ahead that doubles while a reader stays sequential; listing a directory starts
-//! fetching its small files in the background, so `rg` over a fresh listing finds them cached.
+//! read-ahead that doubles while a reader stays sequential; the first read of a file starts
+//! fetching its small siblings in the background, so `rg` finds them cached while `ls` and
+//! `find` cost listings only.
 //! Locks are `std` mutexes held only between awaits, never across one.
 
 use std::num::NonZeroUsize;
@@ -55,6 +56,8 @@ pub struct CacheLayer {
     mount: u64,
     /// Per file: the block a sequential reader will ask for next, and its read-ahead window.
     streams: Mutex<LruCache<VPath, (u64, u64)>>,
+    /// Directories whose small files were already fetched in the background.
+    prefetched: Mutex<LruCache<VPath, ()>>,
 }
 
 impl CacheLayer {
@@ -72,6 +75,7 @@ impl CacheLayer {
             data,
             mount: MOUNTS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             streams: Mutex::new(LruCache::new(streams)),
+            prefetched: Mutex::new(LruCache::new(lists)),
         }
     }
 
@@ -186,7 +190,6 @@ impl Backend for CacheLayer {
             return Ok(list.as_ref().clone());
         }
         let list = self.inner.list(path).await?;
-        self.prefetch_listing(path, &list);
         if !self.ttl.is_zero() {
             let mut sorted = list.clone();
             sorted.sort_by(|a, b| a.name.cmp(&b.name));
@@ -208,6 +211,9 @@ impl Backend for CacheLayer {
         }
         let (first, last) = (offset / BLOCK, (end - 1) / BLOCK);
         self.read_ahead(path, &meta, &version, first, last);
+        if first == 0 {
+            self.prefetch_siblings(path);
+        }
         let mut out = Vec::with_capacity((end - offset) as usize);
         for b in first..=last {
             let block = self.block(path, &version, b).await?;

@@ -183,6 +183,26 @@ impl HandleTable {
 }
 
 impl Vfs {
+    /// Marks every handle on `path` unlinked before the path is removed, waiting for commits in
+    /// flight (the kernel sends RELEASE after close(2) returns, so an upload can race an
+    /// unlink). Returns true if a new file there was never uploaded.
+    pub(super) async fn detach(&self, path: &VPath) -> bool {
+        let open: Vec<Arc<OpenFile>> = lock(&self.handles.open)
+            .values()
+            .filter(|f| &*lock(&f.path) == path)
+            .cloned()
+            .collect();
+        let mut never_uploaded = false;
+        for f in open {
+            if let HandleIo::Staged(s) = &f.io {
+                let _commit = s.lock().await;
+                never_uploaded |= f.pending.load(Ordering::Relaxed);
+            }
+            f.unlinked.store(true, Ordering::Relaxed);
+        }
+        never_uploaded
+    }
+
     /// Uploads new files at `path` that are still only staged, so path operations on the
     /// backend (open, rename, times …) find the object.
     pub(super) async fn settle(&self, path: &VPath) -> VfsResult<()> {
@@ -401,8 +421,11 @@ impl Vfs {
 
     /// Commits and forgets the handle.
     pub async fn release(&self, fh: u64) -> VfsResult<()> {
-        let f = self.handles.remove(fh)?;
-        self.commit(&f).await
+        // Commit while still in the table, so an unlink racing the release waits for it.
+        let f = self.handles.get(fh)?;
+        let r = self.commit(&f).await;
+        self.handles.remove(fh)?;
+        r
     }
 
     async fn commit(&self, f: &OpenFile) -> VfsResult<()> {

@@ -133,7 +133,16 @@ impl S3Options {
             ));
         }
         let shared = loader.load().await;
-        let mut conf = aws_sdk_s3::config::Builder::from(&shared).force_path_style(self.path_style);
+        // Checksums only where S3 requires them: the SDK's default (CRC32 on every upload part)
+        // breaks CompleteMultipartUpload on S3-compatible servers that do not echo them.
+        let mut conf = aws_sdk_s3::config::Builder::from(&shared)
+            .force_path_style(self.path_style)
+            .request_checksum_calculation(
+                aws_sdk_s3::config::RequestChecksumCalculation::WhenRequired,
+            )
+            .response_checksum_validation(
+                aws_sdk_s3::config::ResponseChecksumValidation::WhenRequired,
+            );
         if let Some(ep) = &self.endpoint {
             conf = conf.endpoint_url(ep);
         }

@@ -1,5 +1,6 @@
 //! The data path of the cache layer: blocks through the shared data cache, read-ahead that
-//! grows while a reader stays sequential, and background fetches of a fresh listing's small files.
+//! grows while a reader stays sequential, and background fetches of a directory's small files
+//! once one of them is read.
 
 use bytes::Bytes;
 
@@ -86,10 +87,24 @@ impl CacheLayer {
     }
 
     /// Fetches the small files of a fresh listing in the background (bounded).
-    pub(super) fn prefetch_listing(&self, dir: &VPath, list: &[DirEntry]) {
-        if !self.inner.info().capability.prefetch {
+    /// On the first read in a directory: fetch its other small files (once per listing).
+    pub(super) fn prefetch_siblings(&self, path: &VPath) {
+        if !self.inner.info().capability.prefetch || path.is_root() {
             return;
         }
+        let dir = path.parent();
+        if lock(&self.prefetched).put(dir.clone(), ()).is_some() {
+            return;
+        }
+        let list = match lock(&self.lists).get(&dir) {
+            Some((at, list)) if self.fresh(*at) => list.clone(),
+            _ => return,
+        };
+        self.prefetch_listing(&dir, &list);
+    }
+
+    /// Fetches the small files of a listing in the background (bounded).
+    pub(super) fn prefetch_listing(&self, dir: &VPath, list: &[DirEntry]) {
         let Ok(rt) = tokio::runtime::Handle::try_current() else {
             return;
         };
