@@ -1,15 +1,15 @@
 //! Staged handles: a failed upload is reported by flush/close and leaves the previous object.
 
+mod common;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Duration;
 
 use async_trait::async_trait;
 use bytes::Bytes;
 use mirage::backends::ram::RamBackend;
 use mirage::vfs::{
-    Backend, BackendInfo, DirEntry, Metadata, Mode, MountSpec, OpenFlags, PutData, VPath, Vfs,
-    VfsError, VfsResult,
+    Backend, BackendInfo, DirEntry, Metadata, OpenFlags, PutData, VPath, VfsError, VfsResult,
 };
 
 /// A staged RAM backend whose uploads fail while `fail` is set (an object store going down).
@@ -50,13 +50,7 @@ async fn failed_upload_surfaces_at_close_and_keeps_the_old_object() {
         inner: RamBackend::without_random_io(),
         fail: AtomicBool::new(false),
     });
-    let v = Vfs::new(vec![MountSpec {
-        path: p("/s3"),
-        backend: backend.clone(),
-        mode: Mode::Write,
-        ttl: Duration::ZERO,
-    }])
-    .unwrap();
+    let v = common::conformance::uncached_at("/s3", backend.clone());
     v.write_all(&p("/s3/report.txt"), b"version 1", false)
         .await
         .unwrap();
@@ -88,13 +82,7 @@ async fn release_reports_a_failed_final_commit() {
         inner: RamBackend::without_random_io(),
         fail: AtomicBool::new(false),
     });
-    let v = Vfs::new(vec![MountSpec {
-        path: p("/s3"),
-        backend: backend.clone(),
-        mode: Mode::Write,
-        ttl: Duration::ZERO,
-    }])
-    .unwrap();
+    let v = common::conformance::uncached_at("/s3", backend.clone());
     v.write_all(&p("/s3/a"), b"old", false).await.unwrap();
     let fh = v
         .open(
@@ -116,13 +104,7 @@ async fn release_reports_a_failed_final_commit() {
 
 #[tokio::test]
 async fn release_all_commits_open_files_at_unmount() {
-    let v = Vfs::new(vec![MountSpec {
-        path: p("/s"),
-        backend: Arc::new(RamBackend::without_random_io()),
-        mode: Mode::Write,
-        ttl: Duration::ZERO,
-    }])
-    .unwrap();
+    let v = common::conformance::uncached_at("/s", Arc::new(RamBackend::without_random_io()));
     let fh = v
         .open(&p("/s/pending"), OpenFlags::create_truncate())
         .await

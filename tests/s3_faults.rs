@@ -79,13 +79,7 @@ async fn setup() -> (Proxy, Vfs, Arc<dyn Backend>) {
     opts.timeout = Duration::from_secs(3);
     opts.connect_timeout = Duration::from_secs(1);
     let backend: Arc<dyn Backend> = Arc::new(opts.connect().await.unwrap());
-    let vfs = Vfs::new(vec![MountSpec {
-        path: p("/s3"),
-        backend: backend.clone(),
-        mode: Mode::Write,
-        ttl: Duration::ZERO,
-    }])
-    .unwrap();
+    let vfs = common::conformance::uncached_at("/s3", backend.clone());
     (proxy, vfs, backend)
 }
 
@@ -369,13 +363,7 @@ async fn large_objects_are_renamed_with_multipart_copy() {
         .await
         .unwrap()
         .with_copy_limits(8 << 20, 5 << 20);
-    let vfs = Vfs::new(vec![MountSpec {
-        path: p("/s3"),
-        backend: Arc::new(backend),
-        mode: Mode::Write,
-        ttl: Duration::ZERO,
-    }])
-    .unwrap();
+    let vfs = common::conformance::uncached_at("/s3", Arc::new(backend));
     let data: Vec<u8> = (0..12u32 << 20).map(|i| (i % 251) as u8).collect();
     vfs.write_all(&p("/s3/big.bin"), &data, false)
         .await
@@ -407,13 +395,7 @@ async fn large_files_upload_in_parts() {
         .connect()
         .await
         .unwrap();
-    let vfs = Vfs::new(vec![MountSpec {
-        path: p("/s3"),
-        backend: Arc::new(backend),
-        mode: Mode::Write,
-        ttl: Duration::ZERO,
-    }])
-    .unwrap();
+    let vfs = common::conformance::uncached_at("/s3", Arc::new(backend));
     let data: Vec<u8> = (0..20u32 << 20).map(|i| (i % 249) as u8).collect();
     vfs.write_all(&p("/s3/big.bin"), &data, false)
         .await

@@ -24,6 +24,17 @@ pub fn vfs_with(backend: Arc<dyn Backend>, mode: Mode) -> Vfs {
     .unwrap()
 }
 
+/// A workspace with `backend` writable at `path` and no metadata caching.
+pub fn uncached_at(path: &str, backend: Arc<dyn Backend>) -> Vfs {
+    Vfs::new(vec![MountSpec {
+        path: p(path),
+        backend,
+        mode: Mode::Write,
+        ttl: Duration::ZERO,
+    }])
+    .unwrap()
+}
+
 pub async fn write(v: &Vfs, path: &str, data: &[u8]) {
     v.write_all(&p(path), data, false)
         .await
