@@ -7,6 +7,7 @@
 
 pub mod backends;
 pub mod config;
+pub mod shell;
 pub mod fuse;
 pub mod vfs;
 pub mod workspace;

@@ -1,0 +1,188 @@
+//! The in-process shell: a bash interpreter over the [`Vfs`] path API, for hosts without FUSE.
+//!
+//! Scripts are parsed once ([`parse`], the only tree-sitter user) into an [`ast`], words are
+//! expanded at run time ([`expand`]), and commands ([`commands`]) read and write through the
+//! same mount table, modes and caches as the FUSE mount. Nothing here touches the host
+//! filesystem or starts a process. A [`Shell`] is one session: cwd, variables, functions and
+//! `$?` persist across [`Shell::execute`] calls.
+
+pub mod arith;
+mod brace;
+mod param;
+pub mod ast;
+mod builtins;
+pub mod commands;
+mod exec;
+mod expand;
+pub mod io;
+pub mod lex;
+pub mod limits;
+pub mod parse;
+pub mod pattern;
+mod redirect;
+pub mod state;
+mod test_expr;
+
+use std::rc::Rc;
+use std::sync::Arc;
+
+use crate::vfs::{VPath, Vfs};
+use io::{In, Io, Out};
+pub use limits::Limits;
+use limits::Budget;
+use state::State;
+
+/// Why execution stopped early. Control flow (`exit`, `return`, `break`, `continue`) travels
+/// as an error up to the construct that handles it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ShellError {
+    /// The reader of a pipe is gone; the writer stops quietly (status 141).
+    BrokenPipe,
+    /// A [`Limits`] bound was hit: status and message.
+    Limit(i32, String),
+    /// An I/O error writing a redirection.
+    Io(String),
+    /// `exit n` (also `set -e`).
+    Exit(i32),
+    /// `break n`
+    Break(u32),
+    /// `continue n`
+    Continue(u32),
+    /// `return n`
+    Return(i32),
+    /// A fatal shell error (unbound variable, bad substitution …): message, status.
+    Fatal(String, i32),
+}
+
+/// What a script produced.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ExecResult {
+    /// Everything written to stdout.
+    pub stdout: Vec<u8>,
+    /// Everything written to stderr.
+    pub stderr: Vec<u8>,
+    /// The exit status.
+    pub status: i32,
+}
+
+/// One shell session over a workspace.
+#[derive(Clone)]
+pub struct Shell {
+    pub(crate) vfs: Arc<Vfs>,
+    pub(crate) st: State,
+    pub(crate) budget: Rc<Budget>,
+    limits: Limits,
+}
+
+impl Shell {
+    /// A session at `/` (or the first mount, when the root is only a synthetic parent).
+    pub fn new(vfs: Arc<Vfs>) -> Self {
+        let cwd = vfs
+            .table()
+            .mounts()
+            .first()
+            .filter(|_| vfs.table().mounts().len() == 1)
+            .map_or_else(VPath::root, |m| m.path.clone());
+        Self::with_limits(vfs, cwd, Limits::default())
+    }
+
+    /// A session in `cwd` with explicit limits.
+    pub fn with_limits(vfs: Arc<Vfs>, cwd: VPath, limits: Limits) -> Self {
+        Shell {
+            vfs,
+            st: State::new(cwd),
+            budget: Rc::new(Budget::new(limits.clone())),
+            limits,
+        }
+    }
+
+    /// The working directory.
+    pub fn cwd(&self) -> &VPath {
+        &self.st.cwd
+    }
+
+    /// The workspace.
+    pub fn vfs(&self) -> &Arc<Vfs> {
+        &self.vfs
+    }
+
+    /// Sets `$0` and the positional parameters.
+    pub fn set_args(&mut self, arg0: &str, args: Vec<String>) {
+        self.st.arg0 = arg0.to_string();
+        self.st.positional = args;
+    }
+
+    /// Runs `script` with empty stdin; returns its output and exit status.
+    pub async fn execute(&mut self, script: &str) -> ExecResult {
+        self.execute_with_input(script, Vec::new()).await
+    }
+
+    /// Runs `script` with `stdin` as its standard input.
+    pub async fn execute_with_input(&mut self, script: &str, stdin: Vec<u8>) -> ExecResult {
+        self.budget = Rc::new(Budget::new(self.limits.clone()));
+        let out = Rc::new(std::cell::RefCell::new(Vec::new()));
+        let err = Rc::new(std::cell::RefCell::new(Vec::new()));
+        let io = Io {
+            stdin: In::bytes(stdin),
+            stdout: Out::Buffer(out.clone(), Some(self.budget.clone())),
+            stderr: Out::Buffer(err.clone(), Some(self.budget.clone())),
+        };
+        let status = self.run_script(script, &io).await;
+        drop(io);
+        let stdout = std::mem::take(&mut *out.borrow_mut());
+        let stderr = std::mem::take(&mut *err.borrow_mut());
+        ExecResult {
+            stdout,
+            stderr,
+            status,
+        }
+    }
+
+    /// Parses and runs `script` on `io`, reporting syntax errors and limits on its stderr;
+    /// returns the exit status (`exit` included).
+    pub(crate) async fn run_script(&mut self, script: &str, io: &Io) -> i32 {
+        let node = match parse::parse(script) {
+            Ok(n) => n,
+            Err(e) => {
+                let _ = io.stderr.print(&format!("mirage: {}\n", e.0)).await;
+                self.st.status = 2;
+                return 2;
+            }
+        };
+        let status = match self.run(&node, io).await {
+            Ok(s) => s,
+            Err(e) => self.report(e, io).await,
+        };
+        self.st.status = status;
+        status
+    }
+
+    /// Turns an error that reached the top into an exit status, printing its message.
+    pub(crate) async fn report(&mut self, e: ShellError, io: &Io) -> i32 {
+        match e {
+            ShellError::Exit(n) | ShellError::Return(n) => n,
+            ShellError::BrokenPipe => 141,
+            ShellError::Break(_) | ShellError::Continue(_) => 0,
+            ShellError::Limit(n, msg) => {
+                // The budget is spent, so this line goes around it.
+                if let Out::Buffer(b, _) = &io.stderr {
+                    b.borrow_mut().extend_from_slice(format!("{msg}\n").as_bytes());
+                } else {
+                    let _ = io.stderr.print(&format!("{msg}\n")).await;
+                }
+                n
+            }
+            ShellError::Io(msg) => {
+                let _ = io.stderr.print(&format!("mirage: {msg}\n")).await;
+                1
+            }
+            ShellError::Fatal(msg, n) => {
+                let _ = io.stderr.print(&format!("mirage: {msg}\n")).await;
+                n
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,258 @@
+//! The commands scripts run (`cat`, `grep`, `find`, `sed` …), one module each, all working on
+//! the VFS through [`Ctx`]. Output and messages follow GNU coreutils; `CMD --help` prints the
+//! usage line from [`TABLE`].
+
+use std::sync::Arc;
+
+use bytes::Bytes;
+use futures::future::LocalBoxFuture;
+
+use super::io::Io;
+use super::{Shell, ShellError};
+use crate::vfs::{FileKind, Metadata, VPath, Vfs, VfsError};
+
+/// Defines `pub fn run(c: Ctx) -> …` from a body that uses `c`.
+macro_rules! command {
+    (|$c:ident| $body:block) => {
+        /// Runs the command.
+        pub fn run($c: super::Ctx<'_>) -> futures::future::LocalBoxFuture<'_, super::Res> {
+            #[allow(unused_mut)]
+            let mut $c = $c;
+            Box::pin(async move $body)
+        }
+    };
+}
+
+/// Parses options or returns the bad-option status.
+macro_rules! opts {
+    ($c:ident, $spec:expr) => {
+        match $c.args(&$spec).await {
+            Ok(a) => a,
+            Err(r) => return r,
+        }
+    };
+}
+
+mod args;
+mod base64;
+mod basename;
+mod cat;
+mod comm;
+mod cp;
+mod cut;
+mod echo;
+mod env;
+mod find;
+mod fold;
+mod fsops;
+mod grep;
+mod head;
+mod ln;
+mod ls;
+mod mkdir;
+mod nl;
+mod paste;
+mod printf;
+mod readlink;
+mod regex_syntax;
+mod rev;
+mod rm;
+mod sed;
+mod seq;
+mod sleep;
+mod sort;
+mod stat;
+mod sums;
+mod tac;
+mod tail;
+mod tee;
+mod text;
+mod touch;
+mod tr;
+mod uniq;
+mod wc;
+mod xargs;
+mod yes;
+
+pub use args::{Args, Spec};
+
+type Res = Result<i32, ShellError>;
+/// A command: its context in, its exit status out.
+pub type Command = fn(Ctx<'_>) -> LocalBoxFuture<'_, Res>;
+
+/// Every command with its usage line.
+pub const TABLE: &[(&str, Command, &str)] = &[
+    ("base64", base64::run, "base64 [-d] [-w COLS] [FILE] -- base64 encode or decode"),
+    ("basename", basename::run, "basename NAME [SUFFIX] | -a [-s SUFFIX] NAME... -- strip directory and suffix"),
+    ("cat", cat::run, "cat [-nbsAE] [FILE]... -- concatenate files to standard output"),
+    ("comm", comm::run, "comm [-123] FILE1 FILE2 -- compare two sorted files line by line"),
+    ("cp", cp::run, "cp [-rRapfnv] SOURCE... DEST -- copy files and directories (also across mounts)"),
+    ("cut", cut::run, "cut -f LIST [-d DELIM] [-s] | -c LIST [FILE]... -- select fields or characters"),
+    ("dirname", basename::run, "dirname NAME... -- strip the last component"),
+    ("echo", echo::run, "echo [-neE] [ARG]... -- write arguments to standard output"),
+    ("env", env::run, "env [NAME=VALUE]... [COMMAND [ARG]...] -- print or modify the environment"),
+    ("find", find::run, "find [PATH]... [-name P] [-type f|d|l] [-maxdepth N] [-exec CMD {} ;] ... -- search for files"),
+    ("fold", fold::run, "fold [-w N] [-s] [FILE]... -- wrap lines"),
+    ("grep", grep::run, "grep [-rinlLcvEFowxqhH] [-e PAT] [-A N] [-B N] [-C N] [--include G] PATTERN [FILE]... -- print matching lines"),
+    ("head", head::run, "head [-n N] [-c N] [FILE]... -- output the first part of files"),
+    ("ln", ln::run, "ln -s [-f] TARGET LINK -- make symbolic links"),
+    ("ls", ls::run, "ls [-laAR1hdtSrF] [FILE]... -- list directory contents"),
+    ("md5sum", sums::run, "md5sum [-c] [FILE]... -- MD5 checksums"),
+    ("mkdir", mkdir::run, "mkdir [-p] [-v] DIR... -- make directories"),
+    ("mv", cp::run, "mv [-fnv] SOURCE... DEST -- move or rename files (also across mounts)"),
+    ("nl", nl::run, "nl [-b a|t|n] [-w N] [-s SEP] [FILE]... -- number lines"),
+    ("paste", paste::run, "paste [-s] [-d LIST] [FILE]... -- merge lines of files"),
+    ("printenv", env::run, "printenv [NAME]... -- print exported variables"),
+    ("printf", printf::run, "printf [-v VAR] FORMAT [ARG]... -- format and print data"),
+    ("readlink", readlink::run, "readlink [-f|-e|-m] [-n] FILE... -- print symlink targets or canonical paths"),
+    ("realpath", readlink::run, "realpath [-e|-m] [-s] FILE... -- print canonical paths"),
+    ("rev", rev::run, "rev [FILE]... -- reverse characters of each line"),
+    ("rg", grep::run, "rg [-inlcvFowSH] [-g GLOB] [-t TYPE] [--hidden] PATTERN [PATH]... -- recursive regex search"),
+    ("rm", rm::run, "rm [-rfdv] FILE... -- remove files or directories"),
+    ("rmdir", rm::run, "rmdir [-p] DIR... -- remove empty directories"),
+    ("sed", sed::run, "sed [-nEs] [-i[SUF]] [-e SCRIPT]... [-f FILE] [SCRIPT] [FILE]... -- stream editor"),
+    ("seq", seq::run, "seq [-s SEP] [-w] [-f FMT] [FIRST [INCREMENT]] LAST -- print a sequence of numbers"),
+    ("sha1sum", sums::run, "sha1sum [-c] [FILE]... -- SHA-1 checksums"),
+    ("sha256sum", sums::run, "sha256sum [-c] [FILE]... -- SHA-256 checksums"),
+    ("sleep", sleep::run, "sleep N[smhd]... -- wait"),
+    ("sort", sort::run, "sort [-nrufbhVgs] [-k KEY] [-t SEP] [-o FILE] [FILE]... -- sort lines"),
+    ("stat", stat::run, "stat [-c FORMAT] [-L] FILE... -- file status"),
+    ("tac", tac::run, "tac [FILE]... -- lines in reverse order"),
+    ("tail", tail::run, "tail [-n N|+N] [-c N] [FILE]... -- output the last part of files"),
+    ("tee", tee::run, "tee [-a] [FILE]... -- copy stdin to stdout and files"),
+    ("touch", touch::run, "touch [-c] [-d DATE] [-t STAMP] [-r REF] FILE... -- change times or create files"),
+    ("tr", tr::run, "tr [-cds] SET1 [SET2] -- translate or delete characters"),
+    ("uniq", uniq::run, "uniq [-cdui] [-f N] [-s N] [INPUT [OUTPUT]] -- report or omit repeated lines"),
+    ("wc", wc::run, "wc [-lwcm] [FILE]... -- count lines, words, bytes"),
+    ("xargs", xargs::run, "xargs [-0] [-n N] [-I STR] [-r] [COMMAND [ARG]...] -- build command lines from stdin"),
+    ("yes", yes::run, "yes [STRING] -- repeat a line forever"),
+];
+
+/// The command called `name`.
+pub fn lookup(name: &str) -> Option<Command> {
+    let c = TABLE.iter().find(|(n, _, _)| *n == name)?.1;
+    Some(c)
+}
+
+/// What a command gets: the session, its argv and its streams.
+pub struct Ctx<'a> {
+    /// The session (cwd, variables, the VFS).
+    pub sh: &'a mut Shell,
+    /// argv, `argv[0]` being the command name.
+    pub argv: Vec<String>,
+    /// Standard streams.
+    pub io: Io,
+}
+
+impl<'a> Ctx<'a> {
+    /// Wraps a call.
+    pub fn new(sh: &'a mut Shell, argv: Vec<String>, io: Io) -> Self {
+        Ctx { sh, argv, io }
+    }
+
+    /// The command name.
+    pub fn name(&self) -> &str {
+        &self.argv[0]
+    }
+
+    /// The workspace.
+    pub fn vfs(&self) -> &Arc<Vfs> {
+        &self.sh.vfs
+    }
+
+    /// Writes bytes to stdout.
+    pub async fn out(&self, data: &[u8]) -> Result<(), ShellError> {
+        self.io.stdout.write(data).await
+    }
+
+    /// Writes a string to stdout.
+    pub async fn print(&self, s: &str) -> Result<(), ShellError> {
+        self.io.stdout.write(s.as_bytes()).await
+    }
+
+    /// Writes `name: msg` to stderr.
+    pub async fn err(&self, msg: &str) -> Result<(), ShellError> {
+        self.io
+            .stderr
+            .print(&format!("{}: {msg}\n", self.argv[0]))
+            .await
+    }
+
+    /// Writes `name: target: <strerror>` to stderr.
+    pub async fn fail(&self, target: &str, e: &VfsError) -> Result<(), ShellError> {
+        self.err(&format!("{target}: {}", e.user_message())).await
+    }
+
+    /// Resolves a path argument against the working directory.
+    pub fn path(&self, p: &str) -> Result<VPath, VfsError> {
+        self.sh.resolve(p)
+    }
+
+    /// `stat` without following a final symlink.
+    pub async fn lstat(&self, p: &VPath) -> Result<Metadata, VfsError> {
+        self.sh.vfs.stat(p).await
+    }
+
+    /// `stat` following symlinks: the real path and its attributes.
+    pub async fn stat(&self, p: &VPath) -> Result<(VPath, Metadata), VfsError> {
+        let m = self.sh.vfs.stat(p).await?;
+        if m.kind != FileKind::Symlink {
+            return Ok((p.clone(), m));
+        }
+        self.sh.stat_follow(p).await.ok_or(VfsError::NotFound)
+    }
+
+    /// The bytes of file argument `arg` (`-` is stdin); follows symlinks; a directory is
+    /// `IsADirectory`.
+    pub async fn read_arg(&self, arg: &str) -> Result<Bytes, VfsError> {
+        if arg == "-" || arg == "/dev/stdin" {
+            return Ok(self.io.stdin.read_all().await.into());
+        }
+        if arg == "/dev/null" {
+            return Ok(Bytes::new());
+        }
+        let p = self.path(arg)?;
+        self.read_path(&p).await
+    }
+
+    /// The bytes of a file, following symlinks.
+    pub async fn read_path(&self, p: &VPath) -> Result<Bytes, VfsError> {
+        match self.sh.vfs.read_all(p).await {
+            Ok(b) => Ok(b),
+            Err(VfsError::InvalidArgument) | Err(VfsError::NotFound) | Err(VfsError::IsADirectory) => {
+                let (real, m) = self.stat(p).await?;
+                if m.is_dir() {
+                    return Err(VfsError::IsADirectory);
+                }
+                self.sh.vfs.read_all(&real).await
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Standard input, whole.
+    pub async fn stdin(&self) -> Vec<u8> {
+        self.io.stdin.read_all().await
+    }
+
+    /// Parses options by `spec`; prints the error and returns `Err(status)` on a bad option.
+    pub async fn args(&self, spec: &Spec) -> Result<Args, Res> {
+        match Args::parse(&self.argv[1..], spec) {
+            Ok(a) => Ok(a),
+            Err(msg) => Err(async {
+                self.err(&msg).await?;
+                self.io
+                    .stderr
+                    .print(&format!("Try '{} --help' for more information.\n", self.argv[0]))
+                    .await?;
+                Ok(spec.bad_status)
+            }
+            .await),
+        }
+    }
+}
+
+/// `cmd --help`: the usage line from [`TABLE`].
+pub fn usage(name: &str) -> Option<&'static str> {
+    TABLE.iter().find(|(n, _, _)| *n == name).map(|(_, _, u)| *u)
+}

@@ -1,0 +1,253 @@
+//! `ls [-laAR1hdtSrFpi] [FILE]...`: one name per line (stdout is never a terminal), GNU `-l`
+//! columns, operands listed files first, then each directory under a `name:` header.
+
+use std::time::SystemTime;
+
+use super::Spec;
+use crate::vfs::{DirEntry, FileKind, Metadata, VPath};
+
+const SPEC: Spec = Spec {
+    short: "laAR1hdtSrFpiCgonUx",
+    long: &[("all", 'a', false), ("almost-all", 'A', false), ("recursive", 'R', false), ("human-readable", 'h', false), ("directory", 'd', false), ("reverse", 'r', false), ("classify", 'F', false)],
+    bad_status: 2,
+    numeric: false,
+};
+
+/// `-rw-r--r--` for a file's kind and permission bits.
+pub fn mode_string(m: &Metadata) -> String {
+    let t = match m.kind {
+        FileKind::Dir => 'd',
+        FileKind::Symlink => 'l',
+        FileKind::File => '-',
+    };
+    let mut s = String::from(t);
+    for shift in [6, 3, 0] {
+        let p = (m.perm >> shift) & 7;
+        s.push(if p & 4 != 0 { 'r' } else { '-' });
+        s.push(if p & 2 != 0 { 'w' } else { '-' });
+        s.push(if p & 1 != 0 { 'x' } else { '-' });
+    }
+    s
+}
+
+/// `1.5K`, `23M` as `ls -h` and `du -h` print sizes.
+pub fn human(n: u64) -> String {
+    if n < 1024 {
+        return n.to_string();
+    }
+    let units = ['K', 'M', 'G', 'T', 'P'];
+    let mut v = n as f64 / 1024.0;
+    let mut u = 0;
+    while v >= 1024.0 && u < units.len() - 1 {
+        v /= 1024.0;
+        u += 1;
+    }
+    if v < 10.0 {
+        let r = (v * 10.0).ceil() / 10.0;
+        if r < 10.0 {
+            return format!("{r:.1}{}", units[u]);
+        }
+    }
+    format!("{}{}", v.ceil() as u64, units[u])
+}
+
+/// `Nov 25 06:32` (this year) or `Nov 25  2025`.
+pub fn ls_time(t: SystemTime) -> String {
+    let secs = t.duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
+    let dt = chrono::DateTime::from_timestamp(secs, 0).unwrap_or_default();
+    let now = chrono::Utc::now();
+    if (now.timestamp() - secs).abs() < 180 * 86400 {
+        dt.format("%b %e %H:%M").to_string()
+    } else {
+        dt.format("%b %e  %Y").to_string()
+    }
+}
+
+fn suffix(m: &Metadata, f: bool, p: bool) -> &'static str {
+    match m.kind {
+        FileKind::Dir if f || p => "/",
+        FileKind::Symlink if f => "@",
+        FileKind::File if f && m.perm & 0o111 != 0 => "*",
+        _ => "",
+    }
+}
+
+struct Opts {
+    long: bool,
+    human: bool,
+    sort_t: bool,
+    sort_s: bool,
+    reverse: bool,
+    unsorted: bool,
+    classify: bool,
+    slash: bool,
+    inode: bool,
+    no_group: bool,
+}
+
+fn sort(entries: &mut [DirEntry], o: &Opts) {
+    if o.unsorted {
+        return;
+    }
+    entries.sort_by(|a, b| a.name.as_bytes().cmp(b.name.as_bytes()));
+    if o.sort_t {
+        entries.sort_by(|a, b| b.meta.mtime.cmp(&a.meta.mtime));
+    } else if o.sort_s {
+        entries.sort_by(|a, b| b.meta.size.cmp(&a.meta.size));
+    }
+    if o.reverse {
+        entries.reverse();
+    }
+}
+
+async fn format_entries(c: &super::Ctx<'_>, dir: Option<&VPath>, entries: &[DirEntry], o: &Opts, total: bool) -> String {
+    let mut out = String::new();
+    if !o.long {
+        for e in entries {
+            out.push_str(&e.name);
+            out.push_str(suffix(&e.meta, o.classify, o.slash));
+            out.push('\n');
+        }
+        return out;
+    }
+    if total {
+        let blocks: u64 = entries.iter().map(|e| if e.meta.kind == FileKind::File { e.meta.size.div_ceil(4096) * 4 } else { 0 }).sum();
+        out.push_str(&format!("total {blocks}\n"));
+    }
+    let sizes: Vec<String> = entries.iter().map(|e| if o.human { human(e.meta.size) } else { e.meta.size.to_string() }).collect();
+    let w = sizes.iter().map(|s| s.len()).max().unwrap_or(1);
+    for (e, size) in entries.iter().zip(sizes) {
+        let mut name = e.name.clone();
+        if e.meta.kind == FileKind::Symlink {
+            let target = match dir.and_then(|d| d.join(&e.name).ok()).or_else(|| c.path(&e.name).ok()) {
+                Some(p) => c.vfs().readlink(&p).await.unwrap_or_default(),
+                None => String::new(),
+            };
+            name = format!("{name} -> {target}");
+        } else {
+            name.push_str(suffix(&e.meta, o.classify, o.slash));
+        }
+        let group = if o.no_group { String::new() } else { " agent".into() };
+        out.push_str(&format!(
+            "{}{} 1 agent{group} {size:>w$} {} {name}\n",
+            if o.inode { "0 " } else { "" },
+            mode_string(&e.meta),
+            ls_time(e.meta.mtime)
+        ));
+    }
+    out
+}
+
+command!(|c| {
+    let a = opts!(c, SPEC);
+    let o = Opts {
+        long: a.has('l') || a.has('g') || a.has('o') || a.has('n'),
+        human: a.has('h'),
+        sort_t: a.has('t'),
+        sort_s: a.has('S'),
+        reverse: a.has('r'),
+        unsorted: a.has('U'),
+        classify: a.has('F'),
+        slash: a.has('p'),
+        inode: a.has('i'),
+        no_group: a.has('g') || a.has('o'),
+    };
+    let all = a.has('a');
+    let almost = a.has('A') || all;
+    let ops = if a.operands.is_empty() { vec![".".to_string()] } else { a.operands.clone() };
+    let mut st = 0;
+    let mut files = Vec::new();
+    let mut dirs = Vec::new();
+    for op in &ops {
+        let path = match c.path(op) {
+            Ok(p) => p,
+            Err(e) => {
+                c.err(&format!("cannot access '{op}': {}", e.user_message())).await?;
+                st = 2;
+                continue;
+            }
+        };
+        let meta = match c.lstat(&path).await {
+            Ok(m) => m,
+            Err(e) => {
+                c.err(&format!("cannot access '{op}': {}", e.user_message())).await?;
+                st = 2;
+                continue;
+            }
+        };
+        let is_dir = meta.is_dir() || (meta.kind == FileKind::Symlink && !o.long && c.stat(&path).await.is_ok_and(|(_, m)| m.is_dir()));
+        if is_dir && !a.has('d') {
+            dirs.push((op.clone(), path));
+        } else {
+            files.push(DirEntry { name: op.clone(), meta });
+        }
+    }
+    sort(&mut files, &o);
+    let mut out = format_entries(&c, None, &files, &o, false).await;
+    let show_headers = ops.len() > 1 || a.has('R');
+    let mut queue: std::collections::VecDeque<(String, VPath)> = dirs.into_iter().collect();
+    if !o.unsorted {
+        let mut v: Vec<_> = queue.drain(..).collect();
+        v.sort_by(|x, y| x.0.cmp(&y.0));
+        if o.reverse {
+            v.reverse();
+        }
+        queue = v.into();
+    }
+    let mut first = files.is_empty();
+    while let Some((shown, path)) = queue.pop_front() {
+        let (_, real) = match c.stat(&path).await {
+            Ok(x) => x,
+            Err(e) => {
+                c.err(&format!("cannot access '{shown}': {}", e.user_message())).await?;
+                st = 2;
+                continue;
+            }
+        };
+        let _ = real;
+        let real_path = c.stat(&path).await.map(|(p, _)| p).unwrap_or(path.clone());
+        let mut entries = match c.vfs().list(&real_path).await {
+            Ok(e) => e,
+            Err(e) => {
+                c.err(&format!("cannot open directory '{shown}': {}", e.user_message())).await?;
+                st = 2;
+                continue;
+            }
+        };
+        entries.retain(|e| almost || !e.name.starts_with('.'));
+        if all {
+            let dmeta = c.lstat(&real_path).await.unwrap_or_else(|_| Metadata::dir(SystemTime::UNIX_EPOCH));
+            let pmeta = c.lstat(&real_path.parent()).await.unwrap_or_else(|_| dmeta.clone());
+            entries.push(DirEntry { name: ".".into(), meta: dmeta });
+            entries.push(DirEntry { name: "..".into(), meta: pmeta });
+        }
+        sort(&mut entries, &o);
+        if show_headers {
+            if !first {
+                out.push('\n');
+            }
+            out.push_str(&format!("{shown}:\n"));
+        }
+        first = false;
+        out.push_str(&format_entries(&c, Some(&real_path), &entries, &o, true).await);
+        if a.has('R') {
+            let mut subs = Vec::new();
+            for e in &entries {
+                if e.meta.is_dir() && e.name != "." && e.name != ".." {
+                    let shown_sub = if shown.ends_with('/') { format!("{shown}{}", e.name) } else { format!("{shown}/{}", e.name) };
+                    if let Ok(p) = real_path.join(&e.name) {
+                        subs.push((shown_sub, p));
+                    }
+                }
+            }
+            for s in subs.into_iter().rev() {
+                queue.push_front(s);
+            }
+        }
+        if out.len() > 1 << 16 {
+            c.print(&std::mem::take(&mut out)).await?;
+        }
+    }
+    c.print(&out).await?;
+    Ok(st)
+});

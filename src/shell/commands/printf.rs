@@ -1,0 +1,355 @@
+//! `printf FORMAT [ARG]...` (also `-v VAR`): bash's printf — `%s %b %q %d %i %u %o %x %X %c
+//! %e %f %g %%`, flags, width and precision (also `*`), the format reused until the arguments
+//! are used up.
+
+use super::echo::unescape;
+
+command!(|c| {
+    let mut args = c.argv[1..].to_vec();
+    let mut var = None;
+    if args.first().is_some_and(|a| a == "-v") && args.len() > 1 {
+        var = Some(args[1].clone());
+        args.drain(..2);
+    }
+    if args.first().is_some_and(|a| a == "--") {
+        args.remove(0);
+    }
+    let Some(fmt) = args.first().cloned() else {
+        c.io.stderr.print("printf: usage: printf [-v var] format [arguments]\n").await?;
+        return Ok(2);
+    };
+    let (out, bad) = format(&fmt, &args[1..]);
+    for b in &bad {
+        c.err(&format!("{b}: invalid number")).await?;
+    }
+    match var {
+        Some(v) => {
+            if let Err(m) = c.sh.st.set_str(&v, out) {
+                c.err(&m).await?;
+                return Ok(1);
+            }
+        }
+        None => c.print(&out).await?,
+    }
+    Ok(if bad.is_empty() { 0 } else { 1 })
+});
+
+fn num_arg(s: &str, bad: &mut Vec<String>) -> i64 {
+    let t = s.trim();
+    if t.is_empty() {
+        return 0;
+    }
+    if let Some(ch) = t.strip_prefix('\'').or_else(|| t.strip_prefix('"')) {
+        return ch.chars().next().map_or(0, |c| c as i64);
+    }
+    let (neg, body) = match t.strip_prefix('-') {
+        Some(b) => (true, b),
+        None => (false, t.strip_prefix('+').unwrap_or(t)),
+    };
+    let v = if let Some(h) = body.strip_prefix("0x").or_else(|| body.strip_prefix("0X")) {
+        i64::from_str_radix(h, 16).ok()
+    } else if body.len() > 1 && body.starts_with('0') {
+        i64::from_str_radix(&body[1..], 8).ok()
+    } else {
+        body.parse::<i64>().ok()
+    };
+    match v {
+        Some(v) => if neg { -v } else { v },
+        None => {
+            bad.push(s.to_string());
+            // Leading digits still count, as in bash.
+            body.chars().take_while(|c| c.is_ascii_digit()).collect::<String>().parse().unwrap_or(0)
+        }
+    }
+}
+
+fn float_arg(s: &str, bad: &mut Vec<String>) -> f64 {
+    let t = s.trim();
+    if t.is_empty() {
+        return 0.0;
+    }
+    t.parse().unwrap_or_else(|_| {
+        bad.push(s.to_string());
+        0.0
+    })
+}
+
+/// Shell-quotes `s` as `%q` does.
+pub fn shell_quote(s: &str) -> String {
+    if s.is_empty() {
+        return "''".into();
+    }
+    let mut out = String::new();
+    for ch in s.chars() {
+        if ch.is_ascii_alphanumeric() || "_-./=+,:@%^".contains(ch) {
+            out.push(ch);
+        } else {
+            out.push('\\');
+            out.push(ch);
+        }
+    }
+    out
+}
+
+/// Pads `body` to `width` (left-aligned with `-`; zeros after a sign with `0`).
+fn pad(body: String, width: usize, left: bool, zero: bool) -> String {
+    let len = body.chars().count();
+    if len >= width {
+        return body;
+    }
+    let fill = width - len;
+    if left {
+        return body + &" ".repeat(fill);
+    }
+    if zero {
+        let (sign, digits) = match body.chars().next() {
+            Some(c @ ('-' | '+' | ' ')) => (c.to_string(), body[1..].to_string()),
+            _ => (String::new(), body.clone()),
+        };
+        return sign + &"0".repeat(fill) + &digits;
+    }
+    " ".repeat(fill) + &body
+}
+
+/// Formats a float like C's `%e`.
+pub fn exp_format(v: f64, prec: usize, upper: bool) -> String {
+    let s = format!("{v:.prec$e}");
+    let (mant, exp) = s.split_once('e').unwrap_or((&s, "0"));
+    let e: i32 = exp.parse().unwrap_or(0);
+    let r = format!("{mant}e{}{:02}", if e < 0 { '-' } else { '+' }, e.abs());
+    if upper { r.to_uppercase() } else { r }
+}
+
+/// Formats a float like C's `%g`.
+pub fn g_format(v: f64, prec: usize, alt: bool) -> String {
+    let p = if prec == 0 { 1 } else { prec };
+    if v == 0.0 {
+        return "0".into();
+    }
+    let exp = v.abs().log10().floor() as i32;
+    let s = if exp < -4 || exp >= p as i32 {
+        let e = exp_format(v, p - 1, false);
+        if alt {
+            e
+        } else {
+            let (m, x) = e.split_once('e').unwrap_or((&e, ""));
+            let m = if m.contains('.') { m.trim_end_matches('0').trim_end_matches('.') } else { m };
+            format!("{m}e{x}")
+        }
+    } else {
+        let decimals = (p as i32 - 1 - exp).max(0) as usize;
+        let f = format!("{v:.decimals$}");
+        if alt || !f.contains('.') { f } else { f.trim_end_matches('0').trim_end_matches('.').to_string() }
+    };
+    s
+}
+
+/// Applies one conversion; returns the text.
+#[allow(clippy::too_many_arguments)]
+pub fn convert(conv: char, arg: Option<&str>, flags: &str, width: usize, prec: Option<usize>, bad: &mut Vec<String>) -> String {
+    let left = flags.contains('-');
+    let zero = flags.contains('0') && !left;
+    let plus = flags.contains('+');
+    let space = flags.contains(' ');
+    let alt = flags.contains('#');
+    let a = arg.unwrap_or("");
+    let sign = |s: String, neg: bool| -> String {
+        if neg { s } else if plus { format!("+{s}") } else if space { format!(" {s}") } else { s }
+    };
+    match conv {
+        's' | 'b' | 'q' => {
+            let mut s = match conv {
+                'b' => unescape(a).0,
+                'q' => shell_quote(a),
+                _ => a.to_string(),
+            };
+            if let Some(p) = prec {
+                s = s.chars().take(p).collect();
+            }
+            pad(s, width, left, false)
+        }
+        'c' => pad(a.chars().next().map(String::from).unwrap_or_default(), width, left, false),
+        'd' | 'i' => {
+            let v = if arg.is_some() { num_arg(a, bad) } else { 0 };
+            let mut digits = v.unsigned_abs().to_string();
+            if let Some(p) = prec {
+                while digits.len() < p {
+                    digits.insert(0, '0');
+                }
+            }
+            let s = if v < 0 { format!("-{digits}") } else { digits };
+            pad(sign(s, v < 0), width, left, zero && prec.is_none())
+        }
+        'u' | 'o' | 'x' | 'X' => {
+            let v = if arg.is_some() { num_arg(a, bad) } else { 0 } as u64;
+            let mut s = match conv {
+                'o' => format!("{v:o}"),
+                'x' => format!("{v:x}"),
+                'X' => format!("{v:X}"),
+                _ => v.to_string(),
+            };
+            if let Some(p) = prec {
+                while s.len() < p {
+                    s.insert(0, '0');
+                }
+            }
+            if alt && v != 0 {
+                s = match conv {
+                    'o' => format!("0{s}"),
+                    'x' => format!("0x{s}"),
+                    'X' => format!("0X{s}"),
+                    _ => s,
+                };
+            }
+            pad(s, width, left, zero)
+        }
+        'f' | 'F' | 'e' | 'E' | 'g' | 'G' => {
+            let v = if arg.is_some() { float_arg(a, bad) } else { 0.0 };
+            let p = prec.unwrap_or(6);
+            let s = match conv {
+                'f' | 'F' => format!("{:.p$}", v.abs()),
+                'e' | 'E' => exp_format(v.abs(), p, conv == 'E'),
+                _ => {
+                    let g = g_format(v.abs(), p, alt);
+                    if conv == 'G' { g.to_uppercase() } else { g }
+                }
+            };
+            let neg = v.is_sign_negative() && v != 0.0;
+            let s = if neg { format!("-{s}") } else { s };
+            pad(sign(s, neg), width, left, zero)
+        }
+        other => format!("%{other}"),
+    }
+}
+
+/// Formats `fmt` with `args`, reusing the format while arguments remain. Returns the text and
+/// the arguments that were not valid numbers.
+pub fn format(fmt: &str, args: &[String]) -> (String, Vec<String>) {
+    let mut out = String::new();
+    let mut bad = Vec::new();
+    let mut ai = 0;
+    let chars: Vec<char> = fmt.chars().collect();
+    loop {
+        let start_ai = ai;
+        let mut i = 0;
+        let mut stop = false;
+        while i < chars.len() {
+            let ch = chars[i];
+            if ch == '\\' {
+                // Escapes in the format, as %b would.
+                let mut j = i + 1;
+                let mut esc = String::from("\\");
+                if j < chars.len() {
+                    esc.push(chars[j]);
+                    j += 1;
+                    if matches!(chars[j - 1], '0'..='7' | 'x') {
+                        while j < chars.len() && j < i + 5 && chars[j].is_ascii_hexdigit() {
+                            esc.push(chars[j]);
+                            j += 1;
+                        }
+                    }
+                }
+                let (s, c) = unescape(&esc);
+                out.push_str(&s);
+                if c {
+                    stop = true;
+                    break;
+                }
+                i = j;
+                continue;
+            }
+            if ch != '%' {
+                out.push(ch);
+                i += 1;
+                continue;
+            }
+            i += 1;
+            if chars.get(i) == Some(&'%') {
+                out.push('%');
+                i += 1;
+                continue;
+            }
+            let mut flags = String::new();
+            while let Some(&f) = chars.get(i).filter(|c| "-+ #0".contains(**c)) {
+                flags.push(f);
+                i += 1;
+            }
+            let mut width = 0usize;
+            if chars.get(i) == Some(&'*') {
+                let w = num_arg(args.get(ai).map_or("", |s| s.as_str()), &mut bad);
+                ai += 1;
+                if w < 0 {
+                    flags.push('-');
+                }
+                width = w.unsigned_abs() as usize;
+                i += 1;
+            }
+            while let Some(d) = chars.get(i).and_then(|c| c.to_digit(10)) {
+                width = width * 10 + d as usize;
+                i += 1;
+            }
+            let mut prec = None;
+            if chars.get(i) == Some(&'.') {
+                i += 1;
+                let mut p = 0usize;
+                if chars.get(i) == Some(&'*') {
+                    p = num_arg(args.get(ai).map_or("", |s| s.as_str()), &mut bad).max(0) as usize;
+                    ai += 1;
+                    i += 1;
+                }
+                while let Some(d) = chars.get(i).and_then(|c| c.to_digit(10)) {
+                    p = p * 10 + d as usize;
+                    i += 1;
+                }
+                prec = Some(p);
+            }
+            while chars.get(i).is_some_and(|c| "hlLqjzt".contains(*c)) {
+                i += 1;
+            }
+            let Some(&conv) = chars.get(i) else {
+                out.push('%');
+                break;
+            };
+            i += 1;
+            let arg = args.get(ai).map(|s| s.as_str());
+            ai += 1;
+            if conv == 'b' {
+                let (s, c) = unescape(arg.unwrap_or(""));
+                let s = match prec {
+                    Some(p) => s.chars().take(p).collect(),
+                    None => s,
+                };
+                out.push_str(&pad(s, width, flags.contains('-'), false));
+                if c {
+                    stop = true;
+                    break;
+                }
+                continue;
+            }
+            out.push_str(&convert(conv, arg, &flags, width, prec, &mut bad));
+        }
+        if stop || ai >= args.len() || ai == start_ai {
+            break;
+        }
+    }
+    (out, bad)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::format;
+
+    fn f(fmt: &str, args: &[&str]) -> String {
+        format(fmt, &args.iter().map(|s| s.to_string()).collect::<Vec<_>>()).0
+    }
+
+    #[test]
+    fn formats() {
+        assert_eq!(f("%s-%d-%5.2f|%-4s|%04d\n", &["a", "42", "3.14159", "ab", "7"]), "a-42- 3.14|ab  |0007\n");
+        assert_eq!(f("%s\n", &["a", "b"]), "a\nb\n");
+        assert_eq!(f("%x %o %X %e\n", &["255", "8", "255", "1234.5"]), "ff 10 FF 1.234500e+03\n");
+        assert_eq!(f("%g %g %g\n", &["0.0001", "123456789", "2.5"]), "0.0001 1.23457e+08 2.5\n");
+        assert_eq!(f("%5s|%.2s|%c\n", &["ab", "xyz", "q"]), "   ab|xy|q\n");
+        assert_eq!(f("%d\n", &[]), "0\n");
+    }
+}

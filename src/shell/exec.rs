@@ -1,0 +1,450 @@
+//! Running the syntax tree: lists, pipelines (stages run concurrently over bounded pipes, each
+//! in a copy of the session as bash runs them in subshells), compound commands, functions and
+//! simple commands, with `set -e` and the limits applied here.
+
+use futures::future::{LocalBoxFuture, join_all};
+
+use super::ast::*;
+use super::io::{Io, pipe};
+use super::state::Value;
+use super::{Shell, ShellError, builtins, commands};
+
+type Res = Result<i32, ShellError>;
+
+impl Shell {
+    /// Runs one node on `io`; returns its status or the control flow that ends it.
+    pub(crate) fn run<'a>(&'a mut self, node: &'a Node, io: &'a Io) -> LocalBoxFuture<'a, Res> {
+        Box::pin(async move {
+            let status = match node {
+                Node::Empty => 0,
+                Node::Simple(s) => self.simple(s, io).await?,
+                Node::Seq(v) => {
+                    let mut st = self.st.status;
+                    for n in v {
+                        st = self.run(n, io).await?;
+                        self.st.status = st;
+                    }
+                    st
+                }
+                Node::And(a, b) => {
+                    let st = self.condition(a, io).await?;
+                    if st == 0 { self.run(b, io).await? } else { st }
+                }
+                Node::Or(a, b) => {
+                    let st = self.condition(a, io).await?;
+                    if st != 0 { self.run(b, io).await? } else { st }
+                }
+                Node::Not(n) => (self.condition(n, io).await? == 0) as i32,
+                Node::Pipeline(stages, bang) => {
+                    let st = self.pipeline(stages, io).await?;
+                    if *bang { (st == 0) as i32 } else { self.check_errexit(st)? }
+                }
+                Node::Background(n) => {
+                    self.st.last_bg += 1;
+                    let mut sub = self.clone();
+                    let _ = sub.subshell(n, io).await?;
+                    0
+                }
+                Node::Subshell(n) => {
+                    let mut sub = self.clone();
+                    let st = sub.subshell(n, io).await?;
+                    self.check_errexit(st)?
+                }
+                Node::Group(n) => self.run(n, io).await?,
+                Node::Redirected(n, redirs) => {
+                    let (io2, files) = match self.open_redirs(redirs, io).await {
+                        Ok(x) => x,
+                        Err(msg) => {
+                            io.stderr.print(&format!("mirage: {msg}\n")).await?;
+                            return self.check_errexit(1);
+                        }
+                    };
+                    let r = self.run(n, &io2).await;
+                    let closed = self.close_redirs(files, io).await;
+                    let st = r?;
+                    if closed != 0 { closed } else { st }
+                }
+                Node::If(arms, els) => {
+                    let mut ran = None;
+                    for (cond, body) in arms {
+                        if self.condition(cond, io).await? == 0 {
+                            ran = Some(self.run(body, io).await?);
+                            break;
+                        }
+                    }
+                    match (ran, els) {
+                        (Some(st), _) => st,
+                        (None, Some(e)) => self.run(e, io).await?,
+                        (None, None) => 0,
+                    }
+                }
+                Node::While(cond, body, until) => self.while_loop(cond, body, *until, io).await?,
+                Node::For(var, words, body) => self.for_loop(var, words.as_deref(), body, io).await?,
+                Node::CFor(init, cond, update, body) => {
+                    self.c_for(init, cond, update, body, io).await?
+                }
+                Node::Case(word, items) => self.case(word, items, io).await?,
+                Node::Function(name, body) => {
+                    self.st.funcs.insert(name.clone(), body.clone());
+                    0
+                }
+                Node::Test(e) => {
+                    let st = self.test_expr(e, io).await?;
+                    self.check_errexit(st)?
+                }
+                Node::Arith(src) => {
+                    let st = match self.arith(src, io).await {
+                        Ok(v) => (v == 0) as i32,
+                        Err(msg) => {
+                            io.stderr.print(&format!("mirage: {msg}\n")).await?;
+                            1
+                        }
+                    };
+                    self.check_errexit(st)?
+                }
+            };
+            self.st.status = status;
+            Ok(status)
+        })
+    }
+
+    /// Runs `n` where a failure is a test, not an error (`set -e` does not apply).
+    pub(crate) async fn condition(&mut self, n: &Node, io: &Io) -> Res {
+        self.st.in_condition += 1;
+        let r = self.run(n, io).await;
+        self.st.in_condition -= 1;
+        r
+    }
+
+    /// `set -e`: a failing command outside a condition ends the script.
+    pub(crate) fn check_errexit(&self, st: i32) -> Res {
+        if st != 0 && self.st.opts.errexit && self.st.in_condition == 0 {
+            return Err(ShellError::Exit(st));
+        }
+        Ok(st)
+    }
+
+    /// Runs `n` as a subshell of `self` (already a copy): exit and returns end it.
+    pub(crate) async fn subshell(&mut self, n: &Node, io: &Io) -> Res {
+        self.st.depth += 1;
+        self.budget.depth(self.st.depth)?;
+        match self.run(n, io).await {
+            Ok(st) => Ok(st),
+            Err(ShellError::Exit(st)) | Err(ShellError::Return(st)) => Ok(st),
+            Err(ShellError::Break(_)) | Err(ShellError::Continue(_)) => Ok(0),
+            Err(ShellError::BrokenPipe) => Ok(141),
+            Err(ShellError::Fatal(msg, st)) => {
+                io.stderr.print(&format!("mirage: {msg}\n")).await?;
+                Ok(st)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    async fn pipeline(&mut self, stages: &[Node], io: &Io) -> Res {
+        if stages.len() == 1 {
+            return self.run(&stages[0], io).await;
+        }
+        let mut futs: Vec<LocalBoxFuture<'_, Res>> = Vec::new();
+        let mut next_in = io.stdin.clone();
+        for (i, stage) in stages.iter().enumerate() {
+            let (stdout, reader) = if i + 1 == stages.len() {
+                (io.stdout.clone(), None)
+            } else {
+                let (w, r) = pipe();
+                (w, Some(r))
+            };
+            let stage_io = Io {
+                stdin: next_in.clone(),
+                stdout,
+                stderr: io.stderr.clone(),
+            };
+            if let Some(r) = reader {
+                next_in = r;
+            }
+            let mut sub = self.clone();
+            futs.push(Box::pin(async move {
+                let r = sub.subshell(stage, &stage_io).await;
+                drop(stage_io);
+                r
+            }));
+        }
+        drop(next_in);
+        let results = join_all(futs).await;
+        let mut statuses = Vec::with_capacity(results.len());
+        for r in results {
+            statuses.push(r?);
+        }
+        let arr = statuses
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (i as i64, s.to_string()))
+            .collect();
+        let _ = self.st.set("PIPESTATUS", Value::Array(arr));
+        let last = *statuses.last().unwrap_or(&0);
+        if self.st.opts.pipefail {
+            return Ok(statuses.iter().rev().find(|&&s| s != 0).copied().unwrap_or(0));
+        }
+        Ok(last)
+    }
+
+    /// Runs a loop body: `Ok(None)` to go on, `Ok(Some(st))` to leave the loop.
+    async fn body(&mut self, body: &Node, io: &Io, st: &mut i32) -> Result<bool, ShellError> {
+        self.budget.iteration()?;
+        self.st.loops += 1;
+        let r = self.run(body, io).await;
+        self.st.loops -= 1;
+        match r {
+            Ok(s) => {
+                *st = s;
+                Ok(true)
+            }
+            Err(ShellError::Break(n)) => {
+                if n > 1 {
+                    return Err(ShellError::Break(n - 1));
+                }
+                Ok(false)
+            }
+            Err(ShellError::Continue(n)) => {
+                if n > 1 {
+                    return Err(ShellError::Continue(n - 1));
+                }
+                Ok(true)
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    async fn while_loop(&mut self, cond: &Node, body: &Node, until: bool, io: &Io) -> Res {
+        let mut st = 0;
+        loop {
+            let c = self.condition(cond, io).await?;
+            if (c == 0) == until {
+                break;
+            }
+            if !self.body(body, io, &mut st).await? {
+                break;
+            }
+        }
+        Ok(st)
+    }
+
+    async fn for_loop(&mut self, var: &str, words: Option<&[Word]>, body: &Node, io: &Io) -> Res {
+        let items = match words {
+            Some(w) => self.expand_words(w, io).await?,
+            None => self.st.positional.clone(),
+        };
+        let mut st = 0;
+        for item in items {
+            if let Err(msg) = self.st.set_str(var, item) {
+                io.stderr.print(&format!("mirage: {msg}\n")).await?;
+                return Ok(1);
+            }
+            if !self.body(body, io, &mut st).await? {
+                break;
+            }
+        }
+        Ok(st)
+    }
+
+    async fn c_for(&mut self, init: &str, cond: &str, update: &str, body: &Node, io: &Io) -> Res {
+        let fail = |msg: String| async move {
+            let _ = io.stderr.print(&format!("mirage: {msg}\n")).await;
+            Ok(1)
+        };
+        if !init.is_empty()
+            && let Err(m) = self.arith(init, io).await
+        {
+            return fail(m).await;
+        }
+        let mut st = 0;
+        loop {
+            if !cond.is_empty() {
+                match self.arith(cond, io).await {
+                    Ok(0) => break,
+                    Ok(_) => {}
+                    Err(m) => return fail(m).await,
+                }
+            }
+            if !self.body(body, io, &mut st).await? {
+                break;
+            }
+            if !update.is_empty()
+                && let Err(m) = self.arith(update, io).await
+            {
+                return fail(m).await;
+            }
+        }
+        Ok(st)
+    }
+
+    async fn case(&mut self, word: &str, items: &[CaseItem], io: &Io) -> Res {
+        let value = self.expand_one(word, io).await?;
+        let mut st = 0;
+        let mut falling = false;
+        for item in items {
+            let mut hit = falling;
+            if !hit {
+                for p in &item.patterns {
+                    let pat = self.expand_pattern(p, io).await?;
+                    if super::pattern::matches(&pat, &value) {
+                        hit = true;
+                        break;
+                    }
+                }
+            }
+            if !hit {
+                continue;
+            }
+            st = self.run(&item.body, io).await?;
+            match item.term {
+                CaseTerm::Break => return Ok(st),
+                CaseTerm::FallThrough => falling = true,
+                CaseTerm::Continue => falling = false,
+            }
+        }
+        Ok(st)
+    }
+
+    /// A simple command: expansion, assignments, redirections, then a function, builtin or
+    /// command.
+    async fn simple(&mut self, s: &Simple, io: &Io) -> Res {
+        self.budget.command()?;
+        self.st.status_from_subst = None;
+        let argv = self.expand_words(&s.words, io).await?;
+        if argv.is_empty() {
+            for a in &s.assigns {
+                if let Err(msg) = self.assign(a, io, false).await? {
+                    // Assigning to a readonly variable ends a non-interactive shell.
+                    return Err(ShellError::Fatal(msg, 1));
+                }
+            }
+            let st = self.st.status_from_subst.take().unwrap_or(0);
+            if !s.redirs.is_empty() {
+                return match self.open_redirs(&s.redirs, io).await {
+                    Ok((_, files)) => Ok(self.close_redirs(files, io).await),
+                    Err(msg) => {
+                        io.stderr.print(&format!("mirage: {msg}\n")).await?;
+                        self.check_errexit(1)
+                    }
+                };
+            }
+            return self.check_errexit(st);
+        }
+        if self.st.opts.xtrace {
+            io.stderr.print(&format!("+ {}\n", argv.join(" "))).await?;
+        }
+        let (io2, files) = if s.redirs.is_empty() {
+            (io.clone(), Vec::new())
+        } else {
+            match self.open_redirs(&s.redirs, io).await {
+                Ok(x) => x,
+                Err(msg) => {
+                    io.stderr.print(&format!("mirage: {msg}\n")).await?;
+                    return self.check_errexit(1);
+                }
+            }
+        };
+        // Prefix assignments hold for this command only.
+        let mut saved = Vec::new();
+        for a in &s.assigns {
+            saved.push((a.name.clone(), self.st.vars.get(&a.name).cloned()));
+            if let Err(msg) = self.assign(a, io, true).await? {
+                io.stderr.print(&format!("mirage: {msg}\n")).await?;
+            }
+        }
+        let r = self.dispatch(argv, &io2).await;
+        for (name, old) in saved.into_iter().rev() {
+            match old {
+                Some(v) => {
+                    self.st.vars.insert(name, v);
+                }
+                None => {
+                    self.st.vars.remove(&name);
+                }
+            }
+        }
+        let closed = self.close_redirs(files, io).await;
+        let st = match r {
+            Err(ShellError::BrokenPipe) => 141,
+            other => other?,
+        };
+        self.check_errexit(if closed != 0 { closed } else { st })
+    }
+
+    /// Runs argv[0]: function, builtin, command, or "command not found" (127).
+    pub(crate) async fn dispatch(&mut self, argv: Vec<String>, io: &Io) -> Res {
+        let name = argv[0].as_str();
+        if let Some(body) = self.st.funcs.get(name).cloned() {
+            return self.call_function(&body, argv, io).await;
+        }
+        if let Some(b) = builtins::lookup(name) {
+            return b(self, argv, io).await;
+        }
+        if let Some(c) = commands::lookup(name) {
+            if argv.get(1).is_some_and(|a| a == "--help")
+                && let Some(u) = commands::usage(name)
+            {
+                let (synopsis, what) = u.split_once(" -- ").unwrap_or((u, ""));
+                io.stdout.print(&format!("Usage: {synopsis}\n{what}\n")).await?;
+                return Ok(0);
+            }
+            let ctx = commands::Ctx::new(self, argv, io.clone());
+            return c(ctx).await;
+        }
+        io.stderr
+            .print(&format!("mirage: {name}: command not found\n"))
+            .await?;
+        Ok(127)
+    }
+
+    /// Calls a shell function with `argv[1..]` as its positional parameters.
+    pub(crate) async fn call_function(&mut self, body: &Node, argv: Vec<String>, io: &Io) -> Res {
+        self.st.depth += 1;
+        if let Err(e) = self.budget.depth(self.st.depth) {
+            self.st.depth -= 1;
+            return Err(e);
+        }
+        let saved = std::mem::replace(&mut self.st.positional, argv[1..].to_vec());
+        let saved_loops = std::mem::replace(&mut self.st.loops, 0);
+        self.st.frames.push(Vec::new());
+        let r = self.run(body, io).await;
+        self.st.pop_frame();
+        self.st.positional = saved;
+        self.st.loops = saved_loops;
+        self.st.depth -= 1;
+        match r {
+            Err(ShellError::Return(n)) => Ok(n),
+            other => other,
+        }
+    }
+
+    /// Evaluates an arithmetic expression after expanding `$…` in it.
+    pub(crate) async fn arith(&mut self, src: &str, io: &Io) -> Result<i64, String> {
+        let text = if src.contains(['$', '`']) {
+            self.expand_arith_text(src, io).await.map_err(|e| format!("{e:?}"))?
+        } else {
+            src.to_string()
+        };
+        super::arith::eval(&text, &mut ArithVars(self))
+    }
+}
+
+/// The session's variables as arithmetic sees them.
+pub(crate) struct ArithVars<'a>(pub &'a mut Shell);
+
+impl super::arith::Env for ArithVars<'_> {
+    fn get(&mut self, name: &str, index: Option<i64>) -> Option<String> {
+        match (self.0.st.get(name)?, index) {
+            (Value::Array(a), Some(i)) => a.get(&i).cloned(),
+            (v, None) | (v @ Value::Str(_), Some(0)) => Some(v.scalar()),
+            (Value::Str(_), Some(_)) => None,
+        }
+    }
+    fn set(&mut self, name: &str, index: Option<i64>, value: i64) -> Result<(), String> {
+        match index {
+            Some(i) => self.0.st.set_index(name, i, value.to_string()),
+            None => self.0.st.set_str(name, value.to_string()),
+        }
+    }
+}

@@ -1,0 +1,393 @@
+//! Word expansion in bash's order: braces, tilde, parameters, command substitution,
+//! arithmetic, word splitting on `IFS`, pathname expansion through the VFS, quote removal.
+
+use super::io::{Io, Out};
+use super::lex::{Part, lex_heredoc, lex_word};
+use super::pattern::{escape, has_magic};
+use super::{Shell, ShellError, brace};
+
+type R<T> = Result<T, ShellError>;
+
+/// A field being built: its text, the same text as a pattern (quoted parts escaped), whether
+/// it has active pattern characters, and whether any part was quoted (so `""` stays a field).
+#[derive(Default)]
+struct Field {
+    text: String,
+    pat: String,
+    glob: bool,
+    quoted: bool,
+}
+
+#[derive(Default)]
+struct Fields {
+    done: Vec<Field>,
+    cur: Field,
+}
+
+impl Fields {
+    fn lit(&mut self, s: &str) {
+        self.cur.text.push_str(s);
+        self.cur.pat.push_str(s);
+        self.cur.glob |= has_magic(s);
+    }
+    fn quoted(&mut self, s: &str) {
+        self.cur.text.push_str(s);
+        self.cur.pat.push_str(&escape(s));
+        self.cur.quoted = true;
+    }
+    fn finish(&mut self) {
+        let f = std::mem::take(&mut self.cur);
+        if !f.text.is_empty() || f.quoted {
+            self.done.push(f);
+        }
+    }
+    /// Appends an unquoted expansion result, split on `ifs`.
+    fn split(&mut self, v: &str, ifs: &str) {
+        if ifs.is_empty() {
+            self.lit(v);
+            return;
+        }
+        let is_ws = |c: char| ifs.contains(c) && c.is_whitespace();
+        let is_sep = |c: char| ifs.contains(c);
+        let mut piece = String::new();
+        let mut chars = v.chars().peekable();
+        let mut pending_ws = false;
+        while let Some(c) = chars.next() {
+            if is_ws(c) {
+                if !piece.is_empty() {
+                    self.lit(&piece);
+                    piece.clear();
+                }
+                pending_ws = true;
+                continue;
+            }
+            if is_sep(c) {
+                self.lit(&piece);
+                piece.clear();
+                let f = std::mem::take(&mut self.cur);
+                self.done.push(f);
+                pending_ws = false;
+                while chars.peek().is_some_and(|&c| is_ws(c)) {
+                    chars.next();
+                }
+                continue;
+            }
+            if pending_ws {
+                self.finish();
+                pending_ws = false;
+            }
+            piece.push(c);
+        }
+        if !piece.is_empty() {
+            self.lit(&piece);
+        }
+        if pending_ws {
+            self.finish();
+        }
+    }
+}
+
+/// What a parameter expands to.
+pub(crate) enum PVal {
+    /// A single string (or unset).
+    One(Option<String>),
+    /// `$@`, `${a[@]}`: separate words even when quoted.
+    Many(Vec<String>),
+    /// `$*`, `${a[*]}`: joined with the first `IFS` character when quoted.
+    Star(Vec<String>),
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Mode {
+    /// Split and glob.
+    Words,
+    /// One string, quotes removed.
+    String,
+    /// One string as a pattern: quoted characters escaped.
+    Pattern,
+}
+
+impl Shell {
+    fn ifs(&self) -> String {
+        self.st.get_str("IFS").unwrap_or_else(|| " \t\n".into())
+    }
+
+    /// Expands command words into fields.
+    pub(crate) async fn expand_words(&mut self, words: &[String], io: &Io) -> R<Vec<String>> {
+        let mut out = Vec::new();
+        for w in words {
+            for b in brace::expand(w) {
+                let fields = self.fields(&lex_word(&b), Mode::Words, io).await?;
+                for f in fields {
+                    if f.glob && !self.st.opts.noglob {
+                        let matches = self.glob(&f.pat).await;
+                        if !matches.is_empty() {
+                            out.extend(matches);
+                            continue;
+                        }
+                    }
+                    out.push(f.text);
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Expands one word to one string (assignments, redirection targets, `case` words).
+    pub(crate) async fn expand_one(&mut self, word: &str, io: &Io) -> R<String> {
+        let f = self.fields(&lex_word(word), Mode::String, io).await?;
+        Ok(f.into_iter().next().map(|f| f.text).unwrap_or_default())
+    }
+
+    /// Expands one word to a pattern (quoted characters escaped).
+    pub(crate) async fn expand_pattern(&mut self, word: &str, io: &Io) -> R<String> {
+        let f = self.fields(&lex_word(word), Mode::Pattern, io).await?;
+        Ok(f.into_iter().next().map(|f| f.pat).unwrap_or_default())
+    }
+
+    /// Expands a here-document body (quotes are literal there).
+    pub(crate) async fn expand_heredoc(&mut self, body: &str, io: &Io) -> R<String> {
+        let f = self.fields(&lex_heredoc(body), Mode::String, io).await?;
+        Ok(f.into_iter().next().map(|f| f.text).unwrap_or_default())
+    }
+
+    /// Expands `$…` inside arithmetic text.
+    pub(crate) async fn expand_arith_text(&mut self, src: &str, io: &Io) -> R<String> {
+        self.expand_heredoc(src, io).await
+    }
+
+    fn fields<'a>(
+        &'a mut self,
+        parts: &'a [Part],
+        mode: Mode,
+        io: &'a Io,
+    ) -> futures::future::LocalBoxFuture<'a, R<Vec<Field>>> {
+        Box::pin(async move {
+            let mut fs = Fields::default();
+            let split = mode == Mode::Words;
+            let ifs = self.ifs();
+            for p in parts {
+                match p {
+                    Part::Lit(s) => fs.lit(s),
+                    Part::Quoted(s) => fs.quoted(s),
+                    Part::Tilde(user) => {
+                        if user.is_empty() {
+                            let home = self.st.get_str("HOME").unwrap_or_else(|| "/".into());
+                            fs.quoted(&home);
+                        } else {
+                            fs.lit(&format!("~{user}"));
+                        }
+                    }
+                    Part::Double(inner) => {
+                        let was_quoted = fs.cur.quoted;
+                        fs.cur.quoted = true;
+                        let mut only_at = true;
+                        for ip in inner {
+                            match ip {
+                                Part::Quoted(s) | Part::Lit(s) => {
+                                    only_at = false;
+                                    fs.quoted(s);
+                                }
+                                Part::Param(name) => {
+                                    let v = self.param(name, io).await?;
+                                    match v {
+                                        PVal::Many(items) => {
+                                            if items.is_empty() && only_at && inner.len() == 1 {
+                                                // "$@" with no parameters: no field at all.
+                                                fs.cur.quoted = was_quoted;
+                                                continue;
+                                            }
+                                            only_at = false;
+                                            let n = items.len();
+                                            for (i, it) in items.iter().enumerate() {
+                                                fs.quoted(it);
+                                                if i + 1 < n {
+                                                    let f = std::mem::take(&mut fs.cur);
+                                                    fs.done.push(f);
+                                                    fs.cur.quoted = true;
+                                                }
+                                            }
+                                        }
+                                        PVal::Star(items) => {
+                                            only_at = false;
+                                            let sep = ifs.chars().next().map(String::from).unwrap_or_default();
+                                            fs.quoted(&items.join(&sep));
+                                        }
+                                        PVal::One(s) => {
+                                            only_at = false;
+                                            fs.quoted(&s.unwrap_or_default());
+                                        }
+                                    }
+                                }
+                                other => {
+                                    only_at = false;
+                                    let v = self.simple_part(other, io).await?;
+                                    fs.quoted(&v);
+                                }
+                            }
+                        }
+                    }
+                    Part::Param(name) => {
+                        let v = self.param(name, io).await?;
+                        let items = match v {
+                            PVal::One(s) => vec![s.unwrap_or_default()],
+                            PVal::Many(items) | PVal::Star(items) => items,
+                        };
+                        let n = items.len();
+                        for (i, it) in items.iter().enumerate() {
+                            if split {
+                                fs.split(it, &ifs);
+                            } else {
+                                fs.lit(it);
+                            }
+                            if split && i + 1 < n {
+                                fs.finish();
+                            } else if !split && i + 1 < n {
+                                fs.lit(" ");
+                            }
+                        }
+                    }
+                    other => {
+                        let v = self.simple_part(other, io).await?;
+                        if split {
+                            fs.split(&v, &ifs);
+                        } else {
+                            fs.lit(&v);
+                        }
+                    }
+                }
+            }
+            if mode != Mode::Words {
+                let f = std::mem::take(&mut fs.cur);
+                let mut all: Vec<Field> = fs.done;
+                all.push(f);
+                // Several fields (from "$@") join with spaces in a string context.
+                let mut it = all.into_iter();
+                let mut first = it.next().unwrap_or_default();
+                for f in it {
+                    first.text.push(' ');
+                    first.text.push_str(&f.text);
+                    first.pat.push(' ');
+                    first.pat.push_str(&f.pat);
+                }
+                return Ok(vec![first]);
+            }
+            fs.finish();
+            Ok(fs.done)
+        })
+    }
+
+    /// `$(…)` and `$((…))` as one string.
+    async fn simple_part(&mut self, p: &Part, io: &Io) -> R<String> {
+        match p {
+            Part::Command(script) => self.command_subst(script, io).await,
+            Part::Arith(expr) => match self.arith(expr, io).await {
+                Ok(v) => Ok(v.to_string()),
+                Err(msg) => Err(ShellError::Fatal(msg, 1)),
+            },
+            Part::Lit(s) | Part::Quoted(s) => Ok(s.clone()),
+            Part::Tilde(u) => Ok(format!("~{u}")),
+            Part::Param(name) => Ok(match self.param(name, io).await? {
+                PVal::One(s) => s.unwrap_or_default(),
+                PVal::Many(v) | PVal::Star(v) => v.join(" "),
+            }),
+            Part::Double(_) => Ok(String::new()),
+        }
+    }
+
+    /// Runs `script` in a subshell and returns its output without trailing newlines.
+    pub(crate) async fn command_subst(&mut self, script: &str, io: &Io) -> R<String> {
+        let (out, buf) = Out::buffer();
+        let out = match out {
+            Out::Buffer(b, _) => Out::Buffer(b, Some(self.budget.clone())),
+            o => o,
+        };
+        let sub_io = Io {
+            stdin: io.stdin.clone(),
+            stdout: out,
+            stderr: io.stderr.clone(),
+        };
+        let mut sub = self.clone();
+        let st = match super::parse::parse(script) {
+            Ok(node) => sub.subshell(&node, &sub_io).await?,
+            Err(e) => {
+                io.stderr.print(&format!("mirage: {}\n", e.0)).await?;
+                2
+            }
+        };
+        drop(sub_io);
+        self.st.status_from_subst = Some(st);
+        self.st.status = st;
+        let bytes = std::mem::take(&mut *buf.borrow_mut());
+        let mut s = String::from_utf8_lossy(&bytes).into_owned();
+        while s.ends_with('\n') {
+            s.pop();
+        }
+        Ok(s)
+    }
+
+    /// Pathname expansion of `pat` (escaped pattern) through the VFS; sorted, empty when
+    /// nothing matches.
+    pub(crate) async fn glob(&self, pat: &str) -> Vec<String> {
+        let absolute = pat.starts_with('/');
+        let comps: Vec<&str> = pat.split('/').filter(|c| !c.is_empty()).collect();
+        // (display prefix, directory path)
+        let mut cur: Vec<(String, crate::vfs::VPath)> = vec![(
+            if absolute { "/".into() } else { String::new() },
+            if absolute { crate::vfs::VPath::root() } else { self.st.cwd.clone() },
+        )];
+        for (i, comp) in comps.iter().enumerate() {
+            let last = i + 1 == comps.len();
+            let mut next = Vec::new();
+            for (shown, dir) in &cur {
+                if has_magic(comp) {
+                    let Ok(entries) = self.vfs.list(dir).await else { continue };
+                    let mut names: Vec<(String, bool)> = entries
+                        .into_iter()
+                        .filter(|e| !e.name.starts_with('.') || comp.starts_with('.') || comp.starts_with("\\."))
+                        .filter(|e| super::pattern::matches(comp, &e.name))
+                        .map(|e| {
+                            let is_dir = e.meta.is_dir()
+                                || e.meta.kind == crate::vfs::FileKind::Symlink;
+                            (e.name, is_dir)
+                        })
+                        .collect();
+                    names.sort();
+                    for (n, is_dir) in names {
+                        if !last && !is_dir {
+                            continue;
+                        }
+                        if let Ok(p) = dir.join(&n) {
+                            next.push((join_shown(shown, &n), p));
+                        }
+                    }
+                } else {
+                    let name = super::pattern::unescape(comp);
+                    let Ok(p) = dir.resolve(&name) else { continue };
+                    if last && self.vfs.stat(&p).await.is_err() {
+                        continue;
+                    }
+                    next.push((join_shown(shown, &name), p));
+                }
+            }
+            cur = next;
+            if cur.is_empty() {
+                break;
+            }
+        }
+        let trailing_slash = pat.ends_with('/');
+        cur.into_iter()
+            .map(|(s, _)| if trailing_slash { format!("{s}/") } else { s })
+            .collect()
+    }
+}
+
+fn join_shown(prefix: &str, name: &str) -> String {
+    if prefix.is_empty() {
+        name.to_string()
+    } else if prefix.ends_with('/') {
+        format!("{prefix}{name}")
+    } else {
+        format!("{prefix}/{name}")
+    }
+}

@@ -1,0 +1,214 @@
+//! Standard streams of shell commands: inputs (nothing, bytes, a pipe) and outputs (a capture
+//! buffer, a pipe, a file in the VFS, nothing). Pipes are bounded channels, so `yes | head -1`
+//! ends: when the reader is gone, the writer gets [`ShellError::BrokenPipe`] and stops quietly.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+use std::sync::Arc;
+
+use bytes::Bytes;
+use tokio::sync::{Mutex, mpsc};
+
+use super::limits::Budget;
+use super::ShellError;
+use crate::vfs::{VPath, Vfs};
+
+/// Chunks a pipe holds before the writer waits.
+const PIPE_DEPTH: usize = 16;
+/// A file redirection is written through to the VFS once this much is buffered.
+const FILE_FLUSH: usize = 1 << 20;
+
+/// A readable stream.
+#[derive(Clone)]
+pub struct In(Rc<Mutex<Reader>>);
+
+struct Reader {
+    rx: Option<mpsc::Receiver<Bytes>>,
+    buf: Bytes,
+}
+
+impl In {
+    /// An empty input (`/dev/null`).
+    pub fn null() -> Self {
+        Self::bytes(Bytes::new())
+    }
+
+    /// An input that yields `data`, then end of file.
+    pub fn bytes(data: impl Into<Bytes>) -> Self {
+        In(Rc::new(Mutex::new(Reader {
+            rx: None,
+            buf: data.into(),
+        })))
+    }
+
+    /// The next chunk, or `None` at end of file.
+    pub async fn chunk(&self) -> Option<Bytes> {
+        let mut r = self.0.lock().await;
+        if !r.buf.is_empty() {
+            return Some(std::mem::take(&mut r.buf));
+        }
+        match r.rx.as_mut() {
+            Some(rx) => rx.recv().await,
+            None => None,
+        }
+    }
+
+    /// Puts `data` back in front of what is still unread.
+    pub async fn unread(&self, data: Bytes) {
+        let mut r = self.0.lock().await;
+        let mut v = data.to_vec();
+        v.extend_from_slice(&r.buf);
+        r.buf = v.into();
+    }
+
+    /// Everything up to end of file.
+    pub async fn read_all(&self) -> Vec<u8> {
+        let mut out = Vec::new();
+        while let Some(c) = self.chunk().await {
+            out.extend_from_slice(&c);
+        }
+        out
+    }
+
+    /// One line including its `\n` (the last may lack it), or `None` at end of file.
+    pub async fn read_line(&self) -> Option<Vec<u8>> {
+        let mut r = self.0.lock().await;
+        let mut line = Vec::new();
+        loop {
+            if let Some(p) = memchr::memchr(b'\n', &r.buf) {
+                line.extend_from_slice(&r.buf[..=p]);
+                let rest = r.buf.slice(p + 1..);
+                r.buf = rest;
+                return Some(line);
+            }
+            line.extend_from_slice(&r.buf);
+            r.buf = Bytes::new();
+            let next = match r.rx.as_mut() {
+                Some(rx) => rx.recv().await,
+                None => None,
+            };
+            match next {
+                Some(c) => r.buf = c,
+                None => return (!line.is_empty()).then_some(line),
+            }
+        }
+    }
+}
+
+/// A writable stream.
+#[derive(Clone)]
+pub enum Out {
+    /// Discards everything (`/dev/null`).
+    Null,
+    /// A capture buffer (top level, command substitution), counted against the output budget
+    /// when `budget` is set.
+    Buffer(Rc<RefCell<Vec<u8>>>, Option<Rc<Budget>>),
+    /// The write end of a pipe.
+    Pipe(mpsc::Sender<Bytes>),
+    /// A file redirection.
+    File(Rc<FileSink>),
+}
+
+/// Output going to a file in the VFS: buffered, written through in 1 MiB steps and at close.
+pub struct FileSink {
+    vfs: Arc<Vfs>,
+    path: VPath,
+    buf: RefCell<Vec<u8>>,
+}
+
+impl FileSink {
+    /// Opens `path` for writing: truncates it now unless `append` (so `cat f > f` empties
+    /// `f`, as in bash) and reports errors (read-only mount, missing directory) up front.
+    pub async fn open(vfs: Arc<Vfs>, path: VPath, append: bool) -> Result<Rc<Self>, crate::vfs::VfsError> {
+        if let Ok(m) = vfs.stat(&path).await
+            && m.is_dir()
+        {
+            return Err(crate::vfs::VfsError::IsADirectory);
+        }
+        vfs.write_all(&path, &[], append).await?;
+        Ok(Rc::new(FileSink {
+            vfs,
+            path,
+            buf: RefCell::new(Vec::new()),
+        }))
+    }
+
+    /// Writes what is buffered.
+    pub async fn flush(&self) -> Result<(), crate::vfs::VfsError> {
+        let data = std::mem::take(&mut *self.buf.borrow_mut());
+        if data.is_empty() {
+            return Ok(());
+        }
+        self.vfs.write_all(&self.path, &data, true).await
+    }
+}
+
+impl Out {
+    /// A fresh capture buffer.
+    pub fn buffer() -> (Self, Rc<RefCell<Vec<u8>>>) {
+        let b = Rc::new(RefCell::new(Vec::new()));
+        (Out::Buffer(b.clone(), None), b)
+    }
+
+    /// Writes all of `data`.
+    pub async fn write(&self, data: &[u8]) -> Result<(), ShellError> {
+        if data.is_empty() {
+            return Ok(());
+        }
+        match self {
+            Out::Null => Ok(()),
+            Out::Buffer(b, budget) => {
+                if let Some(budget) = budget {
+                    budget.output(data.len())?;
+                }
+                b.borrow_mut().extend_from_slice(data);
+                Ok(())
+            }
+            Out::Pipe(tx) => tx
+                .send(Bytes::copy_from_slice(data))
+                .await
+                .map_err(|_| ShellError::BrokenPipe),
+            Out::File(f) => {
+                let full = {
+                    let mut b = f.buf.borrow_mut();
+                    b.extend_from_slice(data);
+                    b.len() >= FILE_FLUSH
+                };
+                if full {
+                    f.flush()
+                        .await
+                        .map_err(|e| ShellError::Io(format!("{}: {}", f.path, e.user_message())))?;
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// Writes a string.
+    pub async fn print(&self, s: &str) -> Result<(), ShellError> {
+        self.write(s.as_bytes()).await
+    }
+}
+
+/// A pipe: the writer's end and the reader's end.
+pub fn pipe() -> (Out, In) {
+    let (tx, rx) = mpsc::channel(PIPE_DEPTH);
+    (
+        Out::Pipe(tx),
+        In(Rc::new(Mutex::new(Reader {
+            rx: Some(rx),
+            buf: Bytes::new(),
+        }))),
+    )
+}
+
+/// The three standard streams of a command.
+#[derive(Clone)]
+pub struct Io {
+    /// fd 0
+    pub stdin: In,
+    /// fd 1
+    pub stdout: Out,
+    /// fd 2
+    pub stderr: Out,
+}

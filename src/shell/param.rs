@@ -1,0 +1,400 @@
+//! `${…}`: lookup of plain, special, positional and array parameters, and the operators
+//! (`:-`, `:=`, `:+`, `:?`, `#`, `##`, `%`, `%%`, `/`, `//`, `/#`, `/%`, `:off:len`, `^^`, `,,`,
+//! `${#v}`, `${!v}`).
+
+use super::expand::PVal;
+use super::io::Io;
+use super::lex::is_name;
+use super::pattern::{match_prefix, match_suffix, matches};
+use super::state::Value;
+use super::{Shell, ShellError};
+
+type R<T> = Result<T, ShellError>;
+
+fn bad(inner: &str) -> ShellError {
+    ShellError::Fatal(format!("${{{inner}}}: bad substitution"), 1)
+}
+
+/// Splits `inner` into (name, index, rest): `a[1]:-x` → ("a", Some("1"), ":-x").
+fn split_name(inner: &str) -> Option<(&str, Option<&str>, &str)> {
+    let b = inner.as_bytes();
+    let first = *b.first()?;
+    let mut end = if first.is_ascii_digit() {
+        b.iter().take_while(|c| c.is_ascii_digit()).count()
+    } else if b"@*#?$!-".contains(&first) {
+        1
+    } else if first == b'_' || first.is_ascii_alphabetic() {
+        b.iter()
+            .take_while(|c| **c == b'_' || c.is_ascii_alphanumeric())
+            .count()
+    } else {
+        return None;
+    };
+    let name = &inner[..end];
+    let mut index = None;
+    if b.get(end) == Some(&b'[') {
+        let close = inner[end..].find(']')? + end;
+        index = Some(&inner[end + 1..close]);
+        end = close + 1;
+    }
+    Some((name, index, &inner[end..]))
+}
+
+impl Shell {
+    /// The value of `name` / `name[index]`.
+    async fn lookup(&mut self, name: &str, index: Option<&str>, io: &Io) -> R<PVal> {
+        let st = &self.st;
+        let v = match name {
+            "@" => return Ok(PVal::Many(st.positional.clone())),
+            "*" => return Ok(PVal::Star(st.positional.clone())),
+            "#" => Some(st.positional.len().to_string()),
+            "?" => Some(st.status.to_string()),
+            "$" => Some(std::process::id().to_string()),
+            "!" => (st.last_bg > 0).then(|| st.last_bg.to_string()),
+            "-" => Some(
+                [(st.opts.errexit, 'e'), (st.opts.nounset, 'u'), (st.opts.xtrace, 'x'), (st.opts.noglob, 'f')]
+                    .iter()
+                    .filter(|(on, _)| *on)
+                    .map(|(_, c)| *c)
+                    .collect(),
+            ),
+            "0" => Some(st.arg0.clone()),
+            n if n.bytes().all(|c| c.is_ascii_digit()) => {
+                let i: usize = n.parse().unwrap_or(0);
+                st.positional.get(i.wrapping_sub(1)).cloned()
+            }
+            n => match (st.get(n), index) {
+                (None, Some("@")) => return Ok(PVal::Many(vec![])),
+                (None, Some("*")) => return Ok(PVal::Star(vec![])),
+                (None, _) => None,
+                (Some(v), Some("@")) => return Ok(PVal::Many(v.elements())),
+                (Some(v), Some("*")) => return Ok(PVal::Star(v.elements())),
+                (Some(v), None) => Some(v.scalar()),
+                (Some(v), Some(ix)) => {
+                    let v = v.clone();
+                    let i = self
+                        .arith(ix, io)
+                        .await
+                        .map_err(|m| ShellError::Fatal(m, 1))?;
+                    match v {
+                        Value::Str(s) => (i == 0).then_some(s),
+                        Value::Array(a) => {
+                            let i = if i < 0 { a.keys().next_back().map_or(0, |k| k + 1) + i } else { i };
+                            a.get(&i).cloned()
+                        }
+                    }
+                }
+            },
+        };
+        Ok(PVal::One(v))
+    }
+
+    /// Expands the inside of `${…}` (or a bare `$name`).
+    pub(crate) async fn param(&mut self, inner: &str, io: &Io) -> R<PVal> {
+        if inner == "#" {
+            return Ok(PVal::One(Some(self.st.positional.len().to_string())));
+        }
+        if let Some(rest) = inner.strip_prefix('#')
+            && let Some((name, index, "")) = split_name(rest)
+        {
+            let n = match self.lookup(name, index, io).await? {
+                PVal::One(s) => s.unwrap_or_default().chars().count(),
+                PVal::Many(v) | PVal::Star(v) => v.len(),
+            };
+            return Ok(PVal::One(Some(n.to_string())));
+        }
+        if let Some(rest) = inner.strip_prefix('!') {
+            if let Some((name, Some("@" | "*"), "")) = split_name(rest) {
+                let keys = match self.st.get(name) {
+                    Some(Value::Array(a)) => a.keys().map(|k| k.to_string()).collect(),
+                    Some(_) => vec!["0".to_string()],
+                    None => vec![],
+                };
+                return Ok(PVal::Many(keys));
+            }
+            if let Some(prefix) = rest.strip_suffix('*').or_else(|| rest.strip_suffix('@')) {
+                let mut names: Vec<String> = self
+                    .st
+                    .vars
+                    .keys()
+                    .filter(|k| k.starts_with(prefix))
+                    .cloned()
+                    .collect();
+                names.sort();
+                return Ok(PVal::Many(names));
+            }
+            let target = match self.lookup(rest, None, io).await? {
+                PVal::One(s) => s.unwrap_or_default(),
+                _ => return Err(bad(inner)),
+            };
+            if target.is_empty() {
+                return Ok(PVal::One(None));
+            }
+            return Box::pin(self.param(&target, io)).await;
+        }
+        let (name, index, rest) = split_name(inner).ok_or_else(|| bad(inner))?;
+        let val = self.lookup(name, index, io).await?;
+        if rest.is_empty() {
+            if let PVal::One(None) = val
+                && self.st.opts.nounset
+            {
+                return Err(ShellError::Fatal(format!("{name}: unbound variable"), 127));
+            }
+            return Ok(val);
+        }
+        self.operator(inner, name, index, val, rest, io).await
+    }
+
+    async fn operator(
+        &mut self,
+        inner: &str,
+        name: &str,
+        index: Option<&str>,
+        val: PVal,
+        rest: &str,
+        io: &Io,
+    ) -> R<PVal> {
+        let (is_set, is_null) = match &val {
+            PVal::One(None) => (false, true),
+            PVal::One(Some(s)) => (true, s.is_empty()),
+            PVal::Many(v) | PVal::Star(v) => (!v.is_empty(), v.iter().all(|s| s.is_empty())),
+        };
+        for (op, colon) in [(":-", true), ("-", false), (":=", true), ("=", false), (":+", true), ("+", false), (":?", true), ("?", false)] {
+            let Some(word) = rest.strip_prefix(op) else { continue };
+            let missing = !is_set || (colon && is_null);
+            let kind = op.trim_start_matches(':');
+            return match kind {
+                "-" if missing => Ok(PVal::One(Some(self.expand_one(word, io).await?))),
+                "=" if missing => {
+                    let v = self.expand_one(word, io).await?;
+                    if !is_name(name) {
+                        return Err(ShellError::Fatal(format!("${name}: cannot assign in this way"), 1));
+                    }
+                    let r = match index {
+                        Some(ix) => {
+                            let i = self.arith(ix, io).await.map_err(|m| ShellError::Fatal(m, 1))?;
+                            self.st.set_index(name, i, v.clone())
+                        }
+                        None => self.st.set_str(name, v.clone()),
+                    };
+                    r.map_err(|m| ShellError::Fatal(m, 1))?;
+                    Ok(PVal::One(Some(v)))
+                }
+                "+" if !missing => Ok(PVal::One(Some(self.expand_one(word, io).await?))),
+                "+" => Ok(PVal::One(Some(String::new()))),
+                "?" if missing => {
+                    let msg = if word.is_empty() {
+                        "parameter null or not set".to_string()
+                    } else {
+                        self.expand_one(word, io).await?
+                    };
+                    Err(ShellError::Fatal(format!("{name}: {msg}"), 127))
+                }
+                _ => Ok(val),
+            };
+        }
+        if !is_set && self.st.opts.nounset {
+            return Err(ShellError::Fatal(format!("{name}: unbound variable"), 127));
+        }
+        let op = Op::parse(self, rest, io).await?.ok_or_else(|| bad(inner))?;
+        Ok(match val {
+            PVal::One(s) => PVal::One(Some(op.apply(&s.unwrap_or_default()))),
+            PVal::Many(v) => PVal::Many(op.apply_all(v)),
+            PVal::Star(v) => PVal::Star(op.apply_all(v)),
+        })
+    }
+}
+
+async fn substr_num(sh: &mut Shell, e: &str, io: &Io) -> R<i64> {
+    let e = e.trim();
+    if e.is_empty() {
+        return Ok(0);
+    }
+    sh.arith(e, io).await.map_err(|m| ShellError::Fatal(m, 1))
+}
+
+/// A string operator with its expanded operands.
+enum Op {
+    Prefix(String, bool),
+    Suffix(String, bool),
+    Replace(String, String, ReplaceKind),
+    Substr(i64, Option<i64>),
+    Upper(bool),
+    Lower(bool),
+}
+
+#[derive(Clone, Copy)]
+enum ReplaceKind {
+    First,
+    All,
+    Start,
+    End,
+}
+
+/// Index of the first unescaped `/` in a raw operand.
+fn split_slash(s: &str) -> (&str, Option<&str>) {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'\\' => i += 1,
+            b'/' => return (&s[..i], Some(&s[i + 1..])),
+            _ => {}
+        }
+        i += 1;
+    }
+    (s, None)
+}
+
+impl Op {
+    async fn parse(sh: &mut Shell, rest: &str, io: &Io) -> R<Option<Op>> {
+        Ok(Some(if let Some(p) = rest.strip_prefix("##") {
+            Op::Prefix(sh.expand_pattern(p, io).await?, true)
+        } else if let Some(p) = rest.strip_prefix('#') {
+            Op::Prefix(sh.expand_pattern(p, io).await?, false)
+        } else if let Some(p) = rest.strip_prefix("%%") {
+            Op::Suffix(sh.expand_pattern(p, io).await?, true)
+        } else if let Some(p) = rest.strip_prefix('%') {
+            Op::Suffix(sh.expand_pattern(p, io).await?, false)
+        } else if let Some(r) = rest.strip_prefix('/') {
+            let (kind, r) = match r.as_bytes().first() {
+                Some(b'/') => (ReplaceKind::All, &r[1..]),
+                Some(b'#') => (ReplaceKind::Start, &r[1..]),
+                Some(b'%') => (ReplaceKind::End, &r[1..]),
+                _ => (ReplaceKind::First, r),
+            };
+            let (pat, rep) = split_slash(r);
+            let pat = sh.expand_pattern(pat, io).await?;
+            let rep = match rep {
+                Some(r) => sh.expand_one(r, io).await?,
+                None => String::new(),
+            };
+            Op::Replace(pat, rep, kind)
+        } else if let Some(r) = rest.strip_prefix(':') {
+            let (off, len) = match r.find(':') {
+                Some(i) => (&r[..i], Some(&r[i + 1..])),
+                None => (r, None),
+            };
+            let off = substr_num(sh, off, io).await?;
+            let len = match len {
+                Some(l) => Some(substr_num(sh, l, io).await?),
+                None => None,
+            };
+            Op::Substr(off, len)
+        } else if rest == "^^" {
+            Op::Upper(true)
+        } else if rest == "^" {
+            Op::Upper(false)
+        } else if rest == ",," {
+            Op::Lower(true)
+        } else if rest == "," {
+            Op::Lower(false)
+        } else {
+            return Ok(None);
+        }))
+    }
+
+    fn apply_all(&self, v: Vec<String>) -> Vec<String> {
+        if let Op::Substr(off, len) = self {
+            // On arrays, offsets select elements.
+            let n = v.len() as i64;
+            let start = if *off < 0 { (n + off).max(0) } else { (*off).min(n) } as usize;
+            let end = match len {
+                Some(l) if *l < 0 => (n + l).max(start as i64) as usize,
+                Some(l) => (start + *l as usize).min(v.len()),
+                None => v.len(),
+            };
+            return v[start..end.max(start)].to_vec();
+        }
+        v.iter().map(|s| self.apply(s)).collect()
+    }
+
+    fn apply(&self, s: &str) -> String {
+        match self {
+            Op::Prefix(p, longest) => match match_prefix(p, s, *longest) {
+                Some(n) => s[n..].to_string(),
+                None => s.to_string(),
+            },
+            Op::Suffix(p, longest) => match match_suffix(p, s, *longest) {
+                Some(n) => s[..n].to_string(),
+                None => s.to_string(),
+            },
+            Op::Replace(p, r, kind) => replace(s, p, r, *kind),
+            Op::Substr(off, len) => {
+                let chars: Vec<char> = s.chars().collect();
+                let n = chars.len() as i64;
+                let start = if *off < 0 { (n + off).max(0) } else { (*off).min(n) };
+                let end = match len {
+                    Some(l) if *l < 0 => n + l,
+                    Some(l) => (start + l).min(n),
+                    None => n,
+                };
+                if end <= start {
+                    return String::new();
+                }
+                chars[start as usize..end as usize].iter().collect()
+            }
+            Op::Upper(all) => case_map(s, *all, true),
+            Op::Lower(all) => case_map(s, *all, false),
+        }
+    }
+}
+
+fn case_map(s: &str, all: bool, upper: bool) -> String {
+    let conv = |c: char| -> String {
+        if upper { c.to_uppercase().collect() } else { c.to_lowercase().collect() }
+    };
+    if all {
+        return s.chars().map(conv).collect();
+    }
+    let mut it = s.chars();
+    match it.next() {
+        Some(c) => conv(c) + it.as_str(),
+        None => String::new(),
+    }
+}
+
+fn replace(s: &str, pat: &str, rep: &str, kind: ReplaceKind) -> String {
+    if pat.is_empty() {
+        return s.to_string();
+    }
+    match kind {
+        ReplaceKind::Start => match match_prefix(pat, s, true) {
+            Some(n) => format!("{rep}{}", &s[n..]),
+            None => s.to_string(),
+        },
+        ReplaceKind::End => match match_suffix(pat, s, true) {
+            Some(n) => format!("{}{rep}", &s[..n]),
+            None => s.to_string(),
+        },
+        ReplaceKind::First | ReplaceKind::All => {
+            let mut out = String::new();
+            let idx: Vec<usize> = s.char_indices().map(|(i, _)| i).chain([s.len()]).collect();
+            let mut i = 0;
+            let mut done = false;
+            while i < idx.len() - 1 {
+                let st = idx[i];
+                // Longest match starting here.
+                let hit = if done {
+                    None
+                } else {
+                    idx[i + 1..].iter().rev().find(|&&e| matches(pat, &s[st..e])).copied()
+                };
+                match hit {
+                    Some(e) => {
+                        out.push_str(rep);
+                        i = idx.iter().position(|&x| x == e).unwrap_or(idx.len() - 1);
+                        if matches!(kind, ReplaceKind::First) {
+                            done = true;
+                        }
+                    }
+                    None => {
+                        out.push_str(&s[st..idx[i + 1]]);
+                        i += 1;
+                    }
+                }
+            }
+            out
+        }
+    }
+}

@@ -1,0 +1,661 @@
+//! Script text → [`Node`]s. The only module that knows tree-sitter: it walks tree-sitter-bash's
+//! concrete tree for structure (lists, pipelines, compound commands, redirections) and keeps
+//! every word as its raw source text for [`super::lex`].
+
+use std::rc::Rc;
+
+use tree_sitter::{Node as TsNode, Parser};
+
+use super::ast::*;
+use super::lex::{parse_assignment, split_words};
+
+/// A syntax error, with the construct or text it is about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseError(pub String);
+
+/// Parses a whole script.
+pub fn parse(src: &str) -> Result<Node, ParseError> {
+    let mut parser = Parser::new();
+    parser
+        .set_language(&tree_sitter_bash::LANGUAGE.into())
+        .map_err(|e| ParseError(format!("cannot load the bash grammar: {e}")))?;
+    let tree = parser
+        .parse(src, None)
+        .ok_or_else(|| ParseError("parser gave up".into()))?;
+    let root = tree.root_node();
+    if root.has_error() {
+        return Err(ParseError(describe_error(root, src)));
+    }
+    let mut l = Lower { src, heredoc_end: 0 };
+    l.block(root)
+}
+
+fn describe_error(root: TsNode, src: &str) -> String {
+    let mut cursor = root.walk();
+    let mut stack = vec![root];
+    while let Some(n) = stack.pop() {
+        if n.is_error() || n.is_missing() {
+            let text: String = src[n.byte_range()].chars().take(30).collect();
+            let tok = text.split_whitespace().next().unwrap_or("").to_string();
+            return if n.is_missing() || tok.is_empty() {
+                "syntax error: unexpected end of file".into()
+            } else {
+                format!("syntax error near unexpected token `{tok}'")
+            };
+        }
+        for c in n.children(&mut cursor) {
+            if c.has_error() || c.is_missing() {
+                stack.push(c);
+            }
+        }
+    }
+    "syntax error".into()
+}
+
+struct Lower<'s> {
+    src: &'s str,
+    /// Where the last here-document body ended, so a second one on a line starts after it.
+    heredoc_end: usize,
+}
+
+fn unsupported(what: &str) -> ParseError {
+    ParseError(format!("unsupported construct: {what}"))
+}
+
+impl<'s> Lower<'s> {
+    fn text(&self, n: TsNode) -> &'s str {
+        self.src[n.byte_range()].trim_start()
+    }
+
+    /// A sequence of statements (program, body of a group, do-group …).
+    fn block(&mut self, n: TsNode) -> Result<Node, ParseError> {
+        let mut out: Vec<Node> = Vec::new();
+        let mut cursor = n.walk();
+        for c in n.children(&mut cursor) {
+            if c.kind() == "&" {
+                if let Some(last) = out.pop() {
+                    out.push(Node::Background(Box::new(last)));
+                }
+                continue;
+            }
+            if !c.is_named() || matches!(c.kind(), "comment" | "heredoc_body") {
+                continue;
+            }
+            out.push(self.stmt(c)?);
+        }
+        Ok(seq(out))
+    }
+
+    fn stmt(&mut self, n: TsNode) -> Result<Node, ParseError> {
+        Ok(match n.kind() {
+            "command" => Node::Simple(self.command(n)?),
+            "list" => self.list(n)?,
+            "pipeline" => self.pipeline(n)?,
+            "redirected_statement" => self.redirected(n)?,
+            "negated_command" => Node::Not(Box::new(self.first_named(n)?)),
+            "subshell" => Node::Subshell(Box::new(self.block(n)?)),
+            "compound_statement" => {
+                if n.child(0).is_some_and(|c| c.kind() == "((") {
+                    let t = self.text(n);
+                    Node::Arith(t[2..t.len().saturating_sub(2)].to_string())
+                } else {
+                    Node::Group(Box::new(self.block(n)?))
+                }
+            }
+            "do_group" => self.block(n)?,
+            "if_statement" => self.if_stmt(n)?,
+            "while_statement" => {
+                let until = n.child(0).is_some_and(|c| c.kind() == "until");
+                let cond = self.field_block(n, "condition")?;
+                let body = self.field_node(n, "body")?;
+                Node::While(Box::new(cond), Box::new(self.stmt(body)?), until)
+            }
+            "for_statement" => self.for_stmt(n)?,
+            "c_style_for_statement" => self.c_for(n)?,
+            "case_statement" => self.case_stmt(n)?,
+            "function_definition" => {
+                let name = self.text(self.field_node(n, "name")?).to_string();
+                let body = self.stmt(self.field_node(n, "body")?)?;
+                Node::Function(name, Rc::new(body))
+            }
+            "test_command" => self.test_cmd(n)?,
+            "variable_assignment" => Node::Simple(Simple {
+                assigns: vec![self.assign(n)?],
+                ..Simple::default()
+            }),
+            "variable_assignments" => {
+                let mut assigns = Vec::new();
+                let mut cursor = n.walk();
+                for c in n.named_children(&mut cursor) {
+                    assigns.push(self.assign(c)?);
+                }
+                Node::Simple(Simple {
+                    assigns,
+                    ..Simple::default()
+                })
+            }
+            "declaration_command" | "unset_command" => {
+                Node::Simple(Simple {
+                    words: split_words(self.text(n)),
+                    ..Simple::default()
+                })
+            }
+            other => return Err(unsupported(other)),
+        })
+    }
+
+    fn first_named(&mut self, n: TsNode) -> Result<Node, ParseError> {
+        let c = n
+            .named_child(0)
+            .ok_or_else(|| ParseError("syntax error: empty command".into()))?;
+        self.stmt(c)
+    }
+
+    fn field_node(&self, n: TsNode<'s>, field: &str) -> Result<TsNode<'s>, ParseError> {
+        n.child_by_field_name(field)
+            .ok_or_else(|| ParseError(format!("syntax error: missing {field} in {}", n.kind())))
+    }
+
+    /// All statements under `field` (e.g. a `while` condition of several commands).
+    fn field_block(&mut self, n: TsNode, field: &str) -> Result<Node, ParseError> {
+        let mut out = Vec::new();
+        let mut cursor = n.walk();
+        for c in n.children_by_field_name(field, &mut cursor) {
+            if c.is_named() && c.kind() != "comment" {
+                out.push(self.stmt(c)?);
+            }
+        }
+        Ok(seq(out))
+    }
+
+    fn assign(&self, n: TsNode) -> Result<Assign, ParseError> {
+        let t = self.text(n);
+        parse_assignment(t).ok_or_else(|| ParseError(format!("bad assignment `{t}'")))
+    }
+
+    fn command(&mut self, n: TsNode) -> Result<Simple, ParseError> {
+        let mut cmd = Simple::default();
+        let mut cursor = n.walk();
+        for (i, c) in n.children(&mut cursor).enumerate() {
+            let field = n.field_name_for_child(i as u32);
+            match (field, c.kind()) {
+                (_, "variable_assignment") => cmd.assigns.push(self.assign(c)?),
+                (Some("name"), _) | (Some("argument"), _) => {
+                    cmd.words.push(self.text(c).to_string())
+                }
+                (Some("redirect"), _) => cmd.redirs.extend(self.redirect(c)?.0),
+                (_, "comment") => {}
+                (_, "subshell") => return Err(unsupported("subshell inside a command")),
+                _ if !c.is_named() => {}
+                (_, other) => return Err(unsupported(other)),
+            }
+        }
+        Ok(cmd)
+    }
+
+    fn list(&mut self, n: TsNode) -> Result<Node, ParseError> {
+        let mut cursor = n.walk();
+        let kids: Vec<TsNode> = n.children(&mut cursor).collect();
+        let mut acc: Option<Node> = None;
+        let mut op = "";
+        for c in kids {
+            if !c.is_named() {
+                op = c.kind();
+                continue;
+            }
+            if c.kind() == "comment" {
+                continue;
+            }
+            let node = self.stmt(c)?;
+            acc = Some(match (acc, op) {
+                (None, _) => node,
+                (Some(a), "||") => Node::Or(Box::new(a), Box::new(node)),
+                (Some(a), _) => Node::And(Box::new(a), Box::new(node)),
+            });
+        }
+        acc.ok_or_else(|| ParseError("syntax error: empty list".into()))
+    }
+
+    fn pipeline(&mut self, n: TsNode) -> Result<Node, ParseError> {
+        let mut stages = Vec::new();
+        let mut cursor = n.walk();
+        let kids: Vec<TsNode> = n.children(&mut cursor).collect();
+        for c in kids {
+            if c.kind() == "|&" {
+                if let Some(last) = stages.pop() {
+                    stages.push(with_redirs(
+                        last,
+                        vec![Redir {
+                            fd: 2,
+                            kind: RedirKind::Dup("1".into()),
+                        }],
+                    ));
+                }
+            } else if c.is_named() && c.kind() != "comment" {
+                stages.push(self.stmt(c)?);
+            }
+        }
+        Ok(Node::Pipeline(stages, false))
+    }
+
+    fn redirected(&mut self, n: TsNode) -> Result<Node, ParseError> {
+        let mut redirs = Vec::new();
+        let mut tail = Vec::new();
+        let mut body = None;
+        let mut cursor = n.walk();
+        for (i, c) in n.children(&mut cursor).enumerate() {
+            match n.field_name_for_child(i as u32) {
+                Some("body") => body = Some(self.stmt(c)?),
+                _ if c.kind().ends_with("redirect") => {
+                    let (r, t) = self.redirect(c)?;
+                    redirs.extend(r);
+                    tail.extend(t);
+                }
+                _ => {}
+            }
+        }
+        let mut node = with_redirs(body.unwrap_or(Node::Simple(Simple::default())), redirs);
+        for t in tail {
+            node = match t {
+                Tail::Pipe(stages) => {
+                    let mut all = vec![node];
+                    all.extend(stages);
+                    Node::Pipeline(all, false)
+                }
+                Tail::And(r) => Node::And(Box::new(node), Box::new(r)),
+                Tail::Or(r) => Node::Or(Box::new(r), Box::new(node)),
+            };
+        }
+        Ok(node)
+    }
+
+    fn redirect(&mut self, n: TsNode) -> Result<(Vec<Redir>, Vec<Tail>), ParseError> {
+        let fd = n
+            .child_by_field_name("descriptor")
+            .and_then(|d| self.text(d).parse::<u32>().ok());
+        match n.kind() {
+            "file_redirect" => {
+                let mut op = "";
+                let mut dest = None;
+                let mut cursor = n.walk();
+                for (i, c) in n.children(&mut cursor).enumerate() {
+                    if n.field_name_for_child(i as u32) == Some("destination") {
+                        dest = Some(self.text(c).to_string());
+                    } else if !c.is_named() {
+                        op = c.kind();
+                    }
+                }
+                let dest = dest.unwrap_or_default();
+                let (fd0, kind) = match op {
+                    "<" => (0, RedirKind::In(dest)),
+                    ">" | ">|" => (1, RedirKind::Out(dest)),
+                    ">>" => (1, RedirKind::Append(dest)),
+                    "&>" => (1, RedirKind::Both(dest, false)),
+                    "&>>" => (1, RedirKind::Both(dest, true)),
+                    ">&" => (1, RedirKind::Dup(dest)),
+                    "<&" => (0, RedirKind::Dup(dest)),
+                    "<>" => (0, RedirKind::In(dest)),
+                    other => return Err(unsupported(&format!("redirection {other}"))),
+                };
+                // `>&file` with a non-numeric target means `&>file`.
+                let kind = match kind {
+                    RedirKind::Dup(d)
+                        if fd.is_none() && op == ">&" && d != "-" && d.parse::<u32>().is_err() =>
+                    {
+                        RedirKind::Both(d, false)
+                    }
+                    k => k,
+                };
+                Ok((vec![Redir { fd: fd.unwrap_or(fd0), kind }], vec![]))
+            }
+            "herestring_redirect" => {
+                let word = n
+                    .named_children(&mut n.walk())
+                    .find(|c| c.kind() != "file_descriptor")
+                    .map(|c| self.text(c).to_string())
+                    .unwrap_or_default();
+                Ok((vec![Redir {
+                    fd: fd.unwrap_or(0),
+                    kind: RedirKind::Herestring(word),
+                }], vec![]))
+            }
+            "heredoc_redirect" => self.heredoc(n, fd),
+            other => Err(unsupported(other)),
+        }
+    }
+
+    fn heredoc(&mut self, n: TsNode, fd: Option<u32>) -> Result<(Vec<Redir>, Vec<Tail>), ParseError> {
+        let mut strip = false;
+        let mut start = None;
+        let mut end = None;
+        let mut tail = Vec::new();
+        let mut redirs = Vec::new();
+        let mut op_and = true;
+        let mut cursor = n.walk();
+        for (i, c) in n.children(&mut cursor).enumerate() {
+            match (n.field_name_for_child(i as u32), c.kind()) {
+                (_, "<<-") => strip = true,
+                (_, "heredoc_start") => start = Some(c),
+                (_, "heredoc_end") => end = Some(c),
+                (Some("operator"), k) => op_and = k == "&&",
+                (Some("right"), _) => {
+                    let r = self.stmt(c)?;
+                    tail.push(if op_and { Tail::And(r) } else { Tail::Or(r) });
+                }
+                (Some("redirect"), _) => redirs.extend(self.redirect(c)?.0),
+                (_, "pipeline") => {
+                    let mut stages = Vec::new();
+                    let mut cc = c.walk();
+                    for s in c.named_children(&mut cc) {
+                        stages.push(self.stmt(s)?);
+                    }
+                    tail.push(Tail::Pipe(stages));
+                }
+                _ => {}
+            }
+        }
+        let start = start.ok_or_else(|| ParseError("syntax error: here-document without a tag".into()))?;
+        let tag_raw = self.text(start);
+        let expand = !tag_raw.contains(['\'', '"', '\\']);
+        let src = self.src;
+        let line_end = src[start.end_byte()..]
+            .find('\n')
+            .map_or(src.len(), |p| start.end_byte() + p + 1);
+        let body_start = line_end.max(self.heredoc_end).min(src.len());
+        let body_end = match end {
+            Some(e) => src[..e.start_byte()].rfind('\n').map_or(e.start_byte(), |p| p + 1),
+            None => src.len(),
+        }
+        .max(body_start);
+        self.heredoc_end = end.map_or(src.len(), |e| {
+            src[e.end_byte()..].find('\n').map_or(src.len(), |p| e.end_byte() + p + 1)
+        });
+        let mut body = src[body_start..body_end].to_string();
+        if strip {
+            body = body
+                .split_inclusive('\n')
+                .map(|l| l.trim_start_matches('\t'))
+                .collect();
+        }
+        let mut all = vec![Redir {
+            fd: fd.unwrap_or(0),
+            kind: RedirKind::Heredoc(body, expand),
+        }];
+        all.extend(redirs);
+        Ok((all, tail))
+    }
+
+    fn if_stmt(&mut self, n: TsNode) -> Result<Node, ParseError> {
+        let mut arms = Vec::new();
+        let mut else_body = None;
+        let (mut cond, mut body) = (Vec::new(), Vec::new());
+        let mut in_body = false;
+        let mut cursor = n.walk();
+        for c in n.children(&mut cursor) {
+            match c.kind() {
+                "then" => in_body = true,
+                "elif_clause" => {
+                    let (c2, b2) = self.clause(c)?;
+                    arms.push((c2, b2));
+                }
+                "else_clause" => else_body = Some(Box::new(self.block(c)?)),
+                _ if c.is_named() && c.kind() != "comment" => {
+                    let s = self.stmt(c)?;
+                    if in_body { body.push(s) } else { cond.push(s) }
+                }
+                _ => {}
+            }
+        }
+        arms.insert(0, (seq(cond), seq(body)));
+        Ok(Node::If(arms, else_body))
+    }
+
+    fn clause(&mut self, n: TsNode) -> Result<(Node, Node), ParseError> {
+        let (mut cond, mut body) = (Vec::new(), Vec::new());
+        let mut in_body = false;
+        let mut cursor = n.walk();
+        for c in n.children(&mut cursor) {
+            if c.kind() == "then" {
+                in_body = true;
+            } else if c.is_named() && c.kind() != "comment" {
+                let s = self.stmt(c)?;
+                if in_body { body.push(s) } else { cond.push(s) }
+            }
+        }
+        Ok((seq(cond), seq(body)))
+    }
+
+    fn for_stmt(&mut self, n: TsNode) -> Result<Node, ParseError> {
+        if n.child(0).is_some_and(|c| c.kind() == "select") {
+            return Err(unsupported("select"));
+        }
+        let var = self.text(self.field_node(n, "variable")?).to_string();
+        let has_in = n.children(&mut n.walk()).any(|c| c.kind() == "in");
+        let words = has_in.then(|| {
+            n.children_by_field_name("value", &mut n.walk())
+                .map(|c| self.text(c).to_string())
+                .collect::<Vec<_>>()
+        });
+        let body = self.stmt(self.field_node(n, "body")?)?;
+        Ok(Node::For(var, words, Box::new(body)))
+    }
+
+    fn c_for(&mut self, n: TsNode) -> Result<Node, ParseError> {
+        let t = self.text(n);
+        let open = t.find("((").ok_or_else(|| unsupported("for (( without (("))?;
+        let body_node = self.field_node(n, "body")?;
+        let head_end = body_node.start_byte() - n.start_byte();
+        let head = &t[open + 2..head_end.min(t.len())];
+        let close = head.rfind("))").unwrap_or(head.len());
+        let parts: Vec<&str> = head[..close].splitn(3, ';').collect();
+        let get = |i: usize| parts.get(i).map_or(String::new(), |s| s.trim().to_string());
+        let body = self.stmt(body_node)?;
+        Ok(Node::CFor(get(0), get(1), get(2), Box::new(body)))
+    }
+
+    fn case_stmt(&mut self, n: TsNode) -> Result<Node, ParseError> {
+        let word = self.text(self.field_node(n, "value")?).to_string();
+        let mut items = Vec::new();
+        let mut cursor = n.walk();
+        for item in n.named_children(&mut cursor) {
+            if item.kind() != "case_item" {
+                continue;
+            }
+            let mut patterns = Vec::new();
+            let mut body = Vec::new();
+            let mut term = CaseTerm::Break;
+            let mut ic = item.walk();
+            for (i, c) in item.children(&mut ic).enumerate() {
+                match (item.field_name_for_child(i as u32), c.kind()) {
+                    (Some("value"), _) => patterns.push(self.text(c).to_string()),
+                    (_, ";&") => term = CaseTerm::FallThrough,
+                    (_, ";;&") => term = CaseTerm::Continue,
+                    _ if c.is_named() && c.kind() != "comment" => body.push(self.stmt(c)?),
+                    _ => {}
+                }
+            }
+            items.push(CaseItem { patterns, body: seq(body), term });
+        }
+        Ok(Node::Case(word, items))
+    }
+
+    fn test_cmd(&mut self, n: TsNode) -> Result<Node, ParseError> {
+        let t = self.text(n);
+        if t.starts_with("[[") {
+            let inner = t[2..].trim_end();
+            let inner = inner.strip_suffix("]]").unwrap_or(inner);
+            let words = split_test_words(inner);
+            let mut p = TestParser { w: &words, i: 0 };
+            let e = p.or()?;
+            if p.i != words.len() {
+                return Err(ParseError(format!(
+                    "syntax error in conditional expression near `{}'",
+                    words[p.i]
+                )));
+            }
+            Ok(Node::Test(e))
+        } else {
+            Ok(Node::Simple(Simple {
+                words: split_words(t),
+                ..Simple::default()
+            }))
+        }
+    }
+}
+
+/// What follows a here-document's tag on its line (`cat <<EOF | wc -l`).
+enum Tail {
+    Pipe(Vec<Node>),
+    And(Node),
+    Or(Node),
+}
+
+fn seq(mut v: Vec<Node>) -> Node {
+    match v.len() {
+        0 => Node::Empty,
+        1 => v.remove(0),
+        _ => Node::Seq(v),
+    }
+}
+
+fn with_redirs(node: Node, redirs: Vec<Redir>) -> Node {
+    if redirs.is_empty() {
+        return node;
+    }
+    match node {
+        Node::Simple(mut s) => {
+            s.redirs.extend(redirs);
+            Node::Simple(s)
+        }
+        other => Node::Redirected(Box::new(other), redirs),
+    }
+}
+
+/// Words of a `[[ … ]]` body; parentheses become their own tokens (except in a regex).
+fn split_test_words(inner: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for w in split_words(inner) {
+        let regex_operand = out.last().is_some_and(|p: &String| p == "=~");
+        if regex_operand {
+            out.push(w);
+            continue;
+        }
+        let mut w = w.as_str();
+        while w.len() > 1 && w.starts_with('(') {
+            out.push("(".to_string());
+            w = &w[1..];
+        }
+        let mut closing = 0;
+        while w.len() > 1 && w.ends_with(')') && !w.starts_with("$(") {
+            closing += 1;
+            w = &w[..w.len() - 1];
+        }
+        out.push(w.to_string());
+        out.extend(std::iter::repeat_n(")".to_string(), closing));
+    }
+    out
+}
+
+struct TestParser<'a> {
+    w: &'a [String],
+    i: usize,
+}
+
+const UNARY: &[&str] = &[
+    "-a", "-b", "-c", "-d", "-e", "-f", "-g", "-h", "-k", "-p", "-r", "-s", "-t", "-u", "-w", "-x",
+    "-G", "-L", "-N", "-O", "-S", "-z", "-n", "-v", "-o", "-R",
+];
+const BINARY: &[&str] = &[
+    "==", "=", "!=", "=~", "<", ">", "-eq", "-ne", "-lt", "-le", "-gt", "-ge", "-nt", "-ot", "-ef",
+];
+
+impl TestParser<'_> {
+    fn peek(&self) -> Option<&str> {
+        self.w.get(self.i).map(|s| s.as_str())
+    }
+    fn or(&mut self) -> Result<TestExpr, ParseError> {
+        let mut l = self.and()?;
+        while self.peek() == Some("||") {
+            self.i += 1;
+            l = TestExpr::Or(Box::new(l), Box::new(self.and()?));
+        }
+        Ok(l)
+    }
+    fn and(&mut self) -> Result<TestExpr, ParseError> {
+        let mut l = self.not()?;
+        while self.peek() == Some("&&") {
+            self.i += 1;
+            l = TestExpr::And(Box::new(l), Box::new(self.not()?));
+        }
+        Ok(l)
+    }
+    fn not(&mut self) -> Result<TestExpr, ParseError> {
+        if self.peek() == Some("!") {
+            self.i += 1;
+            return Ok(TestExpr::Not(Box::new(self.not()?)));
+        }
+        self.primary()
+    }
+    fn primary(&mut self) -> Result<TestExpr, ParseError> {
+        let eof = || ParseError("syntax error: unexpected end of conditional expression".into());
+        let t = self.peek().ok_or_else(eof)?.to_string();
+        if t == "(" {
+            self.i += 1;
+            let e = self.or()?;
+            if self.peek() != Some(")") {
+                return Err(ParseError("syntax error: expected `)' in conditional".into()));
+            }
+            self.i += 1;
+            return Ok(e);
+        }
+        if UNARY.contains(&t.as_str()) && self.w.get(self.i + 1).is_some_and(|n| !BINARY.contains(&n.as_str()) && n != "&&" && n != "||") {
+            self.i += 2;
+            return Ok(TestExpr::Unary(t, self.w[self.i - 1].clone()));
+        }
+        self.i += 1;
+        if let Some(op) = self.peek().filter(|op| BINARY.contains(op)).map(str::to_string) {
+            self.i += 1;
+            let r = self.peek().ok_or_else(eof)?.to_string();
+            self.i += 1;
+            return Ok(TestExpr::Binary(t, op, r));
+        }
+        Ok(TestExpr::Word(t))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_common_shapes() {
+        for s in [
+            "echo hi | wc -l && echo ok || echo no",
+            "for i in 1 2; do echo $i; done > out",
+            "cat <<EOF | wc -l\na\nb\nEOF\necho after",
+            "f() { local x=1; echo $x; }; f",
+            "case $x in a|b) echo 1;; *) echo 2;; esac",
+            "[[ -f x && $a == b* ]] || [ -d y ]",
+            "for ((i=0; i<3; i++)); do :; done",
+            "(( x += 2 )); echo $((x*2))",
+        ] {
+            parse(s).unwrap_or_else(|e| panic!("{s}: {e:?}"));
+        }
+    }
+
+    #[test]
+    fn heredoc_bodies() {
+        let n = parse("cat <<EOF\nhi $x\nEOF\ncat <<-'E'\n\tq\n\tE\n").unwrap();
+        let Node::Seq(v) = n else { panic!() };
+        let Node::Simple(s) = &v[0] else { panic!() };
+        assert!(matches!(&s.redirs[0].kind, RedirKind::Heredoc(b, true) if b == "hi $x\n"));
+        let Node::Simple(s) = &v[1] else { panic!() };
+        assert!(matches!(&s.redirs[0].kind, RedirKind::Heredoc(b, false) if b == "q\n"));
+    }
+
+    #[test]
+    fn syntax_errors_are_errors() {
+        assert!(parse("if true; then").is_err());
+        assert!(parse("echo (").is_err());
+    }
+}

@@ -1,0 +1,216 @@
+//! Redirections (`<`, `>`, `>>`, `&>`, `n>&m`, here-documents, here-strings) and assignments:
+//! the parts of a simple command that are not its words.
+
+use std::rc::Rc;
+
+use super::ast::{Assign, AssignValue, Redir, RedirKind};
+use super::io::{FileSink, In, Io, Out};
+use super::state::Value;
+use super::{Shell, ShellError};
+use crate::vfs::VPath;
+
+impl Shell {
+    /// Resolves a path argument against the working directory.
+    pub fn resolve(&self, p: &str) -> Result<VPath, crate::vfs::VfsError> {
+        self.st.cwd.resolve(p)
+    }
+
+    /// Applies `redirs` to `io`: the new streams and the files to close afterwards, or the
+    /// message of the first failure (`x: No such file or directory`).
+    pub(crate) async fn open_redirs(
+        &mut self,
+        redirs: &[Redir],
+        io: &Io,
+    ) -> Result<(Io, Vec<Rc<FileSink>>), String> {
+        let mut io = io.clone();
+        let mut files = Vec::new();
+        for r in redirs {
+            let word = match &r.kind {
+                RedirKind::In(w) | RedirKind::Out(w) | RedirKind::Append(w) | RedirKind::Both(w, _) | RedirKind::Dup(w) | RedirKind::Herestring(w) => {
+                    Some(self.expand_one(w, &io).await.map_err(err_text)?)
+                }
+                RedirKind::Heredoc(..) => None,
+            };
+            let target = word.clone().unwrap_or_default();
+            match &r.kind {
+                RedirKind::In(_) => {
+                    let input = match target.as_str() {
+                        "/dev/null" => In::null(),
+                        "/dev/stdin" | "-" => io.stdin.clone(),
+                        _ => {
+                            let path = self.resolve(&target).map_err(|e| format!("{target}: {}", e.user_message()))?;
+                            let data = self
+                                .vfs
+                                .read_all(&path)
+                                .await
+                                .map_err(|e| format!("{target}: {}", e.user_message()))?;
+                            In::bytes(data)
+                        }
+                    };
+                    if r.fd == 0 {
+                        io.stdin = input;
+                    }
+                }
+                RedirKind::Out(_) | RedirKind::Append(_) | RedirKind::Both(..) => {
+                    let append = matches!(r.kind, RedirKind::Append(_) | RedirKind::Both(_, true));
+                    let out = match target.as_str() {
+                        "/dev/null" => Out::Null,
+                        "/dev/stdout" => io.stdout.clone(),
+                        "/dev/stderr" => io.stderr.clone(),
+                        "" => return Err("ambiguous redirect".into()),
+                        _ => {
+                            let path = self.resolve(&target).map_err(|e| format!("{target}: {}", e.user_message()))?;
+                            let sink = FileSink::open(self.vfs.clone(), path, append)
+                                .await
+                                .map_err(|e| format!("{target}: {}", e.user_message()))?;
+                            files.push(sink.clone());
+                            Out::File(sink)
+                        }
+                    };
+                    if matches!(r.kind, RedirKind::Both(..)) {
+                        io.stdout = out.clone();
+                        io.stderr = out;
+                    } else {
+                        set_fd(&mut io, r.fd, out)?;
+                    }
+                }
+                RedirKind::Dup(_) => {
+                    if target == "-" {
+                        set_fd(&mut io, r.fd, Out::Null)?;
+                        continue;
+                    }
+                    match (r.fd, target.as_str()) {
+                        (0, _) => {}
+                        (_, "1") => {
+                            let o = io.stdout.clone();
+                            set_fd(&mut io, r.fd, o)?;
+                        }
+                        (_, "2") => {
+                            let o = io.stderr.clone();
+                            set_fd(&mut io, r.fd, o)?;
+                        }
+                        (_, t) => return Err(format!("{t}: bad file descriptor")),
+                    }
+                }
+                RedirKind::Heredoc(body, expand) => {
+                    let text = if *expand {
+                        self.expand_heredoc(body, &io).await.map_err(err_text)?
+                    } else {
+                        body.clone()
+                    };
+                    io.stdin = In::bytes(text.into_bytes());
+                }
+                RedirKind::Herestring(_) => {
+                    io.stdin = In::bytes(format!("{target}\n").into_bytes());
+                }
+            }
+        }
+        Ok((io, files))
+    }
+
+    /// Writes out redirected files; a failure is reported on `io`'s stderr and gives status 1.
+    pub(crate) async fn close_redirs(&mut self, files: Vec<Rc<FileSink>>, io: &Io) -> i32 {
+        let mut st = 0;
+        for f in files {
+            if let Err(e) = f.flush().await {
+                let _ = io.stderr.print(&format!("mirage: write error: {}\n", e.user_message())).await;
+                st = 1;
+            }
+        }
+        st
+    }
+
+    /// Performs one assignment; the inner error is a user-facing message (readonly variable).
+    pub(crate) async fn assign(
+        &mut self,
+        a: &Assign,
+        io: &Io,
+        export: bool,
+    ) -> Result<Result<(), String>, ShellError> {
+        let r = match (&a.value, &a.index) {
+            (AssignValue::Scalar(w), Some(ix)) => {
+                let v = self.expand_one(w, io).await?;
+                let i = match self.arith(ix, io).await {
+                    Ok(i) => i,
+                    Err(m) => return Ok(Err(m)),
+                };
+                let v = if a.append {
+                    let old = match self.st.get(&a.name) {
+                        Some(Value::Array(arr)) => arr.get(&i).cloned().unwrap_or_default(),
+                        Some(Value::Str(s)) if i == 0 => s.clone(),
+                        _ => String::new(),
+                    };
+                    old + &v
+                } else {
+                    v
+                };
+                self.st.set_index(&a.name, i, v)
+            }
+            (AssignValue::Scalar(w), None) => {
+                let v = self.expand_one(w, io).await?;
+                match (a.append, self.st.get(&a.name).cloned()) {
+                    (true, Some(Value::Array(mut arr))) => {
+                        let old = arr.get(&0).cloned().unwrap_or_default();
+                        arr.insert(0, old + &v);
+                        self.st.set(&a.name, Value::Array(arr))
+                    }
+                    (true, old) => {
+                        let old = old.map(|o| o.scalar()).unwrap_or_default();
+                        self.st.set_str(&a.name, old + &v)
+                    }
+                    (false, _) => self.st.set_str(&a.name, v),
+                }
+            }
+            (AssignValue::Array(words), _) => {
+                let mut arr = match (a.append, self.st.get(&a.name)) {
+                    (true, Some(Value::Array(arr))) => arr.clone(),
+                    (true, Some(Value::Str(s))) => [(0, s.clone())].into(),
+                    _ => Default::default(),
+                };
+                let mut next = arr.keys().next_back().map_or(0, |k| k + 1);
+                for w in words {
+                    // `[k]=v` elements.
+                    if let Some(rest) = w.strip_prefix('[')
+                        && let Some(close) = rest.find("]=")
+                    {
+                        let i = match self.arith(&rest[..close], io).await {
+                            Ok(i) => i,
+                            Err(m) => return Ok(Err(m)),
+                        };
+                        let v = self.expand_one(&rest[close + 2..], io).await?;
+                        arr.insert(i, v);
+                        next = i + 1;
+                        continue;
+                    }
+                    for v in self.expand_words(std::slice::from_ref(w), io).await? {
+                        arr.insert(next, v);
+                        next += 1;
+                    }
+                }
+                self.st.set(&a.name, Value::Array(arr))
+            }
+        };
+        if export && r.is_ok()
+            && let Some(v) = self.st.vars.get_mut(&a.name)
+        {
+            v.exported = true;
+        }
+        Ok(r)
+    }
+}
+
+fn set_fd(io: &mut Io, fd: u32, out: Out) -> Result<(), String> {
+    match fd {
+        1 => io.stdout = out,
+        2 => io.stderr = out,
+        n => return Err(format!("{n}: file descriptors above 2 are not supported")),
+    }
+    Ok(())
+}
+
+fn err_text(e: ShellError) -> String {
+    match e {
+        ShellError::Fatal(m, _) | ShellError::Io(m) | ShellError::Limit(_, m) => m,
+        other => format!("{other:?}"),
+    }
+}

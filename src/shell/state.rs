@@ -1,0 +1,231 @@
+//! Variables (scalars and indexed arrays), their export flags, `local` scopes, positional
+//! parameters and shell options: everything a subshell copies.
+
+use std::collections::{BTreeMap, HashMap};
+use std::rc::Rc;
+
+use super::ast::Node;
+use crate::vfs::VPath;
+
+/// A variable's value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    /// A string.
+    Str(String),
+    /// An indexed array (sparse).
+    Array(BTreeMap<i64, String>),
+}
+
+impl Value {
+    /// `$v`: the string, or element 0 of an array.
+    pub fn scalar(&self) -> String {
+        match self {
+            Value::Str(s) => s.clone(),
+            Value::Array(a) => a.get(&0).cloned().unwrap_or_default(),
+        }
+    }
+
+    /// `${v[@]}`: all elements (a string is a one-element array).
+    pub fn elements(&self) -> Vec<String> {
+        match self {
+            Value::Str(s) => vec![s.clone()],
+            Value::Array(a) => a.values().cloned().collect(),
+        }
+    }
+}
+
+/// A variable.
+#[derive(Debug, Clone)]
+pub struct Var {
+    /// Its value.
+    pub value: Value,
+    /// `export`ed.
+    pub exported: bool,
+    /// `readonly`.
+    pub readonly: bool,
+}
+
+/// `set -e`, `set -u`, `set -o pipefail`, `set -x`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// `-e`
+    pub errexit: bool,
+    /// `-u`
+    pub nounset: bool,
+    /// `-o pipefail`
+    pub pipefail: bool,
+    /// `-x`
+    pub xtrace: bool,
+    /// `-f`
+    pub noglob: bool,
+}
+
+/// The copyable part of a shell session.
+#[derive(Clone)]
+pub struct State {
+    /// Variables by name.
+    pub vars: HashMap<String, Var>,
+    /// Functions by name.
+    pub funcs: HashMap<String, Rc<Node>>,
+    /// Working directory.
+    pub cwd: VPath,
+    /// `$1`…
+    pub positional: Vec<String>,
+    /// `$0`
+    pub arg0: String,
+    /// `$?`
+    pub status: i32,
+    /// Options.
+    pub opts: Options,
+    /// Saved values of variables made `local`, one frame per function call.
+    pub frames: Vec<Vec<(String, Option<Var>)>>,
+    /// Depth of conditions being evaluated (where `set -e` does not apply).
+    pub in_condition: u32,
+    /// Nesting of functions, `source`, `eval` and subshells.
+    pub depth: u32,
+    /// Loop nesting (for `break`/`continue` validation).
+    pub loops: u32,
+    /// `$!`
+    pub last_bg: u32,
+    /// Status of the last command substitution of the command being expanded.
+    pub status_from_subst: Option<i32>,
+}
+
+impl State {
+    /// A fresh state in `cwd`.
+    pub fn new(cwd: VPath) -> Self {
+        let mut s = State {
+            vars: HashMap::new(),
+            funcs: HashMap::new(),
+            cwd: cwd.clone(),
+            positional: Vec::new(),
+            arg0: "mirage".into(),
+            status: 0,
+            opts: Options::default(),
+            frames: Vec::new(),
+            in_condition: 0,
+            depth: 0,
+            loops: 0,
+            last_bg: 0,
+            status_from_subst: None,
+        };
+        for (k, v) in [
+            ("PWD", cwd.as_str()),
+            ("HOME", "/"),
+            ("IFS", " \t\n"),
+            ("PATH", "/usr/bin:/bin"),
+            ("SHELL", "/bin/mirage"),
+            ("USER", "agent"),
+        ] {
+            s.vars.insert(
+                k.into(),
+                Var {
+                    value: Value::Str(v.into()),
+                    exported: k != "IFS",
+                    readonly: false,
+                },
+            );
+        }
+        s
+    }
+
+    /// The value of `name`, if set.
+    pub fn get(&self, name: &str) -> Option<&Value> {
+        self.vars.get(name).map(|v| &v.value)
+    }
+
+    /// `$name` as a string (`None` when unset).
+    pub fn get_str(&self, name: &str) -> Option<String> {
+        self.get(name).map(Value::scalar)
+    }
+
+    /// Sets `name`; fails with the bash message for a readonly variable.
+    pub fn set(&mut self, name: &str, value: Value) -> Result<(), String> {
+        match self.vars.get_mut(name) {
+            Some(v) if v.readonly => Err(format!("{name}: readonly variable")),
+            Some(v) => {
+                v.value = value;
+                Ok(())
+            }
+            None => {
+                self.vars.insert(
+                    name.to_string(),
+                    Var {
+                        value,
+                        exported: false,
+                        readonly: false,
+                    },
+                );
+                Ok(())
+            }
+        }
+    }
+
+    /// Sets a string variable.
+    pub fn set_str(&mut self, name: &str, value: impl Into<String>) -> Result<(), String> {
+        self.set(name, Value::Str(value.into()))
+    }
+
+    /// Sets element `index` of array `name` (a string becomes element 0).
+    pub fn set_index(&mut self, name: &str, index: i64, value: String) -> Result<(), String> {
+        let mut arr = match self.get(name) {
+            Some(Value::Array(a)) => a.clone(),
+            Some(Value::Str(s)) => BTreeMap::from([(0, s.clone())]),
+            None => BTreeMap::new(),
+        };
+        let index = if index < 0 {
+            arr.keys().next_back().map_or(0, |k| k + 1) + index
+        } else {
+            index
+        };
+        arr.insert(index, value);
+        self.set(name, Value::Array(arr))
+    }
+
+    /// `unset name`.
+    pub fn unset(&mut self, name: &str) -> Result<(), String> {
+        if self.vars.get(name).is_some_and(|v| v.readonly) {
+            return Err(format!("{name}: cannot unset: readonly variable"));
+        }
+        self.vars.remove(name);
+        Ok(())
+    }
+
+    /// `local name`: remembers the current value for restoring when the function returns.
+    pub fn make_local(&mut self, name: &str) {
+        let saved = self.vars.get(name).cloned();
+        if let Some(frame) = self.frames.last_mut()
+            && !frame.iter().any(|(n, _)| n == name)
+        {
+            frame.push((name.to_string(), saved));
+        }
+    }
+
+    /// Ends a function call's scope, restoring the variables it made local.
+    pub fn pop_frame(&mut self) {
+        if let Some(frame) = self.frames.pop() {
+            for (name, saved) in frame.into_iter().rev() {
+                match saved {
+                    Some(v) => {
+                        self.vars.insert(name, v);
+                    }
+                    None => {
+                        self.vars.remove(&name);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Exported variables, sorted by name (for `env`).
+    pub fn exported(&self) -> Vec<(String, String)> {
+        let mut v: Vec<_> = self
+            .vars
+            .iter()
+            .filter(|(_, v)| v.exported)
+            .map(|(k, v)| (k.clone(), v.value.scalar()))
+            .collect();
+        v.sort();
+        v
+    }
+}

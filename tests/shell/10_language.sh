@@ -1,0 +1,248 @@
+#### echo
+echo hello world
+#### echo -n -e
+echo -n a; echo -e 'b\tc'; echo -e 'x\c'; echo
+#### variables
+x=1; y="two words"; echo $x "$y" ${x}z
+#### unset var empty
+echo "[$nope]" [${nope}]
+#### default ops
+echo ${u:-def} ${u-d2} "${e:=set}" $e ${e:+alt} ${u:+alt}x
+#### empty vs unset
+e=; echo "${e-unset}" "${e:-null}"
+#### prefix suffix
+f=path/to/file.tar.gz; echo ${f#*/} ${f##*/} ${f%.*} ${f%%.*}
+#### replace
+s=aXbXc; echo ${s/X/-} ${s//X/-} ${s/#a/A} ${s/%c/C} ${s//X}
+#### length substring
+s=abcdef; echo ${#s} ${s:2} ${s:1:3} ${s: -2} ${s:0:-1}
+#### case mod
+s=hello; echo ${s^} ${s^^} ${s,,}
+#### arithmetic
+echo $((1+2*3)) $((10/3)) $((10%3)) $((2**10)) $(( (1+2)*3 ))
+#### arith vars
+i=5; echo $((i+1)) $((i*=2)) $i; ((i++)); echo $i
+#### arith compare status
+(( 3 > 2 )) && echo yes; (( 0 )) || echo zero
+#### command substitution
+echo "a $(echo b c) d" `echo e`
+#### nested substitution
+echo $(echo $(echo deep))
+#### subst strips newlines
+x=$(printf 'a\n\n\n'); echo "[$x]"
+#### word splitting
+x="a   b  c"; for w in $x; do echo "<$w>"; done
+#### quoted no split
+x="a   b"; for w in "$x"; do echo "<$w>"; done
+#### IFS custom
+IFS=,; x="a,b,,c"; for w in $x; do echo "<$w>"; done
+#### single quotes
+echo '$HOME "x"' 'a\nb'
+#### ansi c
+echo $'tab\there' $'nl\\n'
+#### backslash
+echo a\ b \$x \\
+#### brace expansion
+echo {a,b,c}x x{1..3} {3..1} {a..c}
+#### brace nested
+echo pre{A,B{1,2}}post
+#### glob
+echo *.txt
+#### glob dir
+echo dir/*
+#### glob no match
+echo *.nothing
+#### glob quoted
+echo "*.txt"
+#### glob question
+echo ?.txt
+#### glob class
+echo [ab].txt
+#### glob hidden
+echo dir/.h*
+#### glob recursive path
+echo dir/*/*.txt
+#### if elif else
+x=2; if [ $x = 1 ]; then echo one; elif [ $x = 2 ]; then echo two; else echo other; fi
+#### while loop
+i=0; while [ $i -lt 3 ]; do echo $i; i=$((i+1)); done
+#### until loop
+i=0; until [ $i -ge 2 ]; do echo u$i; i=$((i+1)); done
+#### for list
+for x in a b c; do echo -n $x; done; echo
+#### c for
+for ((i=0; i<5; i+=2)); do echo $i; done
+#### break continue
+for i in 1 2 3 4 5; do [ $i = 2 ] && continue; [ $i = 4 ] && break; echo $i; done
+#### nested break
+for i in 1 2; do for j in a b; do [ $j = b ] && break 2; echo $i$j; done; done
+#### case
+for x in apple banana cherry 42; do case $x in a*) echo A;; b*|c*) echo BC;; [0-9]*) echo num;; *) echo other;; esac; done
+#### case fallthrough
+case x in x) echo one;& y) echo two;; z) echo three;; esac
+#### functions
+f() { echo "args: $# $1 $2"; return 3; }; f a b; echo $?
+#### function local
+x=global; f() { local x=inner; echo $x; }; f; echo $x
+#### function recursion
+fact() { if [ $1 -le 1 ]; then echo 1; else echo $(( $1 * $(fact $(( $1 - 1 ))) )); fi; }; fact 5
+#### positional
+set -- a "b c" d; echo $#; for a in "$@"; do echo "[$a]"; done; echo "$*"
+#### shift
+set -- 1 2 3; shift; echo "$@"; shift 2; echo $#
+#### dollar question
+false; echo $?; true; echo $?
+#### and or
+true && echo a || echo b; false && echo c || echo d
+#### not
+! false && echo negated
+#### subshell isolation
+start=$(pwd); x=1; (x=2; cd dir; echo $x); echo $x; [ "$(pwd)" = "$start" ] && echo same-dir
+#### group
+{ echo a; echo b; } | wc -l
+#### pipeline status
+false | true; echo $?; true | false; echo $?
+#### pipefail
+set -o pipefail; false | true; echo $?
+#### set -e
+set -e; echo before; false; echo after
+#### set -e condition
+set -e; if false; then :; fi; false || true; echo survived
+#### set -u
+set -u; echo ${undefined_var}; echo not reached
+#### exit status
+(exit 3); echo $?
+#### exit in script
+echo a; exit 4; echo b
+#### arrays
+a=(x y z); echo ${a[0]} ${a[2]} ${#a[@]} "${a[@]}"; a[5]=w; echo ${!a[@]}
+#### array append
+a=(1 2); a+=(3 4); echo ${a[@]} ${#a[@]}
+#### array loop quoted
+a=("one two" three); for x in "${a[@]}"; do echo "<$x>"; done
+#### array slice
+a=(a b c d e); echo ${a[@]:1:2}
+#### export env
+export FOO=bar; env | grep '^FOO='
+#### prefix assignment
+X=1 sh_x=2; echo $X
+#### heredoc
+cat <<EOF
+EOF
+#### heredoc quoted
+x=1; cat <<'EOF'
+no $x expansion
+EOF
+#### heredoc dash
+cat <<-EOF
+	tab stripped
+	EOF
+#### herestring
+wc -w <<< "one two three"
+#### heredoc pipe
+cat <<EOF | tr a-z A-Z
+shout
+EOF
+#### redirect out and append
+echo one > out.txt; echo two >> out.txt; cat out.txt
+#### redirect stderr
+cat missing 2>/dev/null; echo $?
+#### redirect 2>&1
+cat missing 2>&1 | sed 's/^[^:]*: //'
+#### redirect both
+{ echo out; cat missing; } &> both.txt; wc -l < both.txt
+#### redirect input
+wc -l < a.txt
+#### redirect truncates first
+cat a.txt > copy.txt; cat copy.txt > copy.txt; wc -c < copy.txt
+#### read loop
+while read line; do echo "got: $line"; done < a.txt
+#### read fields
+echo "a b c d" | { read x y rest; echo "$x|$y|$rest"; }
+#### read -r
+printf 'a\\b\n' | { read -r v; echo "$v"; }
+#### read IFS
+IFS=, read a b <<< "1,2"; echo $a $b
+#### read -a
+read -a arr <<< "x y z"; echo ${arr[1]} ${#arr[@]}
+#### eval
+cmd='echo evaluated'; eval $cmd; eval "x=5"; echo $x
+#### source
+echo 'sourced=yes' > lib.sh; . ./lib.sh; echo $sourced
+#### command not found
+nosuchcmd 2>/dev/null; echo $?
+#### test operators
+[ -f a.txt ] && echo file; [ -d dir ] && echo dir; [ -e nope ] || echo none; [ -s empty.txt ] || echo empty
+#### test strings
+[ abc = abc ] && echo eq; [ -z "" ] && echo z; [ -n x ] && echo n; [ a != b ] && echo ne
+#### test numbers
+[ 3 -gt 2 -a 1 -lt 2 ] && echo both; [ 1 -eq 2 -o 2 -eq 2 ] && echo either
+#### test bad
+[ 1 -eq x ]; echo $?
+#### double bracket
+x=hello; [[ $x == h* ]] && echo glob; [[ $x =~ ^h(el)lo$ ]] && echo ${BASH_REMATCH[1]}; [[ -f a.txt && ! -d a.txt ]] && echo ok
+#### double bracket strings
+[[ abc < abd ]] && echo less; [[ -z $unset ]] && echo empty
+#### let
+let x=3+4; echo $x
+#### tilde
+cd ~ && pwd
+#### cd and pwd
+start=$(pwd); cd dir/sub && pwd | sed 's|.*/dir|dir|'; cd - >/dev/null; [ "$(pwd)" = "$start" ] && echo back; cd dir; cd ..; [ "$(pwd)" = "$start" ] && echo up
+#### background
+echo bg & wait; echo done
+#### semicolons newlines
+echo a
+echo b; echo c
+#### comments
+echo visible # hidden
+#### long pipeline
+cat words.txt | sort | uniq -c | sort -rn | head -2
+#### syntax error
+echo 'unterminated
+#### special chars in names
+echo x > 'we!rd@#$%.txt'; cat 'we!rd@#$%.txt'
+#### type
+type cd echo | head -2
+#### printf basic
+printf '%s-%d-%5.2f|%-4s|%04d\n' a 42 3.14159 ab 7
+#### printf reuse
+printf '%s\n' a b c
+#### printf escapes
+printf 'a\tb\\n\n'; printf '%%\n'; printf '%x %o %X %e\n' 255 8 255 1234.5
+#### printf -v
+printf -v out '%03d' 5; echo $out
+#### unset
+x=1; unset x; echo "[${x-unset}]"
+#### readonly
+readonly r=1; r=2; echo $r
+#### declare
+declare -i n=5; declare s="str"; echo $n $s
+#### local outside function
+local x=1; echo $?
+#### for without in
+f() { for a; do echo $a; done; }; f x y
+#### while read pipeline
+printf '1\n2\n3\n' | while read n; do echo $((n*n)); done
+#### nested quotes in subst
+echo "$(echo "inner \"quoted\"")"
+#### arithmetic in index
+a=(10 20 30); i=1; echo ${a[i+1]} ${a[$i]}
+#### length of array element
+a=(hello); echo ${#a[0]}
+#### indirect
+name=target; target=value; echo ${!name}
+#### string compare in if
+s="a b"; if [ "$s" = "a b" ]; then echo same; fi
+#### case with quotes
+x='*'; case $x in '*') echo star;; *) echo other;; esac
+#### exit code of last in function
+f() { false; }; f; echo $?
+#### return from function value
+f() { return 7; }; f; echo $?
+#### pipes and braces
+echo hi | { read v; echo "[$v]"; }
+#### yes head broken pipe
+yes | head -3
+#### true false builtins
+true; echo $?; false; echo $?; : ; echo $?
