@@ -37,6 +37,25 @@ enum Command {
         /// The mount point.
         dir: PathBuf,
     },
+    /// Run a shell script on a workspace in-process (no FUSE, no host filesystem access):
+    /// `mirage exec CONFIG -c 'SCRIPT'`, `mirage exec CONFIG FILE.sh`, the script on stdin, or
+    /// `mirage exec --ram …` for a scratch RAM workspace.
+    Exec {
+        /// Use a scratch RAM workspace instead of a config.
+        #[arg(long)]
+        ram: bool,
+        /// The script text.
+        #[arg(short = 'c')]
+        command: Option<String>,
+        /// CONFIG (unless --ram), then an optional script FILE and its arguments.
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
+    /// An interactive shell prompt on a workspace.
+    Sh {
+        /// The workspace config (default: a scratch RAM workspace).
+        config: Option<PathBuf>,
+    },
     /// Validate a config and print its mount table.
     Check {
         /// The workspace config.
@@ -86,6 +105,33 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             mirage::fuse::mount_and_serve(vfs, &dir, &opts, &rt)
         }
         Command::Umount { dir } => mirage::fuse::unmount(&dir),
+        Command::Exec { ram, command, mut args } => {
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()?;
+            let config = if ram || args.is_empty() {
+                None
+            } else {
+                Some(PathBuf::from(args.remove(0)))
+            };
+            let vfs = rt.block_on(mirage::shell::cli::workspace(config.as_deref(), ram))?;
+            use mirage::shell::cli::Source;
+            let source = match command {
+                Some(c) => Source::Inline(c),
+                None if !args.is_empty() => Source::File(PathBuf::from(args.remove(0))),
+                None => Source::Stdin,
+            };
+            let status = mirage::shell::cli::exec(&rt, vfs, source, args)?;
+            std::process::exit(status);
+        }
+        Command::Sh { config } => {
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()?;
+            let vfs = rt.block_on(mirage::shell::cli::workspace(config.as_deref(), config.is_none()))?;
+            let status = mirage::shell::cli::interactive(&rt, vfs)?;
+            std::process::exit(status);
+        }
         Command::Check { config } => {
             let rt = tokio::runtime::Builder::new_multi_thread()
                 .enable_all()

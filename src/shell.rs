@@ -10,13 +10,15 @@ pub mod arith;
 mod brace;
 mod param;
 pub mod ast;
-mod builtins;
+pub(crate) mod builtins;
+pub mod cli;
 pub mod commands;
 mod exec;
 mod expand;
 pub mod io;
 pub mod lex;
 pub mod limits;
+mod links;
 pub mod parse;
 pub mod pattern;
 mod redirect;
@@ -72,18 +74,16 @@ pub struct Shell {
     pub(crate) st: State,
     pub(crate) budget: Rc<Budget>,
     limits: Limits,
+    /// Scripts run so far in this session (the `history` command).
+    pub history: Vec<String>,
+    /// True once a script ran `exit`.
+    pub exited: bool,
 }
 
 impl Shell {
-    /// A session at `/` (or the first mount, when the root is only a synthetic parent).
+    /// A session at `/` with default limits.
     pub fn new(vfs: Arc<Vfs>) -> Self {
-        let cwd = vfs
-            .table()
-            .mounts()
-            .first()
-            .filter(|_| vfs.table().mounts().len() == 1)
-            .map_or_else(VPath::root, |m| m.path.clone());
-        Self::with_limits(vfs, cwd, Limits::default())
+        Self::with_limits(vfs, VPath::root(), Limits::default())
     }
 
     /// A session in `cwd` with explicit limits.
@@ -93,6 +93,8 @@ impl Shell {
             st: State::new(cwd),
             budget: Rc::new(Budget::new(limits.clone())),
             limits,
+            history: Vec::new(),
+            exited: false,
         }
     }
 
@@ -151,7 +153,10 @@ impl Shell {
         };
         let status = match self.run(&node, io).await {
             Ok(s) => s,
-            Err(e) => self.report(e, io).await,
+            Err(e) => {
+                self.exited |= matches!(e, ShellError::Exit(_));
+                self.report(e, io).await
+            }
         };
         self.st.status = status;
         status

@@ -39,6 +39,11 @@ impl Shell {
                         "/dev/stdin" | "-" => io.stdin.clone(),
                         _ => {
                             let path = self.resolve(&target).map_err(|e| format!("{target}: {}", e.user_message()))?;
+                            let path = match self.stat_follow(&path).await {
+                                Some((_, m)) if m.is_dir() => return Err(format!("{target}: Is a directory")),
+                                Some((real, _)) => real,
+                                None => path,
+                            };
                             let data = self
                                 .vfs
                                 .read_all(&path)
@@ -60,6 +65,7 @@ impl Shell {
                         "" => return Err("ambiguous redirect".into()),
                         _ => {
                             let path = self.resolve(&target).map_err(|e| format!("{target}: {}", e.user_message()))?;
+                            let path = self.write_target(&path).await;
                             let sink = FileSink::open(self.vfs.clone(), path, append)
                                 .await
                                 .map_err(|e| format!("{target}: {}", e.user_message()))?;

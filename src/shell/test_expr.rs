@@ -5,7 +5,7 @@ use super::ast::TestExpr;
 use super::io::Io;
 use super::state::Value;
 use super::{Shell, ShellError};
-use crate::vfs::{FileKind, Metadata, Mode};
+use crate::vfs::{FileKind, Mode};
 
 type R<T> = Result<T, ShellError>;
 
@@ -19,20 +19,6 @@ fn int(s: &str) -> Result<i64, Bad> {
 }
 
 impl Shell {
-    /// `stat` following symlinks (up to 40).
-    pub(crate) async fn stat_follow(&self, path: &crate::vfs::VPath) -> Option<(crate::vfs::VPath, Metadata)> {
-        let mut p = path.clone();
-        for _ in 0..40 {
-            let m = self.vfs.stat(&p).await.ok()?;
-            if m.kind != FileKind::Symlink {
-                return Some((p, m));
-            }
-            let target = self.vfs.readlink(&p).await.ok()?;
-            p = p.parent().resolve(&target).ok()?;
-        }
-        None
-    }
-
     async fn file_test(&self, op: &str, arg: &str) -> Result<bool, Bad> {
         let Ok(path) = self.resolve(arg) else { return Ok(false) };
         if arg.is_empty() {

@@ -39,13 +39,16 @@ command!(|c| {
     if ins.len() > 1 {
         rows.push((total, "total".into()));
     }
-    let only_stdin = a.operands.is_empty();
-    let width = if sel.len() == 1 && (rows.len() == 1) {
+    // GNU's rule: one number for one input is not padded; otherwise the width of the total
+    // input size, at least 7 when stdin is among the inputs.
+    let has_stdin = a.operands.is_empty() || a.operands.iter().any(|o| o == "-");
+    let total_size: usize = ins.iter().map(|(_, d)| d.len()).sum();
+    let width = if sel.len() == 1 && rows.len() == 1 {
         0
-    } else if only_stdin {
+    } else if has_stdin {
         7
     } else {
-        rows.iter().flat_map(|(v, _)| v.iter()).max().map_or(1, |m| m.to_string().len())
+        total_size.to_string().len().max(1)
     };
     let mut out = String::new();
     for (counts, name) in rows {

@@ -1,0 +1,122 @@
+#### ls basic
+ls; ls dir; ls -a dir
+#### ls -R
+ls -R dir
+#### ls -1 multiple
+ls -1 a.txt dir/sub nums.txt
+#### ls -d
+ls -d dir dir/sub
+#### ls missing
+ls nope; echo $?
+#### ls -p -F
+ls -p dir; ls -F dir
+#### ls sort size reverse
+ls -S a.txt nums.txt words.txt; ls -r dir
+#### mkdir -p and rmdir
+mkdir -p x/y/z && ls -R x; rmdir x/y/z; ls x/y; rmdir x; echo $?
+#### mkdir existing
+mkdir dir; echo $?
+#### touch and stat size
+touch new.txt; stat -c '%s %n' new.txt a.txt; touch -c ghost; ls ghost 2>/dev/null; echo $?
+#### cp file
+cp a.txt b.txt; cat b.txt; cp a.txt dir/; ls dir | grep a.txt
+#### cp -r
+cp -r dir dir2; ls -R dir2 | head -20
+#### cp missing and dir without -r
+cp nope x; echo $?; cp dir d3; echo $?
+#### mv file and dir
+mv a.txt moved.txt; ls moved.txt; mv dir/sub newsub; ls newsub; ls dir
+#### mv into dir
+mkdir target; mv nums.txt words.txt target/; ls target
+#### rm
+rm a.txt; ls a.txt 2>/dev/null; echo $?; rm -f nope; echo $?; rm nope; echo $?
+#### rm -r
+rm -r dir; ls dir 2>/dev/null; echo $?
+#### rm dir without -r
+rm dir; echo $?
+#### ln -s and readlink
+ln -s a.txt link; readlink link; cat link; ls -l link | awk '{print $NF}'
+#### symlink dir
+ln -s dir dlink; ls dlink; cat dlink/one.txt
+#### realpath
+realpath -m x/../a.txt | sed 's|.*/||'
+#### find basic
+find . -name '*.txt' | sort
+#### find type
+find dir -type d | sort; find dir -type f -name '*.md'
+#### find maxdepth
+find . -maxdepth 1 -type f | sort
+#### find mindepth
+find dir -mindepth 2 | sort
+#### find iname path
+find . -iname 'A.TXT'; find . -path '*sub*' | sort
+#### find size empty
+find . -empty | sort; find . -size +0 -name '*.csv'
+#### find not or
+find dir ! -name '*.txt' -type f | sort; find . -name a.txt -o -name nums.txt | sort
+#### find exec
+find dir -name '*.txt' -exec wc -l {} \; | sort
+#### find exec plus
+find dir -name '*.txt' -exec echo {} + | tr ' ' '\n' | sort
+#### find delete
+find dir -name '*.log' -delete; find dir -name '*.log' | wc -l
+#### find print0
+find dir/sub -type f -print0 | xargs -0 -n1 basename | sort
+#### find printf
+find dir -maxdepth 1 -type f -printf '%f %s\n' | sort
+#### find prune
+find . -path ./dir -prune -o -name '*.txt' -print | sort
+#### find missing
+find nope; echo $?
+#### du
+du -s dir | awk '{print $2}'; du -a dir | wc -l
+#### wc across files
+wc -l dir/one.txt dir/sub/three.txt
+#### diff normal
+printf 'a\nb\nc\n' > f1; printf 'a\nB\nc\nd\n' > f2; diff f1 f2; echo $?
+#### diff unified body
+printf 'a\nb\nc\n' > f1; printf 'a\nB\nc\nd\n' > f2; diff -u f1 f2 | tail -n +3
+#### diff same
+diff a.txt a.txt; echo $?
+#### diff brief
+diff -q a.txt nums.txt; echo $?
+#### gzip roundtrip
+gzip -k a.txt; ls a.txt.gz; zcat a.txt.gz; gunzip -c a.txt.gz | wc -l
+#### gzip pipe
+cat a.txt | gzip | gunzip
+#### tar roundtrip
+tar czf d.tgz dir; mkdir out; tar xzf d.tgz -C out; find out -type f | sort; tar tzf d.tgz | sort
+#### split
+seq 10 | split -l 4 - part; ls part*; cat partab
+#### expr
+expr 2 + 3; expr 10 / 3; expr 5 \> 3; expr length hello; expr hello : 'hel\(.*\)'; expr 1 - 1; echo $?
+#### bc
+echo '2+3*4' | bc; echo 'scale=2; 10/3' | bc; echo '2^10' | bc
+#### column
+printf 'a bb ccc\ndddd e f\n' | column -t
+#### od xxd
+printf 'AB\n' | od -c; printf 'hi' | xxd; printf 'hi' | xxd -p
+#### file
+file a.txt obj.json empty.txt dir
+#### join
+printf '1 a\n2 b\n3 c\n' > j1; printf '1 x\n3 z\n' > j2; join j1 j2
+#### expand
+printf 'a\tb\n' | expand -t 4
+#### mktemp
+t=$(mktemp -p .); [ -f "$t" ] && echo made; d=$(mktemp -d -p .); [ -d "$d" ] && echo dir
+#### date format fixed
+date -d '2024-03-05 10:20:30' '+%Y/%m/%d %H:%M:%S'; date -d @0 +%s
+#### timeout ok
+timeout 5 echo fine; echo $?
+#### which
+which cat ls; which nosuch; echo $?
+#### help flag
+cat --help | head -1 | cut -c1-6
+#### seq into while
+seq 3 | while read i; do echo "line $i"; done > out.txt; cat out.txt
+#### cd into mount dirs
+cd dir && ls && cd sub && cat three.txt | wc -l
+#### glob across dirs with spaces
+for f in *.txt; do echo "[$f]"; done
+#### write then read large
+seq 20000 > big.txt; wc -l big.txt; tail -1 big.txt; sort -rn big.txt | head -1
