@@ -40,8 +40,13 @@ pub async fn workspace(config: Option<&Path>, ram: bool) -> anyhow::Result<Arc<V
 
 /// Runs one script; writes its stdout/stderr to ours and returns its exit status.
 pub fn exec(rt: &tokio::runtime::Runtime, vfs: Arc<Vfs>, source: Source, args: Vec<String>) -> anyhow::Result<i32> {
+    let mut args = args;
     let (script, name) = match source {
-        Source::Inline(s) => (s, "mirage".to_string()),
+        // As `bash -c`: the first argument after the script is `$0`.
+        Source::Inline(s) => {
+            let name = if args.is_empty() { "mirage".to_string() } else { args.remove(0) };
+            (s, name)
+        }
         Source::File(p) => (
             std::fs::read_to_string(&p).map_err(|e| anyhow::anyhow!("{}: {e}", p.display()))?,
             p.display().to_string(),

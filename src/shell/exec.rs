@@ -11,10 +11,21 @@ use super::{Shell, ShellError, builtins, commands};
 
 type Res = Result<i32, ShellError>;
 
+/// Polls the inner future on a stack grown on demand: deep recursion (functions calling
+/// functions, nested substitutions) must end at the recursion limit, not in a stack overflow.
+struct GrowStack<'a>(LocalBoxFuture<'a, Res>);
+
+impl std::future::Future for GrowStack<'_> {
+    type Output = Res;
+    fn poll(mut self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<Res> {
+        stacker::maybe_grow(256 * 1024, 4 << 20, || self.0.as_mut().poll(cx))
+    }
+}
+
 impl Shell {
     /// Runs one node on `io`; returns its status or the control flow that ends it.
     pub(crate) fn run<'a>(&'a mut self, node: &'a Node, io: &'a Io) -> LocalBoxFuture<'a, Res> {
-        Box::pin(async move {
+        Box::pin(GrowStack(Box::pin(async move {
             let status = match node {
                 Node::Empty => 0,
                 Node::Simple(s) => self.simple(s, io).await?,
@@ -105,7 +116,7 @@ impl Shell {
             };
             self.st.status = status;
             Ok(status)
-        })
+        })))
     }
 
     /// Runs `n` where a failure is a test, not an error (`set -e` does not apply).
