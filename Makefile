@@ -3,14 +3,18 @@
 
 CARGO ?= cargo
 BIN   := target/debug/mirage
-DEPS  := fusermount3:fuse3 rg:ripgrep git:git ed:ed vim:vim perl:perl hyperfine:hyperfine
+DEPS  := fusermount3:fuse3 rg:ripgrep git:git ed:ed vim:vim perl:perl hyperfine:hyperfine jq:jq xxd:xxd file:file bc:bc
 
-.PHONY: all build deps demo test lint bench docker clean
+.PHONY: all build release deps demo test lint bench docker clean
 
 all: build
 
 build:
 	$(CARGO) build
+
+# The optimized binary (the Docker image is built with this target).
+release:
+	$(CARGO) build --release --locked
 
 # Installs the host tools the mount tests and the demo drive (only those that are missing).
 deps:
@@ -51,6 +55,7 @@ lint:
 bench: deps
 	$(CARGO) build --release
 	bash mount-tests/bench.sh target/release/mirage
+	bash mount-tests/shell_bench.sh target/release/mirage
 	MIRAGE_BIN=$(CURDIR)/target/release/mirage $(CARGO) test --test github_bench -- --ignored --nocapture
 
 docker:

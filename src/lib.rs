@@ -7,8 +7,9 @@
 
 pub mod backends;
 pub mod config;
-pub mod shell;
 pub mod fuse;
+pub mod prompt;
+pub mod shell;
 pub mod vfs;
 pub mod workspace;
 

@@ -56,6 +56,15 @@ enum Command {
         /// The workspace config (default: a scratch RAM workspace).
         config: Option<PathBuf>,
     },
+    /// Print Markdown for an agent: what is mounted where, layouts, how to write, shell commands.
+    /// Write it to CLAUDE.md / AGENTS.md next to the mount.
+    Prompt {
+        /// The workspace config (default: the built-in workspace).
+        config: Option<PathBuf>,
+        /// Where the workspace is (or will be) mounted; omit for shell/MCP use.
+        #[arg(long)]
+        mountpoint: Option<String>,
+    },
     /// Validate a config and print its mount table.
     Check {
         /// The workspace config.
@@ -105,7 +114,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             mirage::fuse::mount_and_serve(vfs, &dir, &opts, &rt)
         }
         Command::Umount { dir } => mirage::fuse::unmount(&dir),
-        Command::Exec { ram, command, mut args } => {
+        Command::Exec {
+            ram,
+            command,
+            mut args,
+        } => {
             let rt = tokio::runtime::Builder::new_multi_thread()
                 .enable_all()
                 .build()?;
@@ -128,9 +141,20 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let rt = tokio::runtime::Builder::new_multi_thread()
                 .enable_all()
                 .build()?;
-            let vfs = rt.block_on(mirage::shell::cli::workspace(config.as_deref(), config.is_none()))?;
+            let vfs = rt.block_on(mirage::shell::cli::workspace(
+                config.as_deref(),
+                config.is_none(),
+            ))?;
             let status = mirage::shell::cli::interactive(&rt, vfs)?;
             std::process::exit(status);
+        }
+        Command::Prompt { config, mountpoint } => {
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()?;
+            let (_, rows) = rt.block_on(mirage::workspace::open(config.as_deref()))?;
+            print!("{}", mirage::prompt::render(&rows, mountpoint.as_deref()));
+            Ok(())
         }
         Command::Check { config } => {
             let rt = tokio::runtime::Builder::new_multi_thread()

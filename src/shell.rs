@@ -7,9 +7,8 @@
 //! `$?` persist across [`Shell::execute`] calls.
 
 pub mod arith;
-mod brace;
-mod param;
 pub mod ast;
+mod brace;
 pub(crate) mod builtins;
 pub mod cli;
 pub mod commands;
@@ -19,6 +18,7 @@ pub mod io;
 pub mod lex;
 pub mod limits;
 mod links;
+mod param;
 pub mod parse;
 pub mod pattern;
 mod redirect;
@@ -30,8 +30,8 @@ use std::sync::Arc;
 
 use crate::vfs::{VPath, Vfs};
 use io::{In, Io, Out};
-pub use limits::Limits;
 use limits::Budget;
+pub use limits::Limits;
 use state::State;
 
 /// Why execution stopped early. Control flow (`exit`, `return`, `break`, `continue`) travels
@@ -171,7 +171,8 @@ impl Shell {
             ShellError::Limit(n, msg) => {
                 // The budget is spent, so this line goes around it.
                 if let Out::Buffer(b, _) = &io.stderr {
-                    b.borrow_mut().extend_from_slice(format!("{msg}\n").as_bytes());
+                    b.borrow_mut()
+                        .extend_from_slice(format!("{msg}\n").as_bytes());
                 } else {
                     let _ = io.stderr.print(&format!("{msg}\n")).await;
                 }

@@ -17,9 +17,18 @@ const SEED: &[(&str, &str)] = &[
     ("a.txt", "hello world\nfoo bar\nbaz qux\nHello again\n"),
     ("nums.txt", "10\n2\n33\n2\n-5\n100\n7\n"),
     ("words.txt", "pear\napple\nfig\napple\nbanana\nfig\napple\n"),
-    ("data.csv", "name,age,city\nalice,30,paris\nbob,25,berlin\ncarol,35,paris\n"),
-    ("lines.jsonl", "{\"id\":1,\"tag\":\"x\",\"n\":3}\n{\"id\":2,\"tag\":\"y\",\"n\":5}\n{\"id\":3,\"tag\":\"x\",\"n\":7}\n"),
-    ("obj.json", "{\"name\":\"mirage\",\"tags\":[\"fs\",\"agents\"],\"nested\":{\"k\":1,\"v\":[1,2,3]}}\n"),
+    (
+        "data.csv",
+        "name,age,city\nalice,30,paris\nbob,25,berlin\ncarol,35,paris\n",
+    ),
+    (
+        "lines.jsonl",
+        "{\"id\":1,\"tag\":\"x\",\"n\":3}\n{\"id\":2,\"tag\":\"y\",\"n\":5}\n{\"id\":3,\"tag\":\"x\",\"n\":7}\n",
+    ),
+    (
+        "obj.json",
+        "{\"name\":\"mirage\",\"tags\":[\"fs\",\"agents\"],\"nested\":{\"k\":1,\"v\":[1,2,3]}}\n",
+    ),
     ("empty.txt", ""),
     ("noeol.txt", "no newline at end"),
     ("with space.txt", "spaced\n"),
@@ -38,10 +47,16 @@ struct Case {
 
 fn load_cases() -> Vec<Case> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/shell");
-    let mut files: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     files.sort();
     let mut cases = Vec::new();
-    for f in files.iter().filter(|f| f.extension().is_some_and(|e| e == "sh")) {
+    for f in files
+        .iter()
+        .filter(|f| f.extension().is_some_and(|e| e == "sh"))
+    {
         let text = std::fs::read_to_string(f).unwrap();
         let stem = f.file_stem().unwrap().to_string_lossy().to_string();
         let mut cur: Option<Case> = None;
@@ -106,7 +121,10 @@ async fn mirage(script: &str) -> (Vec<u8>, i32, Vec<u8>) {
 
 #[test]
 fn bash_oracle() {
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     let cases = load_cases();
     let filter = std::env::var("ORACLE_FILTER").unwrap_or_default();
     let mut failures = Vec::new();
@@ -127,5 +145,10 @@ fn bash_oracle() {
         }
     }
     eprintln!("{ran} oracle cases, {} failed", failures.len());
-    assert!(failures.is_empty(), "{} of {ran} cases differ from bash:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {ran} cases differ from bash:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

@@ -22,7 +22,11 @@ fn workspace(rw: &std::path::Path, ro: &std::path::Path) -> Arc<Vfs> {
     Arc::new(
         Vfs::new(vec![
             spec("/ram", Arc::new(RamBackend::new()), Mode::Write),
-            spec("/data", Arc::new(LocalBackend::new(rw).unwrap()), Mode::Write),
+            spec(
+                "/data",
+                Arc::new(LocalBackend::new(rw).unwrap()),
+                Mode::Write,
+            ),
             spec("/ro", Arc::new(LocalBackend::new(ro).unwrap()), Mode::Read),
         ])
         .unwrap(),
@@ -30,10 +34,17 @@ fn workspace(rw: &std::path::Path, ro: &std::path::Path) -> Arc<Vfs> {
 }
 
 fn run(vfs: &Arc<Vfs>, script: &str) -> (String, String, i32) {
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     let mut sh = Shell::new(vfs.clone());
     let r = rt.block_on(sh.execute(script));
-    (String::from_utf8_lossy(&r.stdout).into_owned(), String::from_utf8_lossy(&r.stderr).into_owned(), r.status)
+    (
+        String::from_utf8_lossy(&r.stdout).into_owned(),
+        String::from_utf8_lossy(&r.stderr).into_owned(),
+        r.status,
+    )
 }
 
 fn dirs() -> (tempfile::TempDir, tempfile::TempDir) {
@@ -64,7 +75,10 @@ fn commands_work_across_mounts() {
     // The local mount really holds what the shell wrote there.
     let (_, _, st) = run(&vfs, "echo on-disk > /data/real.txt");
     assert_eq!(st, 0);
-    assert_eq!(std::fs::read_to_string(rw.path().join("real.txt")).unwrap(), "on-disk\n");
+    assert_eq!(
+        std::fs::read_to_string(rw.path().join("real.txt")).unwrap(),
+        "on-disk\n"
+    );
 }
 
 #[test]
@@ -87,12 +101,18 @@ fn read_only_mount_refuses_every_write() {
         assert_ne!(st, 0, "{script} succeeded");
         assert!(err.contains("Read-only file system"), "{script}: {err}");
     }
-    assert_eq!(std::fs::read_to_string(ro.path().join("fixed.txt")).unwrap(), "read only needle\n");
+    assert_eq!(
+        std::fs::read_to_string(ro.path().join("fixed.txt")).unwrap(),
+        "read only needle\n"
+    );
     assert_eq!(std::fs::read_dir(ro.path()).unwrap().count(), 2);
 }
 
 fn limited(limits: Limits, script: &str) -> (String, i32) {
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     let vfs = Arc::new(
         Vfs::new(vec![MountSpec {
             path: VPath::root(),
@@ -110,15 +130,39 @@ fn limited(limits: Limits, script: &str) -> (String, i32) {
 #[test]
 fn limits_stop_runaway_scripts_with_distinct_statuses() {
     let base = Limits::default();
-    let (err, st) = limited(Limits { loop_iterations: 1000, ..base.clone() }, "while true; do :; done");
+    let (err, st) = limited(
+        Limits {
+            loop_iterations: 1000,
+            ..base.clone()
+        },
+        "while true; do :; done",
+    );
     assert_eq!(st, EXIT_LOOPS, "{err}");
     assert!(err.contains("loop limit"), "{err}");
-    let (err, st) = limited(Limits { output_bytes: 10_000, ..base.clone() }, "yes");
+    let (err, st) = limited(
+        Limits {
+            output_bytes: 10_000,
+            ..base.clone()
+        },
+        "yes",
+    );
     assert_eq!(st, EXIT_OUTPUT, "{err}");
     assert!(err.contains("output limit"), "{err}");
-    let (err, st) = limited(Limits { recursion_depth: 50, ..base.clone() }, "f() { f; }; f");
+    let (err, st) = limited(
+        Limits {
+            recursion_depth: 50,
+            ..base.clone()
+        },
+        "f() { f; }; f",
+    );
     assert_eq!(st, EXIT_RECURSION, "{err}");
-    let (err, st) = limited(Limits { wall_time: Duration::from_millis(200), ..base.clone() }, "while :; do sleep 0.05; done");
+    let (err, st) = limited(
+        Limits {
+            wall_time: Duration::from_millis(200),
+            ..base.clone()
+        },
+        "while :; do sleep 0.05; done",
+    );
     assert_eq!(st, EXIT_TIME, "{err}");
     // A generous default lets real work through.
     let (err, st) = limited(base, "for i in $(seq 20000); do :; done; echo ok");
@@ -127,7 +171,10 @@ fn limits_stop_runaway_scripts_with_distinct_statuses() {
 
 #[test]
 fn session_keeps_state_between_calls() {
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     let (rw, ro) = dirs();
     let mut sh = Shell::new(workspace(rw.path(), ro.path()));
     rt.block_on(sh.execute("cd /ram; x=5; f() { echo f$1; }; false"));
@@ -151,7 +198,14 @@ fn unsupported_constructs_fail_loudly() {
 fn mirage_exec_command_line() {
     let bin = env!("CARGO_BIN_EXE_mirage");
     let out = std::process::Command::new(bin)
-        .args(["exec", "--ram", "-c", "echo hi > /f; cat /f; echo \"$0 $1\"; exit 3", "name", "arg"])
+        .args([
+            "exec",
+            "--ram",
+            "-c",
+            "echo hi > /f; cat /f; echo \"$0 $1\"; exit 3",
+            "name",
+            "arg",
+        ])
         .output()
         .unwrap();
     assert_eq!(String::from_utf8_lossy(&out.stdout), "hi\nname arg\n");
@@ -163,7 +217,12 @@ fn mirage_exec_command_line() {
         .spawn()
         .unwrap();
     use std::io::Write;
-    child.stdin.take().unwrap().write_all(b"seq 3 | tac\n").unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"seq 3 | tac\n")
+        .unwrap();
     let out = child.wait_with_output().unwrap();
     assert_eq!(String::from_utf8_lossy(&out.stdout), "3\n2\n1\n");
 }

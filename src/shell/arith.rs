@@ -18,8 +18,8 @@ enum Tok {
 
 const OPS: &[&str] = &[
     "<<=", ">>=", "**", "++", "--", "<=", ">=", "==", "!=", "&&", "||", "<<", ">>", "+=", "-=",
-    "*=", "/=", "%=", "&=", "^=", "|=", "+", "-", "*", "/", "%", "<", ">", "=", "!", "~", "&",
-    "^", "|", "?", ":", "(", ")", "[", "]", ",",
+    "*=", "/=", "%=", "&=", "^=", "|=", "+", "-", "*", "/", "%", "<", ">", "=", "!", "~", "&", "^",
+    "|", "?", ":", "(", ")", "[", "]", ",",
 ];
 
 fn parse_num(s: &str) -> Result<i64, String> {
@@ -127,7 +127,10 @@ impl P {
             Tok::Name(n) => n.clone(),
             Tok::Op(o) => o.to_string(),
         });
-        format!("{}: syntax error in expression (error token is \"{rest}\")", self.src.trim())
+        format!(
+            "{}: syntax error in expression (error token is \"{rest}\")",
+            self.src.trim()
+        )
     }
     fn comma(&mut self) -> Result<Expr, String> {
         let mut l = self.assign()?;
@@ -140,10 +143,16 @@ impl P {
     fn assign(&mut self) -> Result<Expr, String> {
         let l = self.cond()?;
         if let Some(Tok::Op(op)) = self.peek().cloned()
-            && matches!(op, "=" | "+=" | "-=" | "*=" | "/=" | "%=" | "<<=" | ">>=" | "&=" | "^=" | "|=")
+            && matches!(
+                op,
+                "=" | "+=" | "-=" | "*=" | "/=" | "%=" | "<<=" | ">>=" | "&=" | "^=" | "|="
+            )
         {
             if !matches!(l, Expr::Var(..)) {
-                return Err(format!("{}: attempted assignment to non-variable", self.src.trim()));
+                return Err(format!(
+                    "{}: attempted assignment to non-variable",
+                    self.src.trim()
+                ));
             }
             self.i += 1;
             let r = self.assign()?;
@@ -174,7 +183,11 @@ impl P {
             }
             self.i += 1;
             // `**` is right-associative.
-            let r = if op == "**" { self.binary(p)? } else { self.binary(p + 1)? };
+            let r = if op == "**" {
+                self.binary(p)?
+            } else {
+                self.binary(p + 1)?
+            };
             l = Expr::Bin(op, Box::new(l), Box::new(r));
         }
         Ok(l)
@@ -238,7 +251,9 @@ impl P {
 }
 
 fn var_value(env: &mut dyn Env, name: &str, idx: Option<i64>, depth: u32) -> Result<i64, String> {
-    let Some(v) = env.get(name, idx) else { return Ok(0) };
+    let Some(v) = env.get(name, idx) else {
+        return Ok(0);
+    };
     let v = v.trim();
     if v.is_empty() {
         return Ok(0);
@@ -305,7 +320,11 @@ fn run(e: &Expr, env: &mut dyn Env, depth: u32) -> Result<i64, String> {
                 None => None,
             };
             let old = var_value(env, name, i, depth)?;
-            let new = if *op == "++" { old.wrapping_add(1) } else { old.wrapping_sub(1) };
+            let new = if *op == "++" {
+                old.wrapping_add(1)
+            } else {
+                old.wrapping_sub(1)
+            };
             env.set(name, i, new)?;
             if matches!(e, Expr::Pre(..)) { new } else { old }
         }
@@ -352,7 +371,11 @@ fn eval_depth(src: &str, env: &mut dyn Env, depth: u32) -> Result<i64, String> {
     if t.is_empty() {
         return Ok(0);
     }
-    let mut p = P { t, i: 0, src: src.to_string() };
+    let mut p = P {
+        t,
+        i: 0,
+        src: src.to_string(),
+    };
     let e = p.comma()?;
     if p.i != p.t.len() {
         return Err(p.err());

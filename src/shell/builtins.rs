@@ -113,7 +113,10 @@ async fn declare_args(sh: &mut Shell, args: &[String], io: &Io, flags: &str, loc
         };
         if !is_name(&name) {
             io.stderr
-                .print(&format!("mirage: {}: `{a}': not a valid identifier\n", flags_cmd(flags)))
+                .print(&format!(
+                    "mirage: {}: `{a}': not a valid identifier\n",
+                    flags_cmd(flags)
+                ))
                 .await?;
             st = 1;
             continue;
@@ -165,16 +168,30 @@ async fn declare_args(sh: &mut Shell, args: &[String], io: &Io, flags: &str, loc
 }
 
 fn flags_cmd(flags: &str) -> &'static str {
-    if flags.contains('x') { "export" } else if flags.contains('r') { "readonly" } else { "declare" }
+    if flags.contains('x') {
+        "export"
+    } else if flags.contains('r') {
+        "readonly"
+    } else {
+        "declare"
+    }
 }
 
-async fn print_vars(sh: &Shell, io: &Io, filter: impl Fn(&super::state::Var) -> bool, prefix: &str) -> Res {
+async fn print_vars(
+    sh: &Shell,
+    io: &Io,
+    filter: impl Fn(&super::state::Var) -> bool,
+    prefix: &str,
+) -> Res {
     let mut names: Vec<_> = sh.st.vars.iter().filter(|(_, v)| filter(v)).collect();
     names.sort_by(|a, b| a.0.cmp(b.0));
     let mut out = String::new();
     for (k, v) in names {
         match &v.value {
-            Value::Str(s) => out.push_str(&format!("{prefix}{k}=\"{}\"\n", s.replace('\\', "\\\\").replace('"', "\\\""))),
+            Value::Str(s) => out.push_str(&format!(
+                "{prefix}{k}=\"{}\"\n",
+                s.replace('\\', "\\\\").replace('"', "\\\"")
+            )),
             Value::Array(a) => {
                 let items: Vec<String> = a.iter().map(|(i, s)| format!("[{i}]=\"{s}\"")).collect();
                 out.push_str(&format!("declare -a {k}=({})\n", items.join(" ")));
@@ -186,7 +203,11 @@ async fn print_vars(sh: &Shell, io: &Io, filter: impl Fn(&super::state::Var) -> 
 }
 
 builtin!(export, |sh, argv, io| {
-    let args: Vec<String> = argv[1..].iter().filter(|a| *a != "-n" && *a != "-p").cloned().collect();
+    let args: Vec<String> = argv[1..]
+        .iter()
+        .filter(|a| *a != "-n" && *a != "-p")
+        .cloned()
+        .collect();
     if args.is_empty() {
         return print_vars(sh, io, |v| v.exported, "declare -x ").await;
     }
@@ -194,7 +215,11 @@ builtin!(export, |sh, argv, io| {
 });
 
 builtin!(readonly, |sh, argv, io| {
-    let args: Vec<String> = argv[1..].iter().filter(|a| !a.starts_with('-')).cloned().collect();
+    let args: Vec<String> = argv[1..]
+        .iter()
+        .filter(|a| !a.starts_with('-'))
+        .cloned()
+        .collect();
     if args.is_empty() {
         return print_vars(sh, io, |v| v.readonly, "declare -r ").await;
     }
@@ -202,7 +227,8 @@ builtin!(readonly, |sh, argv, io| {
 });
 
 builtin!(declare, |sh, argv, io| {
-    let local = argv[0] == "local" || (!sh.st.frames.is_empty() && argv[0] != "local" && !argv.iter().any(|a| a == "-g"));
+    let local = argv[0] == "local"
+        || (!sh.st.frames.is_empty() && argv[0] != "local" && !argv.iter().any(|a| a == "-g"));
     if argv[0] == "local" && sh.st.frames.is_empty() {
         return fail(io, "local: can only be used in a function".into(), 1).await;
     }
@@ -217,7 +243,12 @@ builtin!(declare, |sh, argv, io| {
         }
     }
     if flags.contains('A') {
-        return fail(io, format!("{}: -A: associative arrays are not supported", argv[0]), 2).await;
+        return fail(
+            io,
+            format!("{}: -A: associative arrays are not supported", argv[0]),
+            2,
+        )
+        .await;
     }
     if args.is_empty() {
         return print_vars(sh, io, |_| true, "declare -- ").await;
@@ -290,7 +321,13 @@ builtin!(set, |sh, argv, io| {
             let Some(name) = argv.get(i) else {
                 let o = sh.st.opts;
                 let mut out = String::new();
-                for (n, v) in [("errexit", o.errexit), ("noglob", o.noglob), ("nounset", o.nounset), ("pipefail", o.pipefail), ("xtrace", o.xtrace)] {
+                for (n, v) in [
+                    ("errexit", o.errexit),
+                    ("noglob", o.noglob),
+                    ("nounset", o.nounset),
+                    ("pipefail", o.pipefail),
+                    ("xtrace", o.xtrace),
+                ] {
                     out.push_str(&format!("{n:<15}\t{}\n", if v { "on" } else { "off" }));
                 }
                 io.stdout.print(&out).await?;
@@ -302,7 +339,13 @@ builtin!(set, |sh, argv, io| {
                 "pipefail" => sh.st.opts.pipefail = on,
                 "xtrace" => sh.st.opts.xtrace = on,
                 "noglob" => sh.st.opts.noglob = on,
-                "posix" | "noclobber" | "braceexpand" | "interactive-comments" | "monitor" | "vi" | "emacs" => {}
+                "posix"
+                | "noclobber"
+                | "braceexpand"
+                | "interactive-comments"
+                | "monitor"
+                | "vi"
+                | "emacs" => {}
                 other => return fail(io, format!("set: {other}: invalid option name"), 2).await,
             }
         } else {
@@ -326,7 +369,14 @@ builtin!(shift, |sh, argv, io| {
     let n: usize = match argv.get(1).map(|s| s.parse()) {
         None => 1,
         Some(Ok(n)) => n,
-        Some(Err(_)) => return fail(io, format!("shift: {}: numeric argument required", argv[1]), 1).await,
+        Some(Err(_)) => {
+            return fail(
+                io,
+                format!("shift: {}: numeric argument required", argv[1]),
+                1,
+            )
+            .await;
+        }
     };
     if n > sh.st.positional.len() {
         return Ok(1);
@@ -414,19 +464,31 @@ builtin!(read, |sh, argv, io| {
     let ws: Vec<char> = ifs.chars().filter(|c| c.is_whitespace()).collect();
     if let Some(arr) = array {
         let items: Vec<String> = split_ifs(&text, &ifs, usize::MAX);
-        let map = items.into_iter().enumerate().map(|(i, s)| (i as i64, s)).collect();
+        let map = items
+            .into_iter()
+            .enumerate()
+            .map(|(i, s)| (i as i64, s))
+            .collect();
         let _ = sh.st.set(&arr, Value::Array(map));
         return Ok(eof as i32);
     }
     if names.is_empty() {
         names.push("REPLY".into());
         let _ = sh.st.set_str("REPLY", text);
-        return Ok(if eof && line.is_empty() { 1 } else { eof as i32 });
+        return Ok(if eof && line.is_empty() {
+            1
+        } else {
+            eof as i32
+        });
     }
     let fields = split_ifs(&text, &ifs, names.len());
     for (i, n) in names.iter().enumerate() {
         let v = fields.get(i).cloned().unwrap_or_default();
-        let v = if i + 1 == names.len() { v.trim_end_matches(|c| ws.contains(&c)).to_string() } else { v };
+        let v = if i + 1 == names.len() {
+            v.trim_end_matches(|c| ws.contains(&c)).to_string()
+        } else {
+            v
+        };
         if let Err(m) = sh.st.set_str(n, v) {
             return fail(io, m, 1).await;
         }
@@ -442,7 +504,10 @@ async fn read_until(io: &Io, delim: u8, max: Option<usize>) -> Option<Vec<u8>> {
             return (!out.is_empty()).then_some(out);
         };
         let limit = max.map_or(chunk.len(), |m| (m - out.len()).min(chunk.len()));
-        let end = chunk[..limit].iter().position(|&b| b == delim).map_or(limit, |p| p + 1);
+        let end = chunk[..limit]
+            .iter()
+            .position(|&b| b == delim)
+            .map_or(limit, |p| p + 1);
         out.extend_from_slice(&chunk[..end]);
         if end < chunk.len() {
             io.stdin.unread(chunk.slice(end..)).await;
@@ -507,7 +572,8 @@ builtin!(source, |sh, argv, io| {
         Ok(n) => n,
         Err(e) => return fail(io, format!("{file}: {}", e.0), 2).await,
     };
-    let saved = (argv.len() > 2).then(|| std::mem::replace(&mut sh.st.positional, argv[2..].to_vec()));
+    let saved =
+        (argv.len() > 2).then(|| std::mem::replace(&mut sh.st.positional, argv[2..].to_vec()));
     sh.st.depth += 1;
     sh.budget.depth(sh.st.depth)?;
     let r = sh.run(&node, io).await;
@@ -539,7 +605,12 @@ async fn status_arg(sh: &Shell, argv: &[String], io: &Io) -> Result<i32, Res> {
         None => Ok(sh.st.status),
         Some(s) => match s.parse::<i64>() {
             Ok(n) => Ok((n & 0xff) as i32),
-            Err(_) => Err(fail(io, format!("{}: {s}: numeric argument required", argv[0]), 2).await),
+            Err(_) => Err(fail(
+                io,
+                format!("{}: {s}: numeric argument required", argv[0]),
+                2,
+            )
+            .await),
         },
     }
 }
@@ -556,7 +627,12 @@ builtin!(exit, |sh, argv, io| {
 
 builtin!(ret, |sh, argv, io| {
     if sh.st.frames.is_empty() && sh.st.depth == 0 {
-        return fail(io, "return: can only `return' from a function or sourced script".into(), 1).await;
+        return fail(
+            io,
+            "return: can only `return' from a function or sourced script".into(),
+            1,
+        )
+        .await;
     }
     match status_arg(sh, &argv, io).await {
         Ok(n) => Err(ShellError::Return(n)),
@@ -568,17 +644,30 @@ async fn loop_ctl(sh: &Shell, argv: &[String], io: &Io, brk: bool) -> Res {
     let n: u32 = match argv.get(1).map(|s| s.parse::<u32>()) {
         None => 1,
         Some(Ok(n)) if n > 0 => n,
-        _ => return fail(io, format!("{}: {}: loop count out of range", argv[0], argv[1]), 1).await,
+        _ => {
+            return fail(
+                io,
+                format!("{}: {}: loop count out of range", argv[0], argv[1]),
+                1,
+            )
+            .await;
+        }
     };
     if sh.st.loops == 0 {
         return Ok(0);
     }
     let n = n.min(sh.st.loops);
-    Err(if brk { ShellError::Break(n) } else { ShellError::Continue(n) })
+    Err(if brk {
+        ShellError::Break(n)
+    } else {
+        ShellError::Continue(n)
+    })
 }
 
 builtin!(brk, |sh, argv, io| { loop_ctl(sh, &argv, io, true).await });
-builtin!(cont, |sh, argv, io| { loop_ctl(sh, &argv, io, false).await });
+builtin!(cont, |sh, argv, io| {
+    loop_ctl(sh, &argv, io, false).await
+});
 builtin!(truth, |_sh, _argv, _io| { Ok(0) });
 builtin!(falsity, |_sh, _argv, _io| { Ok(1) });
 
@@ -619,10 +708,16 @@ builtin!(type_, |sh, argv, io| {
             None
         };
         match kind {
-            Some((k, long)) => io.stdout.print(&format!("{}\n", if short { k.to_string() } else { long })).await?,
+            Some((k, long)) => {
+                io.stdout
+                    .print(&format!("{}\n", if short { k.to_string() } else { long }))
+                    .await?
+            }
             None => {
                 if !short {
-                    io.stderr.print(&format!("mirage: type: {name}: not found\n")).await?;
+                    io.stderr
+                        .print(&format!("mirage: type: {name}: not found\n"))
+                        .await?;
                 }
                 st = 1;
             }
@@ -636,7 +731,11 @@ builtin!(command, |sh, argv, io| {
     if args.first().is_some_and(|a| a == "-v" || a == "-V") {
         let mut st = 0;
         for name in &args[1..] {
-            if sh.st.funcs.contains_key(name) || NAMES.contains(&name.as_str()) || name == "echo" || name == "printf" {
+            if sh.st.funcs.contains_key(name)
+                || NAMES.contains(&name.as_str())
+                || name == "echo"
+                || name == "printf"
+            {
                 io.stdout.print(&format!("{name}\n")).await?;
             } else if super::commands::lookup(name).is_some() {
                 io.stdout.print(&format!("/usr/bin/{name}\n")).await?;

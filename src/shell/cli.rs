@@ -39,12 +39,21 @@ pub async fn workspace(config: Option<&Path>, ram: bool) -> anyhow::Result<Arc<V
 }
 
 /// Runs one script; writes its stdout/stderr to ours and returns its exit status.
-pub fn exec(rt: &tokio::runtime::Runtime, vfs: Arc<Vfs>, source: Source, args: Vec<String>) -> anyhow::Result<i32> {
+pub fn exec(
+    rt: &tokio::runtime::Runtime,
+    vfs: Arc<Vfs>,
+    source: Source,
+    args: Vec<String>,
+) -> anyhow::Result<i32> {
     let mut args = args;
     let (script, name) = match source {
         // As `bash -c`: the first argument after the script is `$0`.
         Source::Inline(s) => {
-            let name = if args.is_empty() { "mirage".to_string() } else { args.remove(0) };
+            let name = if args.is_empty() {
+                "mirage".to_string()
+            } else {
+                args.remove(0)
+            };
             (s, name)
         }
         Source::File(p) => (
@@ -79,7 +88,11 @@ pub fn interactive(rt: &tokio::runtime::Runtime, vfs: Arc<Vfs>) -> anyhow::Resul
     let mut pending = String::new();
     let mut status = 0;
     loop {
-        let prompt = if pending.is_empty() { format!("mirage:{}$ ", sh.cwd()) } else { "> ".to_string() };
+        let prompt = if pending.is_empty() {
+            format!("mirage:{}$ ", sh.cwd())
+        } else {
+            "> ".to_string()
+        };
         eprint!("{prompt}");
         let mut line = String::new();
         if stdin.lock().read_line(&mut line)? == 0 {

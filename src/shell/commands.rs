@@ -100,72 +100,312 @@ pub type Command = fn(Ctx<'_>) -> LocalBoxFuture<'_, Res>;
 
 /// Every command with its usage line.
 pub const TABLE: &[(&str, Command, &str)] = &[
-    ("awk", awk::run, "awk [-F FS] [-v VAR=VAL] [-f FILE | 'PROGRAM'] [FILE]... -- pattern scanning and processing"),
-    ("base64", base64::run, "base64 [-d] [-w COLS] [FILE] -- base64 encode or decode"),
-    ("basename", basename::run, "basename NAME [SUFFIX] | -a [-s SUFFIX] NAME... -- strip directory and suffix"),
-    ("bc", bc::run, "bc [-l] -- arbitrary-precision calculator (basic)"),
-    ("cat", cat::run, "cat [-nbsAE] [FILE]... -- concatenate files to standard output"),
-    ("column", column::run, "column -t [-s SEP] [-o SEP] [FILE]... -- align columns"),
-    ("comm", comm::run, "comm [-123] FILE1 FILE2 -- compare two sorted files line by line"),
-    ("cp", cp::run, "cp [-rRapfnv] SOURCE... DEST -- copy files and directories (also across mounts)"),
-    ("cut", cut::run, "cut -f LIST [-d DELIM] [-s] | -c LIST [FILE]... -- select fields or characters"),
-    ("date", date::run, "date [-u] [-d DATE] [-r FILE] [+FORMAT] -- print the date (UTC)"),
+    (
+        "awk",
+        awk::run,
+        "awk [-F FS] [-v VAR=VAL] [-f FILE | 'PROGRAM'] [FILE]... -- pattern scanning and processing",
+    ),
+    (
+        "base64",
+        base64::run,
+        "base64 [-d] [-w COLS] [FILE] -- base64 encode or decode",
+    ),
+    (
+        "basename",
+        basename::run,
+        "basename NAME [SUFFIX] | -a [-s SUFFIX] NAME... -- strip directory and suffix",
+    ),
+    (
+        "bc",
+        bc::run,
+        "bc [-l] -- arbitrary-precision calculator (basic)",
+    ),
+    (
+        "cat",
+        cat::run,
+        "cat [-nbsAE] [FILE]... -- concatenate files to standard output",
+    ),
+    (
+        "column",
+        column::run,
+        "column -t [-s SEP] [-o SEP] [FILE]... -- align columns",
+    ),
+    (
+        "comm",
+        comm::run,
+        "comm [-123] FILE1 FILE2 -- compare two sorted files line by line",
+    ),
+    (
+        "cp",
+        cp::run,
+        "cp [-rRapfnv] SOURCE... DEST -- copy files and directories (also across mounts)",
+    ),
+    (
+        "cut",
+        cut::run,
+        "cut -f LIST [-d DELIM] [-s] | -c LIST [FILE]... -- select fields or characters",
+    ),
+    (
+        "date",
+        date::run,
+        "date [-u] [-d DATE] [-r FILE] [+FORMAT] -- print the date (UTC)",
+    ),
     ("df", du::run, "df [-h] [PATH]... -- space per mount"),
-    ("diff", diff::run, "diff [-u] [-U N] [-q] FILE1 FILE2 -- compare files line by line"),
-    ("dirname", basename::run, "dirname NAME... -- strip the last component"),
-    ("du", du::run, "du [-shacb] [-d N] [PATH]... -- space used by files"),
-    ("echo", echo::run, "echo [-neE] [ARG]... -- write arguments to standard output"),
-    ("env", env::run, "env [NAME=VALUE]... [COMMAND [ARG]...] -- print or modify the environment"),
-    ("expand", split::run, "expand [-t N] [FILE]... -- tabs to spaces"),
-    ("expr", expr::run, "expr EXPRESSION -- evaluate an expression"),
-    ("file", file::run, "file [-b] FILE... -- guess a file's type"),
-    ("find", find::run, "find [PATH]... [-name P] [-type f|d|l] [-maxdepth N] [-exec CMD {} ;] ... -- search for files"),
-    ("fold", fold::run, "fold [-w N] [-s] [FILE]... -- wrap lines"),
-    ("grep", grep::run, "grep [-rinlLcvEFowxqhH] [-e PAT] [-A N] [-B N] [-C N] [--include G] PATTERN [FILE]... -- print matching lines"),
-    ("gunzip", gzip::run, "gunzip [-ck] FILE... -- decompress .gz files"),
+    (
+        "diff",
+        diff::run,
+        "diff [-u] [-U N] [-q] FILE1 FILE2 -- compare files line by line",
+    ),
+    (
+        "dirname",
+        basename::run,
+        "dirname NAME... -- strip the last component",
+    ),
+    (
+        "du",
+        du::run,
+        "du [-shacb] [-d N] [PATH]... -- space used by files",
+    ),
+    (
+        "echo",
+        echo::run,
+        "echo [-neE] [ARG]... -- write arguments to standard output",
+    ),
+    (
+        "env",
+        env::run,
+        "env [NAME=VALUE]... [COMMAND [ARG]...] -- print or modify the environment",
+    ),
+    (
+        "expand",
+        split::run,
+        "expand [-t N] [FILE]... -- tabs to spaces",
+    ),
+    (
+        "expr",
+        expr::run,
+        "expr EXPRESSION -- evaluate an expression",
+    ),
+    (
+        "file",
+        file::run,
+        "file [-b] FILE... -- guess a file's type",
+    ),
+    (
+        "find",
+        find::run,
+        "find [PATH]... [-name P] [-type f|d|l] [-maxdepth N] [-exec CMD {} ;] ... -- search for files",
+    ),
+    (
+        "fold",
+        fold::run,
+        "fold [-w N] [-s] [FILE]... -- wrap lines",
+    ),
+    (
+        "grep",
+        grep::run,
+        "grep [-rinlLcvEFowxqhH] [-e PAT] [-A N] [-B N] [-C N] [--include G] PATTERN [FILE]... -- print matching lines",
+    ),
+    (
+        "gunzip",
+        gzip::run,
+        "gunzip [-ck] FILE... -- decompress .gz files",
+    ),
     ("gzip", gzip::run, "gzip [-dck] [FILE]... -- compress files"),
-    ("head", head::run, "head [-n N] [-c N] [FILE]... -- output the first part of files"),
+    (
+        "head",
+        head::run,
+        "head [-n N] [-c N] [FILE]... -- output the first part of files",
+    ),
     ("help", info::run, "help -- list the builtins and commands"),
-    ("history", info::run, "history -- scripts run in this session"),
-    ("join", join::run, "join [-t C] [-1 F] [-2 F] [-a N] FILE1 FILE2 -- join sorted files on a field"),
-    ("jq", jq::run, "jq [-rcnsSejR] [--arg N V] [--argjson N J] FILTER [FILE]... -- JSON processor (jaq)"),
-    ("ln", ln::run, "ln -s [-f] TARGET LINK -- make symbolic links"),
-    ("ls", ls::run, "ls [-laAR1hdtSrF] [FILE]... -- list directory contents"),
-    ("md5sum", sums::run, "md5sum [-c] [FILE]... -- MD5 checksums"),
-    ("mkdir", mkdir::run, "mkdir [-p] [-v] DIR... -- make directories"),
-    ("mktemp", mktemp::run, "mktemp [-d] [-p DIR] [TEMPLATE] -- create a unique temporary file or directory"),
-    ("mv", cp::run, "mv [-fnv] SOURCE... DEST -- move or rename files (also across mounts)"),
-    ("nl", nl::run, "nl [-b a|t|n] [-w N] [-s SEP] [FILE]... -- number lines"),
-    ("od", dump::run, "od [-c|-x|-b] [-A x|d|o|n] [FILE] -- dump bytes in octal or other formats"),
-    ("paste", paste::run, "paste [-s] [-d LIST] [FILE]... -- merge lines of files"),
-    ("printenv", env::run, "printenv [NAME]... -- print exported variables"),
-    ("printf", printf::run, "printf [-v VAR] FORMAT [ARG]... -- format and print data"),
-    ("readlink", readlink::run, "readlink [-f|-e|-m] [-n] FILE... -- print symlink targets or canonical paths"),
-    ("realpath", readlink::run, "realpath [-e|-m] [-s] FILE... -- print canonical paths"),
-    ("rev", rev::run, "rev [FILE]... -- reverse characters of each line"),
-    ("rg", grep::run, "rg [-inlcvFowSH] [-g GLOB] [-t TYPE] [--hidden] PATTERN [PATH]... -- recursive regex search"),
-    ("rm", rm::run, "rm [-rfdv] FILE... -- remove files or directories"),
-    ("rmdir", rm::run, "rmdir [-p] DIR... -- remove empty directories"),
-    ("sed", sed::run, "sed [-nEs] [-i[SUF]] [-e SCRIPT]... [-f FILE] [SCRIPT] [FILE]... -- stream editor"),
-    ("seq", seq::run, "seq [-s SEP] [-w] [-f FMT] [FIRST [INCREMENT]] LAST -- print a sequence of numbers"),
-    ("sha1sum", sums::run, "sha1sum [-c] [FILE]... -- SHA-1 checksums"),
-    ("sha256sum", sums::run, "sha256sum [-c] [FILE]... -- SHA-256 checksums"),
+    (
+        "history",
+        info::run,
+        "history -- scripts run in this session",
+    ),
+    (
+        "join",
+        join::run,
+        "join [-t C] [-1 F] [-2 F] [-a N] FILE1 FILE2 -- join sorted files on a field",
+    ),
+    (
+        "jq",
+        jq::run,
+        "jq [-rcnsSejR] [--arg N V] [--argjson N J] FILTER [FILE]... -- JSON processor (jaq)",
+    ),
+    (
+        "ln",
+        ln::run,
+        "ln -s [-f] TARGET LINK -- make symbolic links",
+    ),
+    (
+        "ls",
+        ls::run,
+        "ls [-laAR1hdtSrF] [FILE]... -- list directory contents",
+    ),
+    (
+        "md5sum",
+        sums::run,
+        "md5sum [-c] [FILE]... -- MD5 checksums",
+    ),
+    (
+        "mkdir",
+        mkdir::run,
+        "mkdir [-p] [-v] DIR... -- make directories",
+    ),
+    (
+        "mktemp",
+        mktemp::run,
+        "mktemp [-d] [-p DIR] [TEMPLATE] -- create a unique temporary file or directory",
+    ),
+    (
+        "mv",
+        cp::run,
+        "mv [-fnv] SOURCE... DEST -- move or rename files (also across mounts)",
+    ),
+    (
+        "nl",
+        nl::run,
+        "nl [-b a|t|n] [-w N] [-s SEP] [FILE]... -- number lines",
+    ),
+    (
+        "od",
+        dump::run,
+        "od [-c|-x|-b] [-A x|d|o|n] [FILE] -- dump bytes in octal or other formats",
+    ),
+    (
+        "paste",
+        paste::run,
+        "paste [-s] [-d LIST] [FILE]... -- merge lines of files",
+    ),
+    (
+        "printenv",
+        env::run,
+        "printenv [NAME]... -- print exported variables",
+    ),
+    (
+        "printf",
+        printf::run,
+        "printf [-v VAR] FORMAT [ARG]... -- format and print data",
+    ),
+    (
+        "readlink",
+        readlink::run,
+        "readlink [-f|-e|-m] [-n] FILE... -- print symlink targets or canonical paths",
+    ),
+    (
+        "realpath",
+        readlink::run,
+        "realpath [-e|-m] [-s] FILE... -- print canonical paths",
+    ),
+    (
+        "rev",
+        rev::run,
+        "rev [FILE]... -- reverse characters of each line",
+    ),
+    (
+        "rg",
+        grep::run,
+        "rg [-inlcvFowSH] [-g GLOB] [-t TYPE] [--hidden] PATTERN [PATH]... -- recursive regex search",
+    ),
+    (
+        "rm",
+        rm::run,
+        "rm [-rfdv] FILE... -- remove files or directories",
+    ),
+    (
+        "rmdir",
+        rm::run,
+        "rmdir [-p] DIR... -- remove empty directories",
+    ),
+    (
+        "sed",
+        sed::run,
+        "sed [-nEs] [-i[SUF]] [-e SCRIPT]... [-f FILE] [SCRIPT] [FILE]... -- stream editor",
+    ),
+    (
+        "seq",
+        seq::run,
+        "seq [-s SEP] [-w] [-f FMT] [FIRST [INCREMENT]] LAST -- print a sequence of numbers",
+    ),
+    (
+        "sha1sum",
+        sums::run,
+        "sha1sum [-c] [FILE]... -- SHA-1 checksums",
+    ),
+    (
+        "sha256sum",
+        sums::run,
+        "sha256sum [-c] [FILE]... -- SHA-256 checksums",
+    ),
     ("sleep", sleep::run, "sleep N[smhd]... -- wait"),
-    ("sort", sort::run, "sort [-nrufbhVgs] [-k KEY] [-t SEP] [-o FILE] [FILE]... -- sort lines"),
-    ("split", split::run, "split [-l N|-b SIZE] [-d] [-a N] [FILE [PREFIX]] -- split a file into pieces"),
-    ("stat", stat::run, "stat [-c FORMAT] [-L] FILE... -- file status"),
+    (
+        "sort",
+        sort::run,
+        "sort [-nrufbhVgs] [-k KEY] [-t SEP] [-o FILE] [FILE]... -- sort lines",
+    ),
+    (
+        "split",
+        split::run,
+        "split [-l N|-b SIZE] [-d] [-a N] [FILE [PREFIX]] -- split a file into pieces",
+    ),
+    (
+        "stat",
+        stat::run,
+        "stat [-c FORMAT] [-L] FILE... -- file status",
+    ),
     ("tac", tac::run, "tac [FILE]... -- lines in reverse order"),
-    ("tail", tail::run, "tail [-n N|+N] [-c N] [FILE]... -- output the last part of files"),
-    ("tar", tar::run, "tar -c|-x|-t [-z] [-v] -f ARCHIVE [-C DIR] [FILE]... -- tape archives"),
-    ("tee", tee::run, "tee [-a] [FILE]... -- copy stdin to stdout and files"),
-    ("timeout", timeout::run, "timeout DURATION COMMAND [ARG]... -- run a command with a time limit"),
-    ("touch", touch::run, "touch [-c] [-d DATE] [-t STAMP] [-r REF] FILE... -- change times or create files"),
-    ("tr", tr::run, "tr [-cds] SET1 [SET2] -- translate or delete characters"),
-    ("tree", tree::run, "tree [-a] [-d] [-L N] [DIR]... -- list a directory tree"),
-    ("uniq", uniq::run, "uniq [-cdui] [-f N] [-s N] [INPUT [OUTPUT]] -- report or omit repeated lines"),
-    ("wc", wc::run, "wc [-lwcm] [FILE]... -- count lines, words, bytes"),
+    (
+        "tail",
+        tail::run,
+        "tail [-n N|+N] [-c N] [FILE]... -- output the last part of files",
+    ),
+    (
+        "tar",
+        tar::run,
+        "tar -c|-x|-t [-z] [-v] -f ARCHIVE [-C DIR] [FILE]... -- tape archives",
+    ),
+    (
+        "tee",
+        tee::run,
+        "tee [-a] [FILE]... -- copy stdin to stdout and files",
+    ),
+    (
+        "timeout",
+        timeout::run,
+        "timeout DURATION COMMAND [ARG]... -- run a command with a time limit",
+    ),
+    (
+        "touch",
+        touch::run,
+        "touch [-c] [-d DATE] [-t STAMP] [-r REF] FILE... -- change times or create files",
+    ),
+    (
+        "tr",
+        tr::run,
+        "tr [-cds] SET1 [SET2] -- translate or delete characters",
+    ),
+    (
+        "tree",
+        tree::run,
+        "tree [-a] [-d] [-L N] [DIR]... -- list a directory tree",
+    ),
+    (
+        "uniq",
+        uniq::run,
+        "uniq [-cdui] [-f N] [-s N] [INPUT [OUTPUT]] -- report or omit repeated lines",
+    ),
+    (
+        "wc",
+        wc::run,
+        "wc [-lwcm] [FILE]... -- count lines, words, bytes",
+    ),
     ("which", info::run, "which NAME... -- locate a command"),
-    ("xargs", xargs::run, "xargs [-0] [-n N] [-I STR] [-r] [COMMAND [ARG]...] -- build command lines from stdin"),
+    (
+        "xargs",
+        xargs::run,
+        "xargs [-0] [-n N] [-I STR] [-r] [COMMAND [ARG]...] -- build command lines from stdin",
+    ),
     ("xxd", dump::run, "xxd [-p] [-r] [FILE] -- hex dump"),
     ("yes", yes::run, "yes [STRING] -- repeat a line forever"),
     ("zcat", gzip::run, "zcat FILE... -- decompress to stdout"),
@@ -262,7 +502,11 @@ impl<'a> Ctx<'a> {
     pub async fn read_path(&self, p: &VPath) -> Result<Bytes, VfsError> {
         match self.sh.vfs.read_all(p).await {
             Ok(b) => Ok(b),
-            Err(VfsError::InvalidArgument) | Err(VfsError::NotFound) | Err(VfsError::IsADirectory) | Err(VfsError::SymlinkLoop) | Err(VfsError::NotADirectory) => {
+            Err(VfsError::InvalidArgument)
+            | Err(VfsError::NotFound)
+            | Err(VfsError::IsADirectory)
+            | Err(VfsError::SymlinkLoop)
+            | Err(VfsError::NotADirectory) => {
                 let (real, m) = self.stat(p).await?;
                 if m.is_dir() {
                     return Err(VfsError::IsADirectory);
@@ -286,7 +530,10 @@ impl<'a> Ctx<'a> {
                 self.err(&msg).await?;
                 self.io
                     .stderr
-                    .print(&format!("Try '{} --help' for more information.\n", self.argv[0]))
+                    .print(&format!(
+                        "Try '{} --help' for more information.\n",
+                        self.argv[0]
+                    ))
                     .await?;
                 Ok(spec.bad_status)
             }
@@ -297,5 +544,8 @@ impl<'a> Ctx<'a> {
 
 /// `cmd --help`: the usage line from [`TABLE`].
 pub fn usage(name: &str) -> Option<&'static str> {
-    TABLE.iter().find(|(n, _, _)| *n == name).map(|(_, _, u)| *u)
+    TABLE
+        .iter()
+        .find(|(n, _, _)| *n == name)
+        .map(|(_, _, u)| *u)
 }

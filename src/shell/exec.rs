@@ -17,7 +17,10 @@ struct GrowStack<'a>(LocalBoxFuture<'a, Res>);
 
 impl std::future::Future for GrowStack<'_> {
     type Output = Res;
-    fn poll(mut self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<Res> {
+    fn poll(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Res> {
         stacker::maybe_grow(256 * 1024, 4 << 20, || self.0.as_mut().poll(cx))
     }
 }
@@ -48,7 +51,11 @@ impl Shell {
                 Node::Not(n) => (self.condition(n, io).await? == 0) as i32,
                 Node::Pipeline(stages, bang) => {
                     let st = self.pipeline(stages, io).await?;
-                    if *bang { (st == 0) as i32 } else { self.check_errexit(st)? }
+                    if *bang {
+                        (st == 0) as i32
+                    } else {
+                        self.check_errexit(st)?
+                    }
                 }
                 Node::Background(n) => {
                     self.st.last_bg += 1;
@@ -90,7 +97,9 @@ impl Shell {
                     }
                 }
                 Node::While(cond, body, until) => self.while_loop(cond, body, *until, io).await?,
-                Node::For(var, words, body) => self.for_loop(var, words.as_deref(), body, io).await?,
+                Node::For(var, words, body) => {
+                    self.for_loop(var, words.as_deref(), body, io).await?
+                }
                 Node::CFor(init, cond, update, body) => {
                     self.c_for(init, cond, update, body, io).await?
                 }
@@ -194,7 +203,12 @@ impl Shell {
         let _ = self.st.set("PIPESTATUS", Value::Array(arr));
         let last = *statuses.last().unwrap_or(&0);
         if self.st.opts.pipefail {
-            return Ok(statuses.iter().rev().find(|&&s| s != 0).copied().unwrap_or(0));
+            return Ok(statuses
+                .iter()
+                .rev()
+                .find(|&&s| s != 0)
+                .copied()
+                .unwrap_or(0));
         }
         Ok(last)
     }
@@ -397,7 +411,9 @@ impl Shell {
                 && let Some(u) = commands::usage(name)
             {
                 let (synopsis, what) = u.split_once(" -- ").unwrap_or((u, ""));
-                io.stdout.print(&format!("Usage: {synopsis}\n{what}\n")).await?;
+                io.stdout
+                    .print(&format!("Usage: {synopsis}\n{what}\n"))
+                    .await?;
                 return Ok(0);
             }
             let ctx = commands::Ctx::new(self, argv, io.clone());
@@ -433,7 +449,9 @@ impl Shell {
     /// Evaluates an arithmetic expression after expanding `$…` in it.
     pub(crate) async fn arith(&mut self, src: &str, io: &Io) -> Result<i64, String> {
         let text = if src.contains(['$', '`']) {
-            self.expand_arith_text(src, io).await.map_err(|e| format!("{e:?}"))?
+            self.expand_arith_text(src, io)
+                .await
+                .map_err(|e| format!("{e:?}"))?
         } else {
             src.to_string()
         };

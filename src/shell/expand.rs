@@ -210,7 +210,11 @@ impl Shell {
                                         }
                                         PVal::Star(items) => {
                                             only_at = false;
-                                            let sep = ifs.chars().next().map(String::from).unwrap_or_default();
+                                            let sep = ifs
+                                                .chars()
+                                                .next()
+                                                .map(String::from)
+                                                .unwrap_or_default();
                                             fs.quoted(&items.join(&sep));
                                         }
                                         PVal::One(s) => {
@@ -334,21 +338,31 @@ impl Shell {
         // (display prefix, directory path)
         let mut cur: Vec<(String, crate::vfs::VPath)> = vec![(
             if absolute { "/".into() } else { String::new() },
-            if absolute { crate::vfs::VPath::root() } else { self.st.cwd.clone() },
+            if absolute {
+                crate::vfs::VPath::root()
+            } else {
+                self.st.cwd.clone()
+            },
         )];
         for (i, comp) in comps.iter().enumerate() {
             let last = i + 1 == comps.len();
             let mut next = Vec::new();
             for (shown, dir) in &cur {
                 if has_magic(comp) {
-                    let Ok(entries) = self.vfs.list(dir).await else { continue };
+                    let Ok(entries) = self.vfs.list(dir).await else {
+                        continue;
+                    };
                     let mut names: Vec<(String, bool)> = entries
                         .into_iter()
-                        .filter(|e| !e.name.starts_with('.') || comp.starts_with('.') || comp.starts_with("\\."))
+                        .filter(|e| {
+                            !e.name.starts_with('.')
+                                || comp.starts_with('.')
+                                || comp.starts_with("\\.")
+                        })
                         .filter(|e| super::pattern::matches(comp, &e.name))
                         .map(|e| {
-                            let is_dir = e.meta.is_dir()
-                                || e.meta.kind == crate::vfs::FileKind::Symlink;
+                            let is_dir =
+                                e.meta.is_dir() || e.meta.kind == crate::vfs::FileKind::Symlink;
                             (e.name, is_dir)
                         })
                         .collect();

@@ -9,8 +9,8 @@ use std::sync::Arc;
 use bytes::Bytes;
 use tokio::sync::{Mutex, mpsc};
 
-use super::limits::Budget;
 use super::ShellError;
+use super::limits::Budget;
 use crate::vfs::{VPath, Vfs};
 
 /// Chunks a pipe holds before the writer waits.
@@ -119,7 +119,11 @@ pub struct FileSink {
 impl FileSink {
     /// Opens `path` for writing: truncates it now unless `append` (so `cat f > f` empties
     /// `f`, as in bash) and reports errors (read-only mount, missing directory) up front.
-    pub async fn open(vfs: Arc<Vfs>, path: VPath, append: bool) -> Result<Rc<Self>, crate::vfs::VfsError> {
+    pub async fn open(
+        vfs: Arc<Vfs>,
+        path: VPath,
+        append: bool,
+    ) -> Result<Rc<Self>, crate::vfs::VfsError> {
         if let Ok(m) = vfs.stat(&path).await
             && m.is_dir()
         {

@@ -134,6 +134,8 @@ pub fn split_words(text: &str) -> Vec<String> {
                 }
                 j + 1
             }
+            // `name=(a b)`: an array literal is one word.
+            b'(' if i > 0 && s[i - 1] == b'=' => skip_nested(s, i + 1, b'(', b')'),
             _ => i + 1,
         }
         .min(s.len());
@@ -244,11 +246,17 @@ fn dollar(text: &str, i: usize) -> Option<(usize, Part)> {
         }
         b'(' => {
             let end = skip_nested(s, i + 2, b'(', b')');
-            Some((end - i, Part::Command(text[i + 2..end.saturating_sub(1).max(i + 2)].to_string())))
+            Some((
+                end - i,
+                Part::Command(text[i + 2..end.saturating_sub(1).max(i + 2)].to_string()),
+            ))
         }
         b'{' => {
             let end = skip_nested(s, i + 2, b'{', b'}');
-            Some((end - i, Part::Param(text[i + 2..end.saturating_sub(1).max(i + 2)].to_string())))
+            Some((
+                end - i,
+                Part::Param(text[i + 2..end.saturating_sub(1).max(i + 2)].to_string()),
+            ))
         }
         b'\'' => {
             let mut j = i + 2;
@@ -344,7 +352,10 @@ pub fn lex_word(text: &str) -> Vec<Part> {
     if s.first() == Some(&b'~') {
         let end = text.find('/').unwrap_or(text.len());
         let user = &text[1..end];
-        if user.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+        if user
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        {
             parts.push(Part::Tilde(user.to_string()));
             i = end;
         }
@@ -421,7 +432,9 @@ mod tests {
     fn splits_words_with_quotes_and_substitutions() {
         assert_eq!(
             split_words(r#"a "b c" 'd e' $(f g) ${h i} `j k` l\ m"#),
-            vec!["a", "\"b c\"", "'d e'", "$(f g)", "${h i}", "`j k`", "l\\ m"]
+            vec![
+                "a", "\"b c\"", "'d e'", "$(f g)", "${h i}", "`j k`", "l\\ m"
+            ]
         );
     }
 
@@ -437,7 +450,10 @@ mod tests {
             ]
         );
         assert_eq!(lex_word("$'a\\tb'"), vec![Part::Quoted("a\tb".into())]);
-        assert_eq!(lex_word("~/x"), vec![Part::Tilde(String::new()), Part::Lit("/x".into())]);
+        assert_eq!(
+            lex_word("~/x"),
+            vec![Part::Tilde(String::new()), Part::Lit("/x".into())]
+        );
     }
 
     #[test]
@@ -446,6 +462,9 @@ mod tests {
         assert!(a.append);
         assert!(matches!(a.value, AssignValue::Array(v) if v == vec!["1", "2"]));
         assert!(parse_assignment("1x=2").is_none());
-        assert_eq!(parse_assignment("a[3]=v").unwrap().index.as_deref(), Some("3"));
+        assert_eq!(
+            parse_assignment("a[3]=v").unwrap().index.as_deref(),
+            Some("3")
+        );
     }
 }

@@ -94,7 +94,10 @@ impl Budget {
         if n > self.limits.loop_iterations {
             return Err(hit(
                 EXIT_LOOPS,
-                &format!("loop limit of {} iterations reached", self.limits.loop_iterations),
+                &format!(
+                    "loop limit of {} iterations reached",
+                    self.limits.loop_iterations
+                ),
             ));
         }
         self.clock()

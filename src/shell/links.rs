@@ -9,7 +9,8 @@ impl Shell {
     /// last one may be missing when `last_missing_ok`).
     pub(crate) async fn canonical(&self, p: &VPath, last_missing_ok: bool) -> Option<VPath> {
         let mut cur = VPath::root();
-        let mut queue: std::collections::VecDeque<String> = p.components().map(String::from).collect();
+        let mut queue: std::collections::VecDeque<String> =
+            p.components().map(String::from).collect();
         let mut hops = 0;
         while let Some(comp) = queue.pop_front() {
             let next = cur.join(&comp).ok()?;
@@ -21,7 +22,8 @@ impl Shell {
                     }
                     let target = self.vfs.readlink(&next).await.ok()?;
                     let resolved = cur.resolve(&target).ok()?;
-                    let mut rest: std::collections::VecDeque<String> = resolved.components().map(String::from).collect();
+                    let mut rest: std::collections::VecDeque<String> =
+                        resolved.components().map(String::from).collect();
                     rest.extend(queue.drain(..));
                     queue = rest;
                     cur = VPath::root();
@@ -50,7 +52,10 @@ impl Shell {
     pub(crate) async fn write_target(&self, path: &VPath) -> VPath {
         match self.vfs.stat(path).await {
             Ok(m) if m.kind != FileKind::Symlink => path.clone(),
-            _ => self.canonical(path, true).await.unwrap_or_else(|| path.clone()),
+            _ => self
+                .canonical(path, true)
+                .await
+                .unwrap_or_else(|| path.clone()),
         }
     }
 }

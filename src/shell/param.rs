@@ -52,11 +52,16 @@ impl Shell {
             "$" => Some(std::process::id().to_string()),
             "!" => (st.last_bg > 0).then(|| st.last_bg.to_string()),
             "-" => Some(
-                [(st.opts.errexit, 'e'), (st.opts.nounset, 'u'), (st.opts.xtrace, 'x'), (st.opts.noglob, 'f')]
-                    .iter()
-                    .filter(|(on, _)| *on)
-                    .map(|(_, c)| *c)
-                    .collect(),
+                [
+                    (st.opts.errexit, 'e'),
+                    (st.opts.nounset, 'u'),
+                    (st.opts.xtrace, 'x'),
+                    (st.opts.noglob, 'f'),
+                ]
+                .iter()
+                .filter(|(on, _)| *on)
+                .map(|(_, c)| *c)
+                .collect(),
             ),
             "0" => Some(st.arg0.clone()),
             n if n.bytes().all(|c| c.is_ascii_digit()) => {
@@ -79,7 +84,11 @@ impl Shell {
                     match v {
                         Value::Str(s) => (i == 0).then_some(s),
                         Value::Array(a) => {
-                            let i = if i < 0 { a.keys().next_back().map_or(0, |k| k + 1) + i } else { i };
+                            let i = if i < 0 {
+                                a.keys().next_back().map_or(0, |k| k + 1) + i
+                            } else {
+                                i
+                            };
                             a.get(&i).cloned()
                         }
                     }
@@ -159,8 +168,19 @@ impl Shell {
             PVal::One(Some(s)) => (true, s.is_empty()),
             PVal::Many(v) | PVal::Star(v) => (!v.is_empty(), v.iter().all(|s| s.is_empty())),
         };
-        for (op, colon) in [(":-", true), ("-", false), (":=", true), ("=", false), (":+", true), ("+", false), (":?", true), ("?", false)] {
-            let Some(word) = rest.strip_prefix(op) else { continue };
+        for (op, colon) in [
+            (":-", true),
+            ("-", false),
+            (":=", true),
+            ("=", false),
+            (":+", true),
+            ("+", false),
+            (":?", true),
+            ("?", false),
+        ] {
+            let Some(word) = rest.strip_prefix(op) else {
+                continue;
+            };
             let missing = !is_set || (colon && is_null);
             let kind = op.trim_start_matches(':');
             return match kind {
@@ -168,11 +188,17 @@ impl Shell {
                 "=" if missing => {
                     let v = self.expand_one(word, io).await?;
                     if !is_name(name) {
-                        return Err(ShellError::Fatal(format!("${name}: cannot assign in this way"), 1));
+                        return Err(ShellError::Fatal(
+                            format!("${name}: cannot assign in this way"),
+                            1,
+                        ));
                     }
                     let r = match index {
                         Some(ix) => {
-                            let i = self.arith(ix, io).await.map_err(|m| ShellError::Fatal(m, 1))?;
+                            let i = self
+                                .arith(ix, io)
+                                .await
+                                .map_err(|m| ShellError::Fatal(m, 1))?;
                             self.st.set_index(name, i, v.clone())
                         }
                         None => self.st.set_str(name, v.clone()),
@@ -298,7 +324,11 @@ impl Op {
         if let Op::Substr(off, len) = self {
             // On arrays, offsets select elements.
             let n = v.len() as i64;
-            let start = if *off < 0 { (n + off).max(0) } else { (*off).min(n) } as usize;
+            let start = if *off < 0 {
+                (n + off).max(0)
+            } else {
+                (*off).min(n)
+            } as usize;
             let end = match len {
                 Some(l) if *l < 0 => (n + l).max(start as i64) as usize,
                 Some(l) => (start + *l as usize).min(v.len()),
@@ -323,7 +353,11 @@ impl Op {
             Op::Substr(off, len) => {
                 let chars: Vec<char> = s.chars().collect();
                 let n = chars.len() as i64;
-                let start = if *off < 0 { (n + off).max(0) } else { (*off).min(n) };
+                let start = if *off < 0 {
+                    (n + off).max(0)
+                } else {
+                    (*off).min(n)
+                };
                 let end = match len {
                     Some(l) if *l < 0 => n + l,
                     Some(l) => (start + l).min(n),
@@ -342,7 +376,11 @@ impl Op {
 
 fn case_map(s: &str, all: bool, upper: bool) -> String {
     let conv = |c: char| -> String {
-        if upper { c.to_uppercase().collect() } else { c.to_lowercase().collect() }
+        if upper {
+            c.to_uppercase().collect()
+        } else {
+            c.to_lowercase().collect()
+        }
     };
     if all {
         return s.chars().map(conv).collect();
@@ -378,7 +416,11 @@ fn replace(s: &str, pat: &str, rep: &str, kind: ReplaceKind) -> String {
                 let hit = if done {
                     None
                 } else {
-                    idx[i + 1..].iter().rev().find(|&&e| matches(pat, &s[st..e])).copied()
+                    idx[i + 1..]
+                        .iter()
+                        .rev()
+                        .find(|&&e| matches(pat, &s[st..e]))
+                        .copied()
                 };
                 match hit {
                     Some(e) => {

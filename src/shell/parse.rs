@@ -24,10 +24,42 @@ pub fn parse(src: &str) -> Result<Node, ParseError> {
         .ok_or_else(|| ParseError("parser gave up".into()))?;
     let root = tree.root_node();
     if root.has_error() {
+        // tree-sitter-bash rejects some valid `[ … ]` tests (`[ a '>' b ]`); retry with `[` at
+        // command positions spelled as a one-byte stand-in that it parses as a plain command.
+        let alias = bracket_alias(src);
+        if alias != src
+            && let Some(t2) = parser.parse(&alias, None)
+            && !t2.root_node().has_error()
+        {
+            let mut l = Lower {
+                src: &alias,
+                heredoc_end: 0,
+                bracket_alias: true,
+            };
+            return l.block(t2.root_node());
+        }
         return Err(ParseError(describe_error(root, src)));
     }
-    let mut l = Lower { src, heredoc_end: 0 };
+    let mut l = Lower {
+        src,
+        heredoc_end: 0,
+        bracket_alias: false,
+    };
     l.block(root)
+}
+
+/// The stand-in for `[` used by [`bracket_alias`].
+const BRACKET_STAND_IN: &str = "\u{1}";
+
+/// `src` with `[ ` at command positions replaced by a one-byte stand-in (offsets unchanged).
+fn bracket_alias(src: &str) -> String {
+    static RE: std::sync::OnceLock<Option<regex::Regex>> = std::sync::OnceLock::new();
+    let re = RE.get_or_init(|| {
+        regex::Regex::new(r"(^|[;&|!({\n]\s*|\b(?:then|do|else|if|elif|while|until)\s+)\[(\s)").ok()
+    });
+    let Some(re) = re else { return src.to_string() };
+    re.replace_all(src, format!("${{1}}{BRACKET_STAND_IN}${{2}}"))
+        .into_owned()
 }
 
 fn describe_error(root: TsNode, src: &str) -> String {
@@ -56,6 +88,8 @@ struct Lower<'s> {
     src: &'s str,
     /// Where the last here-document body ended, so a second one on a line starts after it.
     heredoc_end: usize,
+    /// The source spells `[` as the stand-in of [`bracket_alias`].
+    bracket_alias: bool,
 }
 
 fn unsupported(what: &str) -> ParseError {
@@ -134,12 +168,10 @@ impl<'s> Lower<'s> {
                     ..Simple::default()
                 })
             }
-            "declaration_command" | "unset_command" => {
-                Node::Simple(Simple {
-                    words: split_words(self.text(n)),
-                    ..Simple::default()
-                })
-            }
+            "declaration_command" | "unset_command" => Node::Simple(Simple {
+                words: split_words(self.text(n)),
+                ..Simple::default()
+            }),
             other => return Err(unsupported(other)),
         })
     }
@@ -181,7 +213,12 @@ impl<'s> Lower<'s> {
             match (field, c.kind()) {
                 (_, "variable_assignment") => cmd.assigns.push(self.assign(c)?),
                 (Some("name"), _) | (Some("argument"), _) => {
-                    cmd.words.push(self.text(c).to_string())
+                    let w = self.text(c);
+                    if self.bracket_alias && w == BRACKET_STAND_IN {
+                        cmd.words.push("[".to_string());
+                    } else {
+                        cmd.words.push(w.to_string());
+                    }
                 }
                 (Some("redirect"), _) => cmd.redirs.extend(self.redirect(c)?.0),
                 (_, "comment") => {}
@@ -306,7 +343,13 @@ impl<'s> Lower<'s> {
                     }
                     k => k,
                 };
-                Ok((vec![Redir { fd: fd.unwrap_or(fd0), kind }], vec![]))
+                Ok((
+                    vec![Redir {
+                        fd: fd.unwrap_or(fd0),
+                        kind,
+                    }],
+                    vec![],
+                ))
             }
             "herestring_redirect" => {
                 let word = n
@@ -314,17 +357,24 @@ impl<'s> Lower<'s> {
                     .find(|c| c.kind() != "file_descriptor")
                     .map(|c| self.text(c).to_string())
                     .unwrap_or_default();
-                Ok((vec![Redir {
-                    fd: fd.unwrap_or(0),
-                    kind: RedirKind::Herestring(word),
-                }], vec![]))
+                Ok((
+                    vec![Redir {
+                        fd: fd.unwrap_or(0),
+                        kind: RedirKind::Herestring(word),
+                    }],
+                    vec![],
+                ))
             }
             "heredoc_redirect" => self.heredoc(n, fd),
             other => Err(unsupported(other)),
         }
     }
 
-    fn heredoc(&mut self, n: TsNode, fd: Option<u32>) -> Result<(Vec<Redir>, Vec<Tail>), ParseError> {
+    fn heredoc(
+        &mut self,
+        n: TsNode,
+        fd: Option<u32>,
+    ) -> Result<(Vec<Redir>, Vec<Tail>), ParseError> {
         let mut strip = false;
         let mut start = None;
         let mut end = None;
@@ -354,7 +404,8 @@ impl<'s> Lower<'s> {
                 _ => {}
             }
         }
-        let start = start.ok_or_else(|| ParseError("syntax error: here-document without a tag".into()))?;
+        let start =
+            start.ok_or_else(|| ParseError("syntax error: here-document without a tag".into()))?;
         let tag_raw = self.text(start);
         let expand = !tag_raw.contains(['\'', '"', '\\']);
         let src = self.src;
@@ -363,12 +414,16 @@ impl<'s> Lower<'s> {
             .map_or(src.len(), |p| start.end_byte() + p + 1);
         let body_start = line_end.max(self.heredoc_end).min(src.len());
         let body_end = match end {
-            Some(e) => src[..e.start_byte()].rfind('\n').map_or(e.start_byte(), |p| p + 1),
+            Some(e) => src[..e.start_byte()]
+                .rfind('\n')
+                .map_or(e.start_byte(), |p| p + 1),
             None => src.len(),
         }
         .max(body_start);
         self.heredoc_end = end.map_or(src.len(), |e| {
-            src[e.end_byte()..].find('\n').map_or(src.len(), |p| e.end_byte() + p + 1)
+            src[e.end_byte()..]
+                .find('\n')
+                .map_or(src.len(), |p| e.end_byte() + p + 1)
         });
         let mut body = src[body_start..body_end].to_string();
         if strip {
@@ -442,7 +497,9 @@ impl<'s> Lower<'s> {
 
     fn c_for(&mut self, n: TsNode) -> Result<Node, ParseError> {
         let t = self.text(n);
-        let open = t.find("((").ok_or_else(|| unsupported("for (( without (("))?;
+        let open = t
+            .find("((")
+            .ok_or_else(|| unsupported("for (( without (("))?;
         let body_node = self.field_node(n, "body")?;
         let head_end = body_node.start_byte() - n.start_byte();
         let head = &t[open + 2..head_end.min(t.len())];
@@ -474,7 +531,11 @@ impl<'s> Lower<'s> {
                     _ => {}
                 }
             }
-            items.push(CaseItem { patterns, body: seq(body), term });
+            items.push(CaseItem {
+                patterns,
+                body: seq(body),
+                term,
+            });
         }
         Ok(Node::Case(word, items))
     }
@@ -603,17 +664,28 @@ impl TestParser<'_> {
             self.i += 1;
             let e = self.or()?;
             if self.peek() != Some(")") {
-                return Err(ParseError("syntax error: expected `)' in conditional".into()));
+                return Err(ParseError(
+                    "syntax error: expected `)' in conditional".into(),
+                ));
             }
             self.i += 1;
             return Ok(e);
         }
-        if UNARY.contains(&t.as_str()) && self.w.get(self.i + 1).is_some_and(|n| !BINARY.contains(&n.as_str()) && n != "&&" && n != "||") {
+        if UNARY.contains(&t.as_str())
+            && self
+                .w
+                .get(self.i + 1)
+                .is_some_and(|n| !BINARY.contains(&n.as_str()) && n != "&&" && n != "||")
+        {
             self.i += 2;
             return Ok(TestExpr::Unary(t, self.w[self.i - 1].clone()));
         }
         self.i += 1;
-        if let Some(op) = self.peek().filter(|op| BINARY.contains(op)).map(str::to_string) {
+        if let Some(op) = self
+            .peek()
+            .filter(|op| BINARY.contains(op))
+            .map(str::to_string)
+        {
             self.i += 1;
             let r = self.peek().ok_or_else(eof)?.to_string();
             self.i += 1;

@@ -26,7 +26,12 @@ impl Shell {
         let mut files = Vec::new();
         for r in redirs {
             let word = match &r.kind {
-                RedirKind::In(w) | RedirKind::Out(w) | RedirKind::Append(w) | RedirKind::Both(w, _) | RedirKind::Dup(w) | RedirKind::Herestring(w) => {
+                RedirKind::In(w)
+                | RedirKind::Out(w)
+                | RedirKind::Append(w)
+                | RedirKind::Both(w, _)
+                | RedirKind::Dup(w)
+                | RedirKind::Herestring(w) => {
                     Some(self.expand_one(w, &io).await.map_err(err_text)?)
                 }
                 RedirKind::Heredoc(..) => None,
@@ -38,9 +43,13 @@ impl Shell {
                         "/dev/null" => In::null(),
                         "/dev/stdin" | "-" => io.stdin.clone(),
                         _ => {
-                            let path = self.resolve(&target).map_err(|e| format!("{target}: {}", e.user_message()))?;
+                            let path = self
+                                .resolve(&target)
+                                .map_err(|e| format!("{target}: {}", e.user_message()))?;
                             let path = match self.stat_follow(&path).await {
-                                Some((_, m)) if m.is_dir() => return Err(format!("{target}: Is a directory")),
+                                Some((_, m)) if m.is_dir() => {
+                                    return Err(format!("{target}: Is a directory"));
+                                }
                                 Some((real, _)) => real,
                                 None => path,
                             };
@@ -64,7 +73,9 @@ impl Shell {
                         "/dev/stderr" => io.stderr.clone(),
                         "" => return Err("ambiguous redirect".into()),
                         _ => {
-                            let path = self.resolve(&target).map_err(|e| format!("{target}: {}", e.user_message()))?;
+                            let path = self
+                                .resolve(&target)
+                                .map_err(|e| format!("{target}: {}", e.user_message()))?;
                             let path = self.write_target(&path).await;
                             let sink = FileSink::open(self.vfs.clone(), path, append)
                                 .await
@@ -119,7 +130,10 @@ impl Shell {
         let mut st = 0;
         for f in files {
             if let Err(e) = f.flush().await {
-                let _ = io.stderr.print(&format!("mirage: write error: {}\n", e.user_message())).await;
+                let _ = io
+                    .stderr
+                    .print(&format!("mirage: write error: {}\n", e.user_message()))
+                    .await;
                 st = 1;
             }
         }
@@ -196,7 +210,8 @@ impl Shell {
                 self.st.set(&a.name, Value::Array(arr))
             }
         };
-        if export && r.is_ok()
+        if export
+            && r.is_ok()
             && let Some(v) = self.st.vars.get_mut(&a.name)
         {
             v.exported = true;

@@ -20,14 +20,22 @@ fn int(s: &str) -> Result<i64, Bad> {
 
 impl Shell {
     async fn file_test(&self, op: &str, arg: &str) -> Result<bool, Bad> {
-        let Ok(path) = self.resolve(arg) else { return Ok(false) };
+        let Ok(path) = self.resolve(arg) else {
+            return Ok(false);
+        };
         if arg.is_empty() {
             return Ok(false);
         }
         if op == "-L" || op == "-h" {
-            return Ok(self.vfs.stat(&path).await.is_ok_and(|m| m.kind == FileKind::Symlink));
+            return Ok(self
+                .vfs
+                .stat(&path)
+                .await
+                .is_ok_and(|m| m.kind == FileKind::Symlink));
         }
-        let Some((real, m)) = self.stat_follow(&path).await else { return Ok(false) };
+        let Some((real, m)) = self.stat_follow(&path).await else {
+            return Ok(false);
+        };
         Ok(match op {
             "-e" | "-a" => true,
             "-f" => m.kind == FileKind::File,
@@ -152,7 +160,9 @@ impl Shell {
                             let x = self.arith(&av, io).await;
                             let y = self.arith(&bv, io).await;
                             match (x, y) {
-                                (Ok(x), Ok(y)) => self.binary(&x.to_string(), op, &y.to_string()).await,
+                                (Ok(x), Ok(y)) => {
+                                    self.binary(&x.to_string(), op, &y.to_string()).await
+                                }
                                 (Err(m), _) | (_, Err(m)) => Err(Bad(m)),
                             }
                         }
@@ -167,19 +177,27 @@ impl Shell {
     }
 
     fn regex_match(&mut self, text: &str, re: &str) -> Result<bool, Bad> {
-        let re = regex::Regex::new(re).map_err(|_| Bad(format!("{re}: invalid regular expression")))?;
+        let re =
+            regex::Regex::new(re).map_err(|_| Bad(format!("{re}: invalid regular expression")))?;
         match re.captures(text) {
             Some(c) => {
                 let arr = c
                     .iter()
                     .enumerate()
-                    .map(|(i, m)| (i as i64, m.map_or(String::new(), |m| m.as_str().to_string())))
+                    .map(|(i, m)| {
+                        (
+                            i as i64,
+                            m.map_or(String::new(), |m| m.as_str().to_string()),
+                        )
+                    })
                     .collect();
                 let _ = self.st.set("BASH_REMATCH", Value::Array(arr));
                 Ok(true)
             }
             None => {
-                let _ = self.st.set("BASH_REMATCH", Value::Array(Default::default()));
+                let _ = self
+                    .st
+                    .set("BASH_REMATCH", Value::Array(Default::default()));
                 Ok(false)
             }
         }
@@ -197,7 +215,10 @@ impl Shell {
         }
     }
 
-    fn test_list<'a>(&'a mut self, a: &'a [String]) -> futures::future::LocalBoxFuture<'a, Result<bool, Bad>> {
+    fn test_list<'a>(
+        &'a mut self,
+        a: &'a [String],
+    ) -> futures::future::LocalBoxFuture<'a, Result<bool, Bad>> {
         Box::pin(async move {
             let s = |i: usize| a[i].as_str();
             match a.len() {
@@ -236,7 +257,10 @@ impl Shell {
             }
             // General case: split at the last -o, then -a.
             for sep in ["-o", "-a"] {
-                if let Some(i) = (1..a.len().saturating_sub(1)).rev().find(|&i| a[i] == sep && !is_operand_pos(a, i)) {
+                if let Some(i) = (1..a.len().saturating_sub(1))
+                    .rev()
+                    .find(|&i| a[i] == sep && !is_operand_pos(a, i))
+                {
                     let l = self.test_list(&a[..i]).await?;
                     return if sep == "-o" {
                         Ok(l || self.test_list(&a[i + 1..]).await?)
@@ -259,7 +283,19 @@ impl Shell {
 fn is_binary(op: &str) -> bool {
     matches!(
         op,
-        "=" | "==" | "!=" | "<" | ">" | "-eq" | "-ne" | "-lt" | "-le" | "-gt" | "-ge" | "-nt" | "-ot" | "-ef"
+        "=" | "=="
+            | "!="
+            | "<"
+            | ">"
+            | "-eq"
+            | "-ne"
+            | "-lt"
+            | "-le"
+            | "-gt"
+            | "-ge"
+            | "-nt"
+            | "-ot"
+            | "-ef"
     )
 }
 

@@ -56,8 +56,19 @@ impl Args {
                     Some((n, v)) => (n, Some(v.to_string())),
                     None => (long, None),
                 };
-                let cands: Vec<_> = spec.long.iter().filter(|(n, _, _)| n.starts_with(name)).collect();
-                let found = cands.iter().find(|(n, _, _)| *n == name).or(if cands.len() == 1 { cands.first() } else { None });
+                let cands: Vec<_> = spec
+                    .long
+                    .iter()
+                    .filter(|(n, _, _)| n.starts_with(name))
+                    .collect();
+                let found = cands
+                    .iter()
+                    .find(|(n, _, _)| *n == name)
+                    .or(if cands.len() == 1 {
+                        cands.first()
+                    } else {
+                        None
+                    });
                 let Some((_, c, has_val)) = found else {
                     return Err(format!("unrecognized option '--{name}'"));
                 };
@@ -116,12 +127,20 @@ impl Args {
 
     /// The last value of flag `c`.
     pub fn value(&self, c: char) -> Option<&str> {
-        self.opts.iter().rev().find(|(o, _)| *o == c).and_then(|(_, v)| v.as_deref())
+        self.opts
+            .iter()
+            .rev()
+            .find(|(o, _)| *o == c)
+            .and_then(|(_, v)| v.as_deref())
     }
 
     /// All values of flag `c`, in order.
     pub fn values(&self, c: char) -> Vec<&str> {
-        self.opts.iter().filter(|(o, _)| *o == c).filter_map(|(_, v)| v.as_deref()).collect()
+        self.opts
+            .iter()
+            .filter(|(o, _)| *o == c)
+            .filter_map(|(_, v)| v.as_deref())
+            .collect()
     }
 }
 
@@ -141,7 +160,11 @@ mod tests {
             bad_status: 1,
             numeric: true,
         };
-        let a = Args::parse(&v(&["-rn5", "x", "--lines=3", "-", "--rev", "-7", "--", "-v"]), &S).unwrap();
+        let a = Args::parse(
+            &v(&["-rn5", "x", "--lines=3", "-", "--rev", "-7", "--", "-v"]),
+            &S,
+        )
+        .unwrap();
         assert!(a.has('r'));
         assert_eq!(a.value('n'), Some("3"));
         assert_eq!(a.value('#'), Some("7"));

@@ -45,7 +45,8 @@ command!(|c| {
             match v.split_once('=') {
                 Some((k, val)) => assigns.push((k.to_string(), super::echo::unescape(val).0)),
                 None => {
-                    c.err(&format!("`{v}' argument to `-v' not in `var=value' form")).await?;
+                    c.err(&format!("`{v}' argument to `-v' not in `var=value' form"))
+                        .await?;
                     return Ok(2);
                 }
             }
@@ -57,9 +58,16 @@ command!(|c| {
                 v.to_string()
             };
             match c.read_arg(&f).await {
-                Ok(d) => prog_text = Some(prog_text.unwrap_or_default() + &String::from_utf8_lossy(&d) + "\n"),
+                Ok(d) => {
+                    prog_text =
+                        Some(prog_text.unwrap_or_default() + &String::from_utf8_lossy(&d) + "\n")
+                }
                 Err(e) => {
-                    c.err(&format!("fatal: can't open source file `{f}' for reading: {}", e.user_message())).await?;
+                    c.err(&format!(
+                        "fatal: can't open source file `{f}' for reading: {}",
+                        e.user_message()
+                    ))
+                    .await?;
                     return Ok(2);
                 }
             }
@@ -79,7 +87,9 @@ command!(|c| {
                 p.clone()
             }
             None => {
-                c.io.stderr.print("usage: awk [-F fs][-v var=value][prog | -f progfile][file ...]\n").await?;
+                c.io.stderr
+                    .print("usage: awk [-F fs][-v var=value][prog | -f progfile][file ...]\n")
+                    .await?;
                 return Ok(2);
             }
         },
@@ -92,12 +102,26 @@ command!(|c| {
             return Ok(2);
         }
     };
-    let literals: Vec<String> = toks.iter().filter_map(|t| if let lex::Tok::Str(s) = t { Some(s.clone()) } else { None }).collect();
+    let literals: Vec<String> = toks
+        .iter()
+        .filter_map(|t| {
+            if let lex::Tok::Str(s) = t {
+                Some(s.clone())
+            } else {
+                None
+            }
+        })
+        .collect();
     let prog = match parse::parse(toks) {
         Ok(p) => p,
         Err(m) => {
             c.err(&m).await?;
-            c.io.stderr.print(&format!(" source line number 1\n context is\n\t{}\n", prog_text.lines().next().unwrap_or(""))).await?;
+            c.io.stderr
+                .print(&format!(
+                    " source line number 1\n context is\n\t{}\n",
+                    prog_text.lines().next().unwrap_or("")
+                ))
+                .await?;
             return Ok(2);
         }
     };
@@ -118,7 +142,8 @@ command!(|c| {
         rt.set_var(k, Val::StrNum(v.clone()));
     }
     for lit in literals.iter().chain(operands.iter()) {
-        if lit.is_empty() || lit.contains('\n') || lit.len() > 4096 || rt.readable.contains_key(lit) {
+        if lit.is_empty() || lit.contains('\n') || lit.len() > 4096 || rt.readable.contains_key(lit)
+        {
             continue;
         }
         if let Ok(p) = c.path(lit)
@@ -126,7 +151,10 @@ command!(|c| {
             && !m.is_dir()
             && let Ok(d) = c.read_path(&p).await
         {
-            let lines = String::from_utf8_lossy(&d).lines().map(String::from).collect();
+            let lines = String::from_utf8_lossy(&d)
+                .lines()
+                .map(String::from)
+                .collect();
             rt.readable.insert(lit.clone(), (lines, 0));
         }
     }
@@ -134,7 +162,8 @@ command!(|c| {
     let mut exited = false;
     let finish = |r: Result<(), Flow>, status: &mut i32, exited: &mut bool| -> Option<String> {
         match r {
-            Ok(()) | Err(Flow::Next) | Err(Flow::NextFile) | Err(Flow::Break) | Err(Flow::Continue) | Err(Flow::Return(_)) => None,
+            Ok(()) | Err(Flow::Next) | Err(Flow::NextFile) | Err(Flow::Break)
+            | Err(Flow::Continue) | Err(Flow::Return(_)) => None,
             Err(Flow::Exit(n)) => {
                 *status = n;
                 *exited = true;
@@ -154,7 +183,12 @@ command!(|c| {
     }
     if !exited && !rt.begin_only() {
         let mut inputs: Vec<(String, Option<String>)> = Vec::new();
-        let files: Vec<&String> = operands.iter().filter(|o| !(o.contains('=') && super::super::lex::is_name(o.split('=').next().unwrap_or("")))).collect();
+        let files: Vec<&String> = operands
+            .iter()
+            .filter(|o| {
+                !(o.contains('=') && super::super::lex::is_name(o.split('=').next().unwrap_or("")))
+            })
+            .collect();
         if files.is_empty() {
             inputs.push(("".into(), None));
         }
@@ -179,7 +213,11 @@ command!(|c| {
                 match c.read_arg(&name).await {
                     Ok(d) => d.to_vec(),
                     Err(e) => {
-                        c.err(&format!("fatal: cannot open file `{name}' for reading: {}", e.user_message())).await?;
+                        c.err(&format!(
+                            "fatal: cannot open file `{name}' for reading: {}",
+                            e.user_message()
+                        ))
+                        .await?;
                         failed = true;
                         break;
                     }
@@ -196,7 +234,8 @@ command!(|c| {
                     continue 'files;
                 }
                 if let Some(m) = finish(r, &mut status, &mut exited) {
-                    c.print(&String::from_utf8_lossy(&std::mem::take(&mut rt.out))).await?;
+                    c.print(&String::from_utf8_lossy(&std::mem::take(&mut rt.out)))
+                        .await?;
                     c.err(&format!("fatal: {m}")).await?;
                     return Ok(2);
                 }
@@ -229,12 +268,17 @@ command!(|c| {
             Err(e) => Err(e),
         };
         if let Err(e) = r {
-            c.err(&format!("fatal: can't redirect to `{name}': {}", e.user_message())).await?;
+            c.err(&format!(
+                "fatal: can't redirect to `{name}': {}",
+                e.user_message()
+            ))
+            .await?;
             status = 2;
         }
     }
     if let Some(m) = rt.missing.first() {
-        c.err(&format!("warning: getline: cannot open `{m}'")).await?;
+        c.err(&format!("warning: getline: cannot open `{m}'"))
+            .await?;
     }
     Ok(status)
 });

@@ -6,7 +6,16 @@ use base64::engine::general_purpose::STANDARD;
 use super::Spec;
 use super::text::input_all;
 
-const SPEC: Spec = Spec { short: "dw:i", long: &[("decode", 'd', false), ("wrap", 'w', true), ("ignore-garbage", 'i', false)], bad_status: 1, numeric: false };
+const SPEC: Spec = Spec {
+    short: "dw:i",
+    long: &[
+        ("decode", 'd', false),
+        ("wrap", 'w', true),
+        ("ignore-garbage", 'i', false),
+    ],
+    bad_status: 1,
+    numeric: false,
+};
 
 command!(|c| {
     let a = opts!(c, SPEC);
@@ -15,7 +24,11 @@ command!(|c| {
         return Ok(1);
     }
     if a.has('d') {
-        let clean: Vec<u8> = data.iter().copied().filter(|b| !b.is_ascii_whitespace()).collect();
+        let clean: Vec<u8> = data
+            .iter()
+            .copied()
+            .filter(|b| !b.is_ascii_whitespace())
+            .collect();
         match STANDARD.decode(&clean) {
             Ok(d) => {
                 c.out(&d).await?;

@@ -2,13 +2,22 @@
 
 use super::Spec;
 
-const SPEC: Spec = Spec { short: "as:z", long: &[("multiple", 'a', false), ("suffix", 's', true)], bad_status: 1, numeric: false };
+const SPEC: Spec = Spec {
+    short: "as:z",
+    long: &[("multiple", 'a', false), ("suffix", 's', true)],
+    bad_status: 1,
+    numeric: false,
+};
 
 /// The last component of `p` as basename(1) prints it.
 pub fn base(p: &str) -> String {
     let t = p.trim_end_matches('/');
     if t.is_empty() {
-        return if p.is_empty() { String::new() } else { "/".into() };
+        return if p.is_empty() {
+            String::new()
+        } else {
+            "/".into()
+        };
     }
     t.rsplit('/').next().unwrap_or(t).to_string()
 }
@@ -17,13 +26,21 @@ pub fn base(p: &str) -> String {
 pub fn dir(p: &str) -> String {
     let t = p.trim_end_matches('/');
     if t.is_empty() {
-        return if p.starts_with('/') { "/".into() } else { ".".into() };
+        return if p.starts_with('/') {
+            "/".into()
+        } else {
+            ".".into()
+        };
     }
     match t.rfind('/') {
         None => ".".into(),
         Some(i) => {
             let d = t[..i].trim_end_matches('/');
-            if d.is_empty() { "/".into() } else { d.to_string() }
+            if d.is_empty() {
+                "/".into()
+            } else {
+                d.to_string()
+            }
         }
     }
 }
@@ -34,7 +51,10 @@ command!(|c| {
             c.err("missing operand").await?;
             return Ok(1);
         }
-        let out: String = c.argv[1..].iter().map(|p| format!("{}\n", dir(p))).collect();
+        let out: String = c.argv[1..]
+            .iter()
+            .map(|p| format!("{}\n", dir(p)))
+            .collect();
         c.print(&out).await?;
         return Ok(0);
     }

@@ -107,9 +107,16 @@ impl P<'_> {
             self.i += 1;
         }
         if self.i > st {
-            return std::str::from_utf8(&self.s[st..self.i]).ok().and_then(|t| t.parse().ok()).ok_or_else(|| "syntax error".into());
+            return std::str::from_utf8(&self.s[st..self.i])
+                .ok()
+                .and_then(|t| t.parse().ok())
+                .ok_or_else(|| "syntax error".into());
         }
-        while self.i < self.s.len() && (self.s[self.i].is_ascii_lowercase() || self.s[self.i] == b'_' || self.s[self.i].is_ascii_digit()) {
+        while self.i < self.s.len()
+            && (self.s[self.i].is_ascii_lowercase()
+                || self.s[self.i] == b'_'
+                || self.s[self.i].is_ascii_digit())
+        {
             self.i += 1;
         }
         let name = String::from_utf8_lossy(&self.s[st..self.i]).to_string();
@@ -123,7 +130,13 @@ impl P<'_> {
             }
             return Ok(match name.as_str() {
                 "sqrt" => self.trunc(v.sqrt()),
-                "length" => v.abs().to_string().replace(['.', '-'], "").trim_start_matches('0').len().max(1) as f64,
+                "length" => v
+                    .abs()
+                    .to_string()
+                    .replace(['.', '-'], "")
+                    .trim_start_matches('0')
+                    .len()
+                    .max(1) as f64,
                 "scale" => v.to_string().split_once('.').map_or(0, |(_, d)| d.len()) as f64,
                 "s" => v.sin(),
                 "c" => v.cos(),
@@ -142,12 +155,22 @@ impl P<'_> {
 
 fn fmt(v: f64, scale: u32) -> String {
     let s = format!("{:.*}", scale as usize, v);
-    let s = if s.starts_with("0.") { s[1..].to_string() } else if s.starts_with("-0.") { format!("-{}", &s[2..]) } else { s };
+    let s = if s.starts_with("0.") {
+        s[1..].to_string()
+    } else if s.starts_with("-0.") {
+        format!("-{}", &s[2..])
+    } else {
+        s
+    };
     if s == "-0" { "0".into() } else { s }
 }
 
 command!(|c| {
-    let mut scale = if c.argv.iter().any(|a| a == "-l") { 20 } else { 0 };
+    let mut scale = if c.argv.iter().any(|a| a == "-l") {
+        20
+    } else {
+        0
+    };
     let input = String::from_utf8_lossy(&c.stdin().await).into_owned();
     let mut vars = std::collections::HashMap::new();
     let mut out = String::new();
@@ -161,9 +184,17 @@ command!(|c| {
         if let Some((lhs, rhs)) = stmt.split_once('=')
             && !rhs.starts_with('=')
             && !lhs.ends_with(['<', '>', '!'])
-            && lhs.trim().chars().all(|c| c.is_ascii_lowercase() || c == '_')
+            && lhs
+                .trim()
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c == '_')
         {
-            let mut p = P { s: rhs.as_bytes(), i: 0, vars: &mut vars, scale };
+            let mut p = P {
+                s: rhs.as_bytes(),
+                i: 0,
+                vars: &mut vars,
+                scale,
+            };
             match p.cmp() {
                 Ok(v) => {
                     if lhs.trim() == "scale" {
@@ -173,21 +204,32 @@ command!(|c| {
                     }
                 }
                 Err(m) => {
-                    c.io.stderr.print(&format!("(standard_in) 1: {m}\n")).await?;
+                    c.io.stderr
+                        .print(&format!("(standard_in) 1: {m}\n"))
+                        .await?;
                     st = 1;
                 }
             }
             continue;
         }
-        let mut p = P { s: stmt.as_bytes(), i: 0, vars: &mut vars, scale };
+        let mut p = P {
+            s: stmt.as_bytes(),
+            i: 0,
+            vars: &mut vars,
+            scale,
+        };
         match p.cmp() {
-            Ok(v) if p.i >= stmt.len() || stmt[p.i..].trim().is_empty() => out.push_str(&format!("{}\n", fmt(v, scale))),
+            Ok(v) if p.i >= stmt.len() || stmt[p.i..].trim().is_empty() => {
+                out.push_str(&format!("{}\n", fmt(v, scale)))
+            }
             Ok(_) => {
                 c.io.stderr.print("(standard_in) 1: syntax error\n").await?;
                 st = 1;
             }
             Err(m) => {
-                c.io.stderr.print(&format!("(standard_in) 1: {m}\n")).await?;
+                c.io.stderr
+                    .print(&format!("(standard_in) 1: {m}\n"))
+                    .await?;
                 st = 1;
             }
         }

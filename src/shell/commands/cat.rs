@@ -4,7 +4,13 @@ use super::{Ctx, Spec};
 
 const SPEC: Spec = Spec {
     short: "nbsAEvte",
-    long: &[("number", 'n', false), ("number-nonblank", 'b', false), ("squeeze-blank", 's', false), ("show-all", 'A', false), ("show-ends", 'E', false)],
+    long: &[
+        ("number", 'n', false),
+        ("number-nonblank", 'b', false),
+        ("squeeze-blank", 's', false),
+        ("show-all", 'A', false),
+        ("show-ends", 'E', false),
+    ],
     bad_status: 1,
     numeric: false,
 };

@@ -3,7 +3,16 @@
 use super::Spec;
 use super::text::input_all;
 
-const SPEC: Spec = Spec { short: "ts:o:c:xn", long: &[("table", 't', false), ("separator", 's', true), ("output-separator", 'o', true)], bad_status: 1, numeric: false };
+const SPEC: Spec = Spec {
+    short: "ts:o:c:xn",
+    long: &[
+        ("table", 't', false),
+        ("separator", 's', true),
+        ("output-separator", 'o', true),
+    ],
+    bad_status: 1,
+    numeric: false,
+};
 
 command!(|c| {
     let a = opts!(c, SPEC);
@@ -11,7 +20,8 @@ command!(|c| {
     let text = String::from_utf8_lossy(&data);
     if !a.has('t') {
         let lines: Vec<&str> = text.lines().filter(|l| !l.is_empty()).collect();
-        c.print(&lines.iter().map(|l| format!("{l}\n")).collect::<String>()).await?;
+        c.print(&lines.iter().map(|l| format!("{l}\n")).collect::<String>())
+            .await?;
         return Ok(failed as i32);
     }
     let seps = a.value('s').map(String::from);
@@ -25,7 +35,15 @@ command!(|c| {
         })
         .collect();
     let ncol = rows.iter().map(|r| r.len()).max().unwrap_or(0);
-    let widths: Vec<usize> = (0..ncol).map(|i| rows.iter().filter_map(|r| r.get(i)).map(|s| s.chars().count()).max().unwrap_or(0)).collect();
+    let widths: Vec<usize> = (0..ncol)
+        .map(|i| {
+            rows.iter()
+                .filter_map(|r| r.get(i))
+                .map(|s| s.chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
     let mut out = String::new();
     for r in rows {
         let n = r.len();

@@ -3,12 +3,21 @@
 use super::Spec;
 use super::text::lines;
 
-const SPEC: Spec = Spec { short: "123", long: &[], bad_status: 1, numeric: false };
+const SPEC: Spec = Spec {
+    short: "123",
+    long: &[],
+    bad_status: 1,
+    numeric: false,
+};
 
 command!(|c| {
     let a = opts!(c, SPEC);
     if a.operands.len() != 2 {
-        c.err(&format!("missing operand{}", if a.operands.is_empty() { "" } else { &" after" })).await?;
+        c.err(&format!(
+            "missing operand{}",
+            if a.operands.is_empty() { "" } else { &" after" }
+        ))
+        .await?;
         return Ok(1);
     }
     let mut data = Vec::new();

@@ -5,8 +5,31 @@ use super::basename::base;
 use super::fsops::{copy_tree, remove_tree};
 use crate::vfs::{FileKind, VfsError};
 
-const CP: Spec = Spec { short: "rRapfnvdLPTu", long: &[("recursive", 'r', false), ("archive", 'a', false), ("force", 'f', false), ("no-clobber", 'n', false), ("verbose", 'v', false), ("preserve", 'p', false), ("no-target-directory", 'T', false)], bad_status: 1, numeric: false };
-const MV: Spec = Spec { short: "fnviTu", long: &[("force", 'f', false), ("no-clobber", 'n', false), ("verbose", 'v', false), ("no-target-directory", 'T', false)], bad_status: 1, numeric: false };
+const CP: Spec = Spec {
+    short: "rRapfnvdLPTu",
+    long: &[
+        ("recursive", 'r', false),
+        ("archive", 'a', false),
+        ("force", 'f', false),
+        ("no-clobber", 'n', false),
+        ("verbose", 'v', false),
+        ("preserve", 'p', false),
+        ("no-target-directory", 'T', false),
+    ],
+    bad_status: 1,
+    numeric: false,
+};
+const MV: Spec = Spec {
+    short: "fnviTu",
+    long: &[
+        ("force", 'f', false),
+        ("no-clobber", 'n', false),
+        ("verbose", 'v', false),
+        ("no-target-directory", 'T', false),
+    ],
+    bad_status: 1,
+    numeric: false,
+};
 
 command!(|c| {
     let mv = c.name() == "mv";
@@ -16,9 +39,15 @@ command!(|c| {
         if a.operands.is_empty() {
             c.err("missing file operand").await?;
         } else {
-            c.err(&format!("missing destination file operand after '{}'", a.operands[0])).await?;
+            c.err(&format!(
+                "missing destination file operand after '{}'",
+                a.operands[0]
+            ))
+            .await?;
         }
-        c.io.stderr.print(&format!("Try '{name} --help' for more information.\n")).await?;
+        c.io.stderr
+            .print(&format!("Try '{name} --help' for more information.\n"))
+            .await?;
         return Ok(1);
     }
     let (srcs, dest) = a.operands.split_at(a.operands.len() - 1);
@@ -49,7 +78,8 @@ command!(|c| {
         let meta = match c.lstat(&src).await {
             Ok(m) => m,
             Err(e) => {
-                c.err(&format!("cannot stat '{s}': {}", e.user_message())).await?;
+                c.err(&format!("cannot stat '{s}': {}", e.user_message()))
+                    .await?;
                 st = 1;
                 continue;
             }
@@ -67,7 +97,15 @@ command!(|c| {
             dest_path.clone()
         };
         if target == src {
-            c.err(&format!("'{s}' and '{}' are the same file", if dest_is_dir { format!("{}/{}", dest.trim_end_matches('/'), base(s)) } else { dest.clone() })).await?;
+            c.err(&format!(
+                "'{s}' and '{}' are the same file",
+                if dest_is_dir {
+                    format!("{}/{}", dest.trim_end_matches('/'), base(s))
+                } else {
+                    dest.clone()
+                }
+            ))
+            .await?;
             st = 1;
             continue;
         }
@@ -79,7 +117,10 @@ command!(|c| {
             && tm.is_dir()
             && meta.kind != FileKind::Dir
         {
-            c.err(&format!("cannot overwrite directory '{target}' with non-directory")).await?;
+            c.err(&format!(
+                "cannot overwrite directory '{target}' with non-directory"
+            ))
+            .await?;
             st = 1;
             continue;
         }
@@ -94,12 +135,15 @@ command!(|c| {
                 other => other,
             }
         } else if meta.kind == FileKind::Dir && !recursive {
-            c.err(&format!("-r not specified; omitting directory '{s}'")).await?;
+            c.err(&format!("-r not specified; omitting directory '{s}'"))
+                .await?;
             st = 1;
             continue;
         } else if meta.kind == FileKind::Symlink && !(a.has('a') || a.has('d') || a.has('P')) {
             match c.stat(&src).await {
-                Ok((real, _)) => copy_tree(c.vfs(), &real, &target, recursive, a.has('p') || a.has('a')).await,
+                Ok((real, _)) => {
+                    copy_tree(c.vfs(), &real, &target, recursive, a.has('p') || a.has('a')).await
+                }
                 Err(e) => Err(e),
             }
         } else {
@@ -108,19 +152,39 @@ command!(|c| {
         match r {
             Ok(()) => {
                 if a.has('v') {
-                    let shown = if dest_is_dir { format!("{}/{}", dest.trim_end_matches('/'), base(s)) } else { dest.clone() };
-                    c.print(&format!("{}'{s}' -> '{shown}'\n", if mv { "renamed " } else { "" })).await?;
+                    let shown = if dest_is_dir {
+                        format!("{}/{}", dest.trim_end_matches('/'), base(s))
+                    } else {
+                        dest.clone()
+                    };
+                    c.print(&format!(
+                        "{}'{s}' -> '{shown}'\n",
+                        if mv { "renamed " } else { "" }
+                    ))
+                    .await?;
                 }
             }
             Err(VfsError::InvalidArgument) if meta.is_dir() => {
-                c.err(&format!("cannot {} a directory, '{s}', into itself, '{dest}'", if mv { "move" } else { "copy" })).await?;
+                c.err(&format!(
+                    "cannot {} a directory, '{s}', into itself, '{dest}'",
+                    if mv { "move" } else { "copy" }
+                ))
+                .await?;
                 st = 1;
             }
             Err(e) => {
                 if mv {
-                    c.err(&format!("cannot move '{s}' to '{dest}': {}", e.user_message())).await?;
+                    c.err(&format!(
+                        "cannot move '{s}' to '{dest}': {}",
+                        e.user_message()
+                    ))
+                    .await?;
                 } else {
-                    c.err(&format!("cannot create regular file '{dest}': {}", e.user_message())).await?;
+                    c.err(&format!(
+                        "cannot create regular file '{dest}': {}",
+                        e.user_message()
+                    ))
+                    .await?;
                 }
                 st = 1;
             }

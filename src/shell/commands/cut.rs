@@ -5,7 +5,15 @@ use super::text::input_all;
 
 const SPEC: Spec = Spec {
     short: "f:d:c:b:sn",
-    long: &[("fields", 'f', true), ("delimiter", 'd', true), ("characters", 'c', true), ("bytes", 'b', true), ("only-delimited", 's', false), ("complement", 'C', false), ("output-delimiter", 'O', true)],
+    long: &[
+        ("fields", 'f', true),
+        ("delimiter", 'd', true),
+        ("characters", 'c', true),
+        ("bytes", 'b', true),
+        ("only-delimited", 's', false),
+        ("complement", 'C', false),
+        ("output-delimiter", 'O', true),
+    ],
     bad_status: 1,
     numeric: false,
 };
@@ -17,7 +25,11 @@ fn ranges(list: &str) -> Option<Vec<(usize, usize)>> {
         let (a, b) = match part.split_once('-') {
             Some((a, b)) => (
                 if a.is_empty() { 1 } else { a.parse().ok()? },
-                if b.is_empty() { usize::MAX } else { b.parse().ok()? },
+                if b.is_empty() {
+                    usize::MAX
+                } else {
+                    b.parse().ok()?
+                },
             ),
             None => {
                 let n = part.parse().ok()?;
@@ -42,8 +54,11 @@ command!(|c| {
         (Some(f), None) => ('f', f),
         (None, Some(l)) => ('c', l),
         (None, None) => {
-            c.err("you must specify a list of bytes, characters, or fields").await?;
-            c.io.stderr.print("Try 'cut --help' for more information.\n").await?;
+            c.err("you must specify a list of bytes, characters, or fields")
+                .await?;
+            c.io.stderr
+                .print("Try 'cut --help' for more information.\n")
+                .await?;
             return Ok(1);
         }
         _ => {
@@ -61,13 +76,21 @@ command!(|c| {
         return Ok(1);
     }
     let comp = a.has('C');
-    let out_delim = a.value('O').map(String::from).unwrap_or_else(|| delim.clone());
+    let out_delim = a
+        .value('O')
+        .map(String::from)
+        .unwrap_or_else(|| delim.clone());
     let (data, failed) = input_all(&c, &a.operands).await?;
     let text = String::from_utf8_lossy(&data);
     let mut out = String::with_capacity(text.len());
     for line in text.lines() {
         if mode == 'c' {
-            let s: String = line.chars().enumerate().filter(|(i, _)| selected(&r, i + 1, comp)).map(|(_, ch)| ch).collect();
+            let s: String = line
+                .chars()
+                .enumerate()
+                .filter(|(i, _)| selected(&r, i + 1, comp))
+                .map(|(_, ch)| ch)
+                .collect();
             out.push_str(&s);
             out.push('\n');
             continue;
@@ -79,7 +102,12 @@ command!(|c| {
             }
             continue;
         }
-        let fs: Vec<&str> = line.split(delim.as_str()).enumerate().filter(|(i, _)| selected(&r, i + 1, comp)).map(|(_, f)| f).collect();
+        let fs: Vec<&str> = line
+            .split(delim.as_str())
+            .enumerate()
+            .filter(|(i, _)| selected(&r, i + 1, comp))
+            .map(|(_, f)| f)
+            .collect();
         out.push_str(&fs.join(&out_delim));
         out.push('\n');
     }

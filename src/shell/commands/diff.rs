@@ -26,20 +26,37 @@ fn normal(a: &str, b: &str) -> String {
     for op in d.ops() {
         match *op {
             DiffOp::Equal { .. } => {}
-            DiffOp::Delete { old_index, old_len, new_index } => {
+            DiffOp::Delete {
+                old_index,
+                old_len,
+                new_index,
+            } => {
                 out.push_str(&format!("{}d{}\n", range(old_index, old_len), new_index));
                 for l in &al[old_index..old_index + old_len] {
                     line(&mut out, "< ", l);
                 }
             }
-            DiffOp::Insert { old_index, new_index, new_len } => {
+            DiffOp::Insert {
+                old_index,
+                new_index,
+                new_len,
+            } => {
                 out.push_str(&format!("{}a{}\n", old_index, range(new_index, new_len)));
                 for l in &bl[new_index..new_index + new_len] {
                     line(&mut out, "> ", l);
                 }
             }
-            DiffOp::Replace { old_index, old_len, new_index, new_len } => {
-                out.push_str(&format!("{}c{}\n", range(old_index, old_len), range(new_index, new_len)));
+            DiffOp::Replace {
+                old_index,
+                old_len,
+                new_index,
+                new_len,
+            } => {
+                out.push_str(&format!(
+                    "{}c{}\n",
+                    range(old_index, old_len),
+                    range(new_index, new_len)
+                ));
                 for l in &al[old_index..old_index + old_len] {
                     line(&mut out, "< ", l);
                 }
@@ -62,7 +79,15 @@ fn unified(a: &str, b: &str, ctx: usize, na: &str, nb: &str) -> String {
         let oe = last.old_range().end;
         let ns = first.new_range().start;
         let ne = last.new_range().end;
-        let r = |s: usize, e: usize| if e - s == 1 { format!("{}", s + 1) } else if e == s { format!("{s},0") } else { format!("{},{}", s + 1, e - s) };
+        let r = |s: usize, e: usize| {
+            if e - s == 1 {
+                format!("{}", s + 1)
+            } else if e == s {
+                format!("{s},0")
+            } else {
+                format!("{},{}", s + 1, e - s)
+            }
+        };
         out.push_str(&format!("@@ -{} +{} @@\n", r(os, oe), r(ns, ne)));
         for op in &group {
             for ch in d.iter_changes(op) {
@@ -108,7 +133,11 @@ command!(|c| {
         i += 1;
     }
     if files.len() != 2 {
-        c.err(&format!("missing operand after '{}'", files.first().map_or("diff", |s| s.as_str()))).await?;
+        c.err(&format!(
+            "missing operand after '{}'",
+            files.first().map_or("diff", |s| s.as_str())
+        ))
+        .await?;
         return Ok(2);
     }
     let mut texts = Vec::new();
@@ -125,7 +154,8 @@ command!(|c| {
         return Ok(0);
     }
     if brief {
-        c.print(&format!("Files {} and {} differ\n", files[0], files[1])).await?;
+        c.print(&format!("Files {} and {} differ\n", files[0], files[1]))
+            .await?;
         return Ok(1);
     }
     let out = match uni {

@@ -25,7 +25,13 @@ fn xxd(data: &[u8], plain: bool) -> String {
             }
         }
         out.push(' ');
-        out.extend(chunk.iter().map(|&b| if (0x20..0x7f).contains(&b) { b as char } else { '.' }));
+        out.extend(chunk.iter().map(|&b| {
+            if (0x20..0x7f).contains(&b) {
+                b as char
+            } else {
+                '.'
+            }
+        }));
         out.push('\n');
     }
     out
@@ -59,7 +65,9 @@ fn od(data: &[u8], mode: char, radix: char) -> String {
                     out.push_str(&format!("{s:>4}"));
                 }
             }
-            'b' => chunk.iter().for_each(|b| out.push_str(&format!(" {b:03o}"))),
+            'b' => chunk
+                .iter()
+                .for_each(|b| out.push_str(&format!(" {b:03o}"))),
             'x' => chunk.chunks(2).for_each(|w| {
                 let v = w[0] as u16 | (*w.get(1).unwrap_or(&0) as u16) << 8;
                 out.push_str(&format!(" {v:04x}"));
@@ -80,13 +88,19 @@ fn od(data: &[u8], mode: char, radix: char) -> String {
 
 command!(|c| {
     let args = c.argv[1..].to_vec();
-    let flags: Vec<&String> = args.iter().filter(|a| a.starts_with('-') && a.len() > 1).collect();
+    let flags: Vec<&String> = args
+        .iter()
+        .filter(|a| a.starts_with('-') && a.len() > 1)
+        .collect();
     let mut files: Vec<String> = Vec::new();
     let mut radix = 'o';
     let mut i = 0;
     while i < args.len() {
         if args[i] == "-A" {
-            radix = args.get(i + 1).and_then(|r| r.chars().next()).unwrap_or('o');
+            radix = args
+                .get(i + 1)
+                .and_then(|r| r.chars().next())
+                .unwrap_or('o');
             i += 2;
             continue;
         }
@@ -108,11 +122,16 @@ command!(|c| {
                     line.chars().filter(|c| c.is_ascii_hexdigit()).collect()
                 } else {
                     let body = line.split_once(": ").map_or("", |x| x.1);
-                    body.get(..40.min(body.len())).unwrap_or(body).chars().filter(|c| c.is_ascii_hexdigit()).collect()
+                    body.get(..40.min(body.len()))
+                        .unwrap_or(body)
+                        .chars()
+                        .filter(|c| c.is_ascii_hexdigit())
+                        .collect()
                 };
                 let h = hex.as_bytes();
                 for pair in h.chunks(2).filter(|p| p.len() == 2) {
-                    if let Ok(b) = u8::from_str_radix(std::str::from_utf8(pair).unwrap_or("00"), 16) {
+                    if let Ok(b) = u8::from_str_radix(std::str::from_utf8(pair).unwrap_or("00"), 16)
+                    {
                         bytes.push(b);
                     }
                 }
@@ -120,11 +139,21 @@ command!(|c| {
             c.out(&bytes).await?;
             return Ok(0);
         }
-        let plain = flags.iter().any(|f| f.as_str() == "-p" || f.as_str() == "-ps");
+        let plain = flags
+            .iter()
+            .any(|f| f.as_str() == "-p" || f.as_str() == "-ps");
         c.print(&xxd(&data, plain)).await?;
         return Ok(failed as i32);
     }
-    let mode = if flags.iter().any(|f| f.contains('c')) { 'c' } else if flags.iter().any(|f| f.contains('x')) { 'x' } else if flags.iter().any(|f| f.contains('b')) { 'b' } else { 'o' };
+    let mode = if flags.iter().any(|f| f.contains('c')) {
+        'c'
+    } else if flags.iter().any(|f| f.contains('x')) {
+        'x'
+    } else if flags.iter().any(|f| f.contains('b')) {
+        'b'
+    } else {
+        'o'
+    };
     c.print(&od(&data, mode, radix)).await?;
     Ok(failed as i32)
 });

@@ -7,7 +7,9 @@ command!(|c| {
     while i < args.len() && (args[i] == "-i" || args[i] == "-") {
         i += 1;
     }
-    while i < args.len() && let Some((k, v)) = args[i].split_once('=') {
+    while i < args.len()
+        && let Some((k, v)) = args[i].split_once('=')
+    {
         extra.push((k.to_string(), v.to_string()));
         i += 1;
     }

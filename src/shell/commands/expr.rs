@@ -7,7 +7,9 @@ struct P<'a> {
 }
 
 fn int(s: &str) -> Result<i64, String> {
-    s.trim().parse().map_err(|_| "non-integer argument".to_string())
+    s.trim()
+        .parse()
+        .map_err(|_| "non-integer argument".to_string())
 }
 
 impl P<'_> {
@@ -15,7 +17,11 @@ impl P<'_> {
         self.t.get(self.i).map(|s| s.as_str())
     }
     fn next(&mut self) -> Result<String, String> {
-        let v = self.t.get(self.i).cloned().ok_or("syntax error: missing argument")?;
+        let v = self
+            .t
+            .get(self.i)
+            .cloned()
+            .ok_or("syntax error: missing argument")?;
         self.i += 1;
         Ok(v)
     }
@@ -25,7 +31,11 @@ impl P<'_> {
             self.i += 1;
             let r = self.and()?;
             if l.is_empty() || l == "0" {
-                l = if r.is_empty() || r == "0" { "0".into() } else { r };
+                l = if r.is_empty() || r == "0" {
+                    "0".into()
+                } else {
+                    r
+                };
             }
         }
         Ok(l)
@@ -35,13 +45,21 @@ impl P<'_> {
         while self.peek() == Some("&") {
             self.i += 1;
             let r = self.cmp()?;
-            l = if l.is_empty() || l == "0" || r.is_empty() || r == "0" { "0".into() } else { l };
+            l = if l.is_empty() || l == "0" || r.is_empty() || r == "0" {
+                "0".into()
+            } else {
+                l
+            };
         }
         Ok(l)
     }
     fn cmp(&mut self) -> Result<String, String> {
         let mut l = self.add()?;
-        while let Some(op) = self.peek().filter(|o| ["<", "<=", "=", "==", "!=", ">=", ">"].contains(o)).map(String::from) {
+        while let Some(op) = self
+            .peek()
+            .filter(|o| ["<", "<=", "=", "==", "!=", ">=", ">"].contains(o))
+            .map(String::from)
+        {
             self.i += 1;
             let r = self.add()?;
             let ord = match (l.parse::<i64>(), r.parse::<i64>()) {
@@ -63,7 +81,11 @@ impl P<'_> {
     }
     fn add(&mut self) -> Result<String, String> {
         let mut l = self.mul()?;
-        while let Some(op) = self.peek().filter(|o| *o == "+" || *o == "-").map(String::from) {
+        while let Some(op) = self
+            .peek()
+            .filter(|o| *o == "+" || *o == "-")
+            .map(String::from)
+        {
             self.i += 1;
             let r = self.mul()?;
             let (a, b) = (int(&l)?, int(&r)?);
@@ -73,7 +95,11 @@ impl P<'_> {
     }
     fn mul(&mut self) -> Result<String, String> {
         let mut l = self.colon()?;
-        while let Some(op) = self.peek().filter(|o| ["*", "/", "%"].contains(o)).map(String::from) {
+        while let Some(op) = self
+            .peek()
+            .filter(|o| ["*", "/", "%"].contains(o))
+            .map(String::from)
+        {
             self.i += 1;
             let r = self.colon()?;
             let (a, b) = (int(&l)?, int(&r)?);
@@ -126,7 +152,10 @@ impl P<'_> {
             "index" => {
                 let s = self.primary()?;
                 let chars = self.primary()?;
-                Ok(s.chars().position(|c| chars.contains(c)).map_or(0, |p| p + 1).to_string())
+                Ok(s.chars()
+                    .position(|c| chars.contains(c))
+                    .map_or(0, |p| p + 1)
+                    .to_string())
             }
             "+" => self.next(),
             _ => Ok(t),
@@ -136,10 +165,14 @@ impl P<'_> {
 
 fn regex_match(s: &str, re: &str) -> Result<String, String> {
     let tr = super::regex_syntax::translate(re, false);
-    let r = regex::Regex::new(&format!("^(?:{tr})")).map_err(|_| "Invalid regular expression".to_string())?;
+    let r = regex::Regex::new(&format!("^(?:{tr})"))
+        .map_err(|_| "Invalid regular expression".to_string())?;
     Ok(match r.captures(s) {
         Some(c) if c.len() > 1 => c.get(1).map_or(String::new(), |m| m.as_str().to_string()),
-        Some(c) => c.get(0).map_or(0, |m| m.as_str().chars().count()).to_string(),
+        Some(c) => c
+            .get(0)
+            .map_or(0, |m| m.as_str().chars().count())
+            .to_string(),
         None if r.captures_len() > 1 => String::new(),
         None => "0".into(),
     })
@@ -154,12 +187,20 @@ command!(|c| {
     let mut p = P { t: &args, i: 0 };
     match p.or() {
         Ok(v) if p.i == args.len() => {
-            let st = if v.is_empty() || v == "0" || v == "-0" { 1 } else { 0 };
+            let st = if v.is_empty() || v == "0" || v == "-0" {
+                1
+            } else {
+                0
+            };
             c.print(&format!("{v}\n")).await?;
             Ok(st)
         }
         Ok(_) => {
-            c.err(&format!("syntax error: unexpected argument '{}'", args[p.i])).await?;
+            c.err(&format!(
+                "syntax error: unexpected argument '{}'",
+                args[p.i]
+            ))
+            .await?;
             Ok(2)
         }
         Err(m) => {

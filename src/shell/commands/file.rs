@@ -31,28 +31,45 @@ fn kind(data: &[u8]) -> &'static str {
     }
     let text = String::from_utf8_lossy(head);
     if text.starts_with("#!") {
-        return if text.lines().next().is_some_and(|l| l.contains("python")) { "Python script, ASCII text executable" } else { "a shell script, ASCII text executable" };
+        return if text.lines().next().is_some_and(|l| l.contains("python")) {
+            "Python script, ASCII text executable"
+        } else {
+            "a shell script, ASCII text executable"
+        };
     }
     let t = text.trim_start();
-    if (t.starts_with('{') || t.starts_with('[')) && serde_json::from_slice::<serde_json::Value>(data).is_ok() {
+    if (t.starts_with('{') || t.starts_with('['))
+        && serde_json::from_slice::<serde_json::Value>(data).is_ok()
+    {
         return "JSON text data";
     }
     if std::str::from_utf8(head).is_err() {
         return "data";
     }
-    if head.is_ascii() { "ASCII text" } else { "Unicode text, UTF-8 text" }
+    if head.is_ascii() {
+        "ASCII text"
+    } else {
+        "Unicode text, UTF-8 text"
+    }
 }
 
 command!(|c| {
     let brief = c.argv.iter().any(|a| a == "-b");
-    let files: Vec<String> = c.argv[1..].iter().filter(|a| !a.starts_with('-')).cloned().collect();
+    let files: Vec<String> = c.argv[1..]
+        .iter()
+        .filter(|a| !a.starts_with('-'))
+        .cloned()
+        .collect();
     let mut out = String::new();
     let width = files.iter().map(|f| f.chars().count()).max().unwrap_or(0) + 1;
     for f in &files {
         let desc = match c.path(f) {
             Ok(p) => match c.lstat(&p).await {
                 Ok(m) if m.is_dir() => "directory".to_string(),
-                Ok(m) if m.kind == crate::vfs::FileKind::Symlink => format!("symbolic link to {}", c.vfs().readlink(&p).await.unwrap_or_default()),
+                Ok(m) if m.kind == crate::vfs::FileKind::Symlink => format!(
+                    "symbolic link to {}",
+                    c.vfs().readlink(&p).await.unwrap_or_default()
+                ),
                 Ok(_) => match c.read_path(&p).await {
                     Ok(d) => kind(&d).to_string(),
                     Err(e) => format!("cannot open `{f}' ({})", e.user_message()),

@@ -54,11 +54,15 @@ impl P<'_> {
         v
     }
     fn arg(&mut self, what: &str) -> Result<String, String> {
-        self.next().ok_or_else(|| format!("missing argument to `{what}'"))
+        self.next()
+            .ok_or_else(|| format!("missing argument to `{what}'"))
     }
     fn or(&mut self) -> Result<Expr, String> {
         let mut l = self.and()?;
-        while matches!(self.t.get(self.i).map(String::as_str), Some("-o") | Some("-or")) {
+        while matches!(
+            self.t.get(self.i).map(String::as_str),
+            Some("-o") | Some("-or")
+        ) {
             self.i += 1;
             l = Expr::Or(Box::new(l), Box::new(self.and()?));
         }
@@ -79,7 +83,10 @@ impl P<'_> {
         Ok(l)
     }
     fn not(&mut self) -> Result<Expr, String> {
-        if matches!(self.t.get(self.i).map(String::as_str), Some("!") | Some("-not")) {
+        if matches!(
+            self.t.get(self.i).map(String::as_str),
+            Some("!") | Some("-not")
+        ) {
             self.i += 1;
             return Ok(Expr::Not(Box::new(self.not()?)));
         }
@@ -101,10 +108,13 @@ impl P<'_> {
             "-ipath" | "-iwholename" => Expr::Path(self.arg("-ipath")?, true),
             "-regex" | "-iregex" => {
                 let r = self.arg("-regex")?;
-                let re = regex::RegexBuilder::new(&format!("^(?:{})$", super::regex_syntax::translate(&r, false)))
-                    .case_insensitive(tok == "-iregex")
-                    .build()
-                    .map_err(|e| e.to_string())?;
+                let re = regex::RegexBuilder::new(&format!(
+                    "^(?:{})$",
+                    super::regex_syntax::translate(&r, false)
+                ))
+                .case_insensitive(tok == "-iregex")
+                .build()
+                .map_err(|e| e.to_string())?;
                 Expr::Regex(re)
             }
             "-type" => {
@@ -131,13 +141,23 @@ impl P<'_> {
                     'b' => 512,
                     _ => return Err(format!("invalid -size unit {unit}")),
                 };
-                Expr::Size(cmp, num.parse().map_err(|_| format!("invalid argument `{s}' to `-size'"))?, unit_bytes)
+                Expr::Size(
+                    cmp,
+                    num.parse()
+                        .map_err(|_| format!("invalid argument `{s}' to `-size'"))?,
+                    unit_bytes,
+                )
             }
             "-mtime" | "-mmin" | "-atime" | "-amin" | "-ctime" | "-cmin" => {
                 let s = self.arg(&tok)?;
                 let (cmp, rest) = num_cmp(&s);
                 let unit = if tok.ends_with("min") { 60.0 } else { 86400.0 };
-                Expr::Time(cmp, rest.parse().map_err(|_| format!("invalid argument `{s}' to `{tok}'"))?, unit)
+                Expr::Time(
+                    cmp,
+                    rest.parse()
+                        .map_err(|_| format!("invalid argument `{s}' to `{tok}'"))?,
+                    unit,
+                )
             }
             "-newer" => {
                 let f = self.arg("-newer")?;
@@ -182,19 +202,29 @@ impl P<'_> {
             }
             "-maxdepth" => {
                 let v = self.arg("-maxdepth")?;
-                self.maxdepth = Some(v.parse().map_err(|_| format!("Expected a positive decimal integer argument to -maxdepth, but got `{v}'"))?);
+                self.maxdepth = Some(v.parse().map_err(|_| {
+                    format!(
+                        "Expected a positive decimal integer argument to -maxdepth, but got `{v}'"
+                    )
+                })?);
                 Expr::True
             }
             "-mindepth" => {
                 let v = self.arg("-mindepth")?;
-                self.mindepth = v.parse().map_err(|_| format!("Expected a positive decimal integer argument to -mindepth, but got `{v}'"))?;
+                self.mindepth = v.parse().map_err(|_| {
+                    format!(
+                        "Expected a positive decimal integer argument to -mindepth, but got `{v}'"
+                    )
+                })?;
                 Expr::True
             }
             "-depth" | "-d" => {
                 self.depth_first = true;
                 Expr::True
             }
-            "-xdev" | "-mount" | "-noleaf" | "-follow" | "-nowarn" | "-ignore_readdir_race" => Expr::True,
+            "-xdev" | "-mount" | "-noleaf" | "-follow" | "-nowarn" | "-ignore_readdir_race" => {
+                Expr::True
+            }
             "-quit" => Expr::True,
             other => return Err(format!("unknown predicate `{other}'")),
         })
@@ -250,14 +280,23 @@ fn printf(fmt: &str, h: &Hit) -> String {
             Some('p') => out.push_str(h.shown),
             Some('f') => out.push_str(&base(h.shown)),
             Some('h') => out.push_str(&super::basename::dir(h.shown)),
-            Some('P') => out.push_str(h.shown.strip_prefix(h.start).map(|s| s.trim_start_matches('/')).unwrap_or(h.shown)),
+            Some('P') => out.push_str(
+                h.shown
+                    .strip_prefix(h.start)
+                    .map(|s| s.trim_start_matches('/'))
+                    .unwrap_or(h.shown),
+            ),
             Some('s') => out.push_str(&h.meta.size.to_string()),
             Some('d') => out.push_str(&h.depth.to_string()),
             Some('y') => out.push(kind_char(h.meta)),
             Some('m') => out.push_str(&format!("{:o}", h.meta.perm)),
             Some('T') => {
                 let _ = it.next();
-                let secs = h.meta.mtime.duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+                let secs = h
+                    .meta
+                    .mtime
+                    .duration_since(SystemTime::UNIX_EPOCH)
+                    .map_or(0, |d| d.as_secs());
                 out.push_str(&secs.to_string());
             }
             Some('%') => out.push('%'),
@@ -275,10 +314,24 @@ fn eval(e: &Expr, h: &Hit, fx: &mut Effects, now: SystemTime) -> bool {
     match e {
         Expr::True => true,
         Expr::Name(p, ci) => {
-            let name = if h.depth == 0 { base(h.shown) } else { h.path.name().to_string() };
-            if *ci { pattern::matches_ci(p, &name) } else { pattern::matches(p, &name) }
+            let name = if h.depth == 0 {
+                base(h.shown)
+            } else {
+                h.path.name().to_string()
+            };
+            if *ci {
+                pattern::matches_ci(p, &name)
+            } else {
+                pattern::matches(p, &name)
+            }
         }
-        Expr::Path(p, ci) => if *ci { pattern::matches_ci(p, h.shown) } else { pattern::matches(p, h.shown) },
+        Expr::Path(p, ci) => {
+            if *ci {
+                pattern::matches_ci(p, h.shown)
+            } else {
+                pattern::matches(p, h.shown)
+            }
+        }
         Expr::Regex(re) => re.is_match(h.shown),
         Expr::Type(k) => k.contains(&kind_char(h.meta)),
         Expr::Size(cmp, n, unit) => {
@@ -290,7 +343,9 @@ fn eval(e: &Expr, h: &Hit, fx: &mut Effects, now: SystemTime) -> bool {
             }
         }
         Expr::Time(cmp, n, unit) => {
-            let age = now.duration_since(h.meta.mtime).map_or(0.0, |d| d.as_secs_f64());
+            let age = now
+                .duration_since(h.meta.mtime)
+                .map_or(0.0, |d| d.as_secs_f64());
             let units = (age / unit).floor() as i64;
             match cmp {
                 '+' => units > *n,
@@ -323,10 +378,12 @@ fn eval(e: &Expr, h: &Hit, fx: &mut Effects, now: SystemTime) -> bool {
         }
         Expr::Exec(cmd, batch) => {
             if *batch {
-                fx.batch.push((e as *const Expr as usize, h.shown.to_string()));
+                fx.batch
+                    .push((e as *const Expr as usize, h.shown.to_string()));
                 return true;
             }
-            fx.exec.push(cmd.iter().map(|a| a.replace("{}", h.shown)).collect());
+            fx.exec
+                .push(cmd.iter().map(|a| a.replace("{}", h.shown)).collect());
             true
         }
         Expr::Not(x) => !eval(x, h, fx, now),
@@ -365,17 +422,33 @@ fn set_newer(e: &mut Expr, times: &mut std::collections::VecDeque<SystemTime>) {
 
 command!(|c| {
     let args = c.argv[1..].to_vec();
-    let first_expr = args.iter().position(|a| a.starts_with('-') && a.len() > 1 || a == "!" || a == "(").unwrap_or(args.len());
+    let first_expr = args
+        .iter()
+        .position(|a| a.starts_with('-') && a.len() > 1 || a == "!" || a == "(")
+        .unwrap_or(args.len());
     let mut starts: Vec<String> = args[..first_expr].to_vec();
     if starts.is_empty() {
         starts.push(".".into());
     }
-    let mut p = P { t: &args[first_expr..], i: 0, has_action: false, maxdepth: None, mindepth: 0, depth_first: false, newer: Vec::new() };
-    let expr = if p.t.is_empty() { Ok(Expr::True) } else { p.or() };
+    let mut p = P {
+        t: &args[first_expr..],
+        i: 0,
+        has_action: false,
+        maxdepth: None,
+        mindepth: 0,
+        depth_first: false,
+        newer: Vec::new(),
+    };
+    let expr = if p.t.is_empty() {
+        Ok(Expr::True)
+    } else {
+        p.or()
+    };
     let mut expr = match expr {
         Ok(e) if p.i >= p.t.len() => e,
         Ok(_) => {
-            c.err(&format!("paths must precede expression: `{}'", p.t[p.i])).await?;
+            c.err(&format!("paths must precede expression: `{}'", p.t[p.i]))
+                .await?;
             return Ok(1);
         }
         Err(m) => {
@@ -424,9 +497,14 @@ command!(|c| {
                 continue;
             }
         };
-        let meta = if meta.kind == FileKind::Symlink && start.ends_with('/') { c.stat(&path).await.map(|(_, m)| m).unwrap_or(meta) } else { meta };
+        let meta = if meta.kind == FileKind::Symlink && start.ends_with('/') {
+            c.stat(&path).await.map(|(_, m)| m).unwrap_or(meta)
+        } else {
+            meta
+        };
         // (shown, path, meta, depth, children visited)
-        let mut stack: Vec<(String, VPath, Metadata, usize, bool)> = vec![(start.clone(), path, meta, 0, false)];
+        let mut stack: Vec<(String, VPath, Metadata, usize, bool)> =
+            vec![(start.clone(), path, meta, 0, false)];
         while let Some((shown, path, meta, depth, visited)) = stack.pop() {
             let is_dir = meta.kind == FileKind::Dir;
             let mut children = Vec::new();
@@ -446,7 +524,14 @@ command!(|c| {
             }
             let evaluate = |fx: &mut Effects, empty: bool| {
                 if depth >= mindepth {
-                    let h = Hit { shown: &shown, path: &path, meta: &meta, depth, empty_dir: empty, start };
+                    let h = Hit {
+                        shown: &shown,
+                        path: &path,
+                        meta: &meta,
+                        depth,
+                        empty_dir: empty,
+                        start,
+                    };
                     eval(&expr, &h, fx, now);
                 }
             };
@@ -454,7 +539,12 @@ command!(|c| {
             if !depth_first || !is_dir {
                 evaluate(&mut fx, empty_dir);
             } else if visited {
-                let empty = c.vfs().list(&path).await.map(|v| v.is_empty()).unwrap_or(false);
+                let empty = c
+                    .vfs()
+                    .list(&path)
+                    .await
+                    .map(|v| v.is_empty())
+                    .unwrap_or(false);
                 evaluate(&mut fx, empty);
             }
             if !fx.out.is_empty() {
@@ -468,9 +558,14 @@ command!(|c| {
             }
             batches.extend(fx.batch.into_iter().map(|(id, s)| (id, vec![s])));
             if fx.delete {
-                let r = if is_dir { c.vfs().remove_dir(&path).await } else { c.vfs().remove_file(&path).await };
+                let r = if is_dir {
+                    c.vfs().remove_dir(&path).await
+                } else {
+                    c.vfs().remove_file(&path).await
+                };
                 if let Err(e) = r {
-                    c.err(&format!("cannot delete '{shown}': {}", e.user_message())).await?;
+                    c.err(&format!("cannot delete '{shown}': {}", e.user_message()))
+                        .await?;
                     st = 1;
                 }
             }
@@ -479,8 +574,14 @@ command!(|c| {
                     stack.push((shown.clone(), path.clone(), meta.clone(), depth, true));
                 }
                 for e in children.into_iter().rev() {
-                    let Ok(child) = path.join(&e.name) else { continue };
-                    let child_shown = if shown.ends_with('/') { format!("{shown}{}", e.name) } else { format!("{shown}/{}", e.name) };
+                    let Ok(child) = path.join(&e.name) else {
+                        continue;
+                    };
+                    let child_shown = if shown.ends_with('/') {
+                        format!("{shown}{}", e.name)
+                    } else {
+                        format!("{shown}/{}", e.name)
+                    };
                     stack.push((child_shown, child, e.meta, depth + 1, false));
                 }
             } else if is_dir && !visited && depth_first {
@@ -492,7 +593,11 @@ command!(|c| {
     let mut defs = Vec::new();
     find_batches(&expr, &mut defs);
     for (id, cmd) in defs {
-        let files: Vec<String> = batches.iter().filter(|(i, _)| *i == id).flat_map(|(_, f)| f.clone()).collect();
+        let files: Vec<String> = batches
+            .iter()
+            .filter(|(i, _)| *i == id)
+            .flat_map(|(_, f)| f.clone())
+            .collect();
         if files.is_empty() {
             continue;
         }

@@ -3,11 +3,25 @@
 use super::Spec;
 use super::text::input_all;
 
-const SPEC: Spec = Spec { short: "w:sb", long: &[("width", 'w', true), ("spaces", 's', false), ("bytes", 'b', false)], bad_status: 1, numeric: true };
+const SPEC: Spec = Spec {
+    short: "w:sb",
+    long: &[
+        ("width", 'w', true),
+        ("spaces", 's', false),
+        ("bytes", 'b', false),
+    ],
+    bad_status: 1,
+    numeric: true,
+};
 
 command!(|c| {
     let a = opts!(c, SPEC);
-    let w: usize = a.value('w').or(a.value('#')).and_then(|v| v.parse().ok()).unwrap_or(80).max(1);
+    let w: usize = a
+        .value('w')
+        .or(a.value('#'))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(80)
+        .max(1);
     let (data, failed) = input_all(&c, &a.operands).await?;
     let text = String::from_utf8_lossy(&data);
     let mut out = String::new();

@@ -29,7 +29,13 @@ pub async fn remove_tree(vfs: &Vfs, p: &VPath) -> Result<(), VfsError> {
 
 /// Copies `from` to `to` (a directory recursively when `recursive`); symlinks are copied as
 /// links when `links` is set, else followed.
-pub async fn copy_tree(vfs: &Vfs, from: &VPath, to: &VPath, recursive: bool, preserve: bool) -> Result<(), VfsError> {
+pub async fn copy_tree(
+    vfs: &Vfs,
+    from: &VPath,
+    to: &VPath,
+    recursive: bool,
+    preserve: bool,
+) -> Result<(), VfsError> {
     let m = vfs.stat(from).await?;
     match m.kind {
         FileKind::Symlink => {
@@ -58,7 +64,14 @@ pub async fn copy_tree(vfs: &Vfs, from: &VPath, to: &VPath, recursive: bool, pre
                 Err(e) => return Err(e),
             }
             for e in vfs.list(from).await? {
-                Box::pin(copy_tree(vfs, &from.join(&e.name)?, &to.join(&e.name)?, true, preserve)).await?;
+                Box::pin(copy_tree(
+                    vfs,
+                    &from.join(&e.name)?,
+                    &to.join(&e.name)?,
+                    true,
+                    preserve,
+                ))
+                .await?;
             }
             if preserve {
                 let _ = vfs.set_times(to, m.mtime).await;

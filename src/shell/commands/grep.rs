@@ -4,24 +4,48 @@
 
 use regex::bytes::{Regex, RegexBuilder};
 
-use super::{Args, Spec};
 use super::regex_syntax::translate;
+use super::{Args, Spec};
 use crate::shell::pattern;
 use crate::vfs::{FileKind, VPath};
 
 const GREP: Spec = Spec {
     short: "rRinlLcvEFGPowxe:f:A:B:C:hHqsm:zaIUZ",
     long: &[
-        ("recursive", 'r', false), ("dereference-recursive", 'R', false), ("ignore-case", 'i', false),
-        ("line-number", 'n', false), ("files-with-matches", 'l', false), ("files-without-match", 'L', false),
-        ("count", 'c', false), ("invert-match", 'v', false), ("extended-regexp", 'E', false),
-        ("fixed-strings", 'F', false), ("basic-regexp", 'G', false), ("perl-regexp", 'P', false),
-        ("only-matching", 'o', false), ("word-regexp", 'w', false), ("line-regexp", 'x', false),
-        ("regexp", 'e', true), ("file", 'f', true), ("after-context", 'A', true), ("before-context", 'B', true),
-        ("context", 'C', true), ("no-filename", 'h', false), ("with-filename", 'H', false), ("quiet", 'q', false),
-        ("silent", 'q', false), ("no-messages", 's', false), ("max-count", 'm', true), ("include", '1', true),
-        ("exclude", '2', true), ("exclude-dir", '3', true), ("color", '4', false), ("colour", '4', false),
-        ("null", 'Z', false), ("text", 'a', false), ("binary-files", '5', true),
+        ("recursive", 'r', false),
+        ("dereference-recursive", 'R', false),
+        ("ignore-case", 'i', false),
+        ("line-number", 'n', false),
+        ("files-with-matches", 'l', false),
+        ("files-without-match", 'L', false),
+        ("count", 'c', false),
+        ("invert-match", 'v', false),
+        ("extended-regexp", 'E', false),
+        ("fixed-strings", 'F', false),
+        ("basic-regexp", 'G', false),
+        ("perl-regexp", 'P', false),
+        ("only-matching", 'o', false),
+        ("word-regexp", 'w', false),
+        ("line-regexp", 'x', false),
+        ("regexp", 'e', true),
+        ("file", 'f', true),
+        ("after-context", 'A', true),
+        ("before-context", 'B', true),
+        ("context", 'C', true),
+        ("no-filename", 'h', false),
+        ("with-filename", 'H', false),
+        ("quiet", 'q', false),
+        ("silent", 'q', false),
+        ("no-messages", 's', false),
+        ("max-count", 'm', true),
+        ("include", '1', true),
+        ("exclude", '2', true),
+        ("exclude-dir", '3', true),
+        ("color", '4', false),
+        ("colour", '4', false),
+        ("null", 'Z', false),
+        ("text", 'a', false),
+        ("binary-files", '5', true),
     ],
     bad_status: 2,
     numeric: true,
@@ -30,15 +54,37 @@ const GREP: Spec = Spec {
 const RG: Spec = Spec {
     short: "inlcvFPowxe:f:A:B:C:hHqsm:g:t:SuUIN.L",
     long: &[
-        ("ignore-case", 'i', false), ("line-number", 'n', false), ("files-with-matches", 'l', false),
-        ("files-without-match", '6', false), ("count", 'c', false), ("invert-match", 'v', false),
-        ("fixed-strings", 'F', false), ("only-matching", 'o', false), ("word-regexp", 'w', false),
-        ("line-regexp", 'x', false), ("regexp", 'e', true), ("file", 'f', true), ("after-context", 'A', true),
-        ("before-context", 'B', true), ("context", 'C', true), ("no-filename", 'I', false),
-        ("with-filename", 'H', false), ("quiet", 'q', false), ("max-count", 'm', true), ("glob", 'g', true),
-        ("type", 't', true), ("smart-case", 'S', false), ("hidden", '.', false), ("no-line-number", 'N', false),
-        ("no-ignore", '7', false), ("color", '4', true), ("heading", '8', false), ("no-heading", '9', false),
-        ("files", '0', false), ("case-sensitive", 's', false), ("follow", 'L', false),
+        ("ignore-case", 'i', false),
+        ("line-number", 'n', false),
+        ("files-with-matches", 'l', false),
+        ("files-without-match", '6', false),
+        ("count", 'c', false),
+        ("invert-match", 'v', false),
+        ("fixed-strings", 'F', false),
+        ("only-matching", 'o', false),
+        ("word-regexp", 'w', false),
+        ("line-regexp", 'x', false),
+        ("regexp", 'e', true),
+        ("file", 'f', true),
+        ("after-context", 'A', true),
+        ("before-context", 'B', true),
+        ("context", 'C', true),
+        ("no-filename", 'I', false),
+        ("with-filename", 'H', false),
+        ("quiet", 'q', false),
+        ("max-count", 'm', true),
+        ("glob", 'g', true),
+        ("type", 't', true),
+        ("smart-case", 'S', false),
+        ("hidden", '.', false),
+        ("no-line-number", 'N', false),
+        ("no-ignore", '7', false),
+        ("color", '4', true),
+        ("heading", '8', false),
+        ("no-heading", '9', false),
+        ("files", '0', false),
+        ("case-sensitive", 's', false),
+        ("follow", 'L', false),
     ],
     bad_status: 2,
     numeric: false,
@@ -67,15 +113,27 @@ struct Outcome {
 fn search(s: &Search, name: Option<&str>, data: &[u8]) -> Outcome {
     let mut o = Outcome::default();
     if !s.text && s.list.is_none() && !s.count && !s.quiet && memchr::memchr(0, data).is_some() {
-        let any = data.split(|&b| b == b'\n').any(|l| s.re.is_match(l) != s.invert);
+        let any = data
+            .split(|&b| b == b'\n')
+            .any(|l| s.re.is_match(l) != s.invert);
         if any {
             o.matched = true;
-            o.out.extend_from_slice(format!("Binary file {} matches\n", name.unwrap_or("(standard input)")).as_bytes());
+            o.out.extend_from_slice(
+                format!(
+                    "Binary file {} matches\n",
+                    name.unwrap_or("(standard input)")
+                )
+                .as_bytes(),
+            );
         }
         return o;
     }
     let body = data.strip_suffix(b"\n").unwrap_or(data);
-    let lines: Vec<&[u8]> = if data.is_empty() { vec![] } else { body.split(|&b| b == b'\n').collect() };
+    let lines: Vec<&[u8]> = if data.is_empty() {
+        vec![]
+    } else {
+        body.split(|&b| b == b'\n').collect()
+    };
     let mut count = 0u64;
     let mut last_printed: Option<usize> = None;
     let mut after_left = 0usize;
@@ -179,15 +237,37 @@ fn build(a: &Args, patterns: &[String], rg: bool) -> Result<Regex, String> {
     let extended = rg || a.has('E') || a.has('P');
     let parts: Vec<String> = patterns
         .iter()
-        .map(|p| if fixed { regex::escape(p) } else if rg || a.has('P') { p.clone() } else { translate(p, extended) })
-        .map(|p| if a.has('w') { format!(r"(?:^|\b)(?:{p})(?:\b|$)") } else { p })
+        .map(|p| {
+            if fixed {
+                regex::escape(p)
+            } else if rg || a.has('P') {
+                p.clone()
+            } else {
+                translate(p, extended)
+            }
+        })
+        .map(|p| {
+            if a.has('w') {
+                format!(r"(?:^|\b)(?:{p})(?:\b|$)")
+            } else {
+                p
+            }
+        })
         .map(|p| if a.has('x') { format!("^(?:{p})$") } else { p })
         .collect();
     let mut case_insensitive = a.has('i');
     if rg && a.has('S') && !a.has('s') {
         case_insensitive = !patterns.iter().any(|p| p.chars().any(|c| c.is_uppercase()));
     }
-    let joined = if parts.is_empty() { "(?:)".to_string() } else { parts.iter().map(|p| format!("(?:{p})")).collect::<Vec<_>>().join("|") };
+    let joined = if parts.is_empty() {
+        "(?:)".to_string()
+    } else {
+        parts
+            .iter()
+            .map(|p| format!("(?:{p})"))
+            .collect::<Vec<_>>()
+            .join("|")
+    };
     RegexBuilder::new(&joined)
         .case_insensitive(case_insensitive)
         .multi_line(false)
@@ -243,7 +323,10 @@ command!(|c| {
         }
         patterns.push(operands.remove(0));
     }
-    let patterns: Vec<String> = patterns.iter().flat_map(|p| p.split('\n').map(String::from).collect::<Vec<_>>()).collect();
+    let patterns: Vec<String> = patterns
+        .iter()
+        .flat_map(|p| p.split('\n').map(String::from).collect::<Vec<_>>())
+        .collect();
     let re = match build(&a, &patterns, rg) {
         Ok(r) => r,
         Err(m) => {
@@ -251,7 +334,12 @@ command!(|c| {
             return Ok(2);
         }
     };
-    let ctx_n = |f: char| a.value(f).or(a.value('C')).and_then(|v| v.parse::<usize>().ok()).unwrap_or(0);
+    let ctx_n = |f: char| {
+        a.value(f)
+            .or(a.value('C'))
+            .and_then(|v| v.parse::<usize>().ok())
+            .unwrap_or(0)
+    };
     let num_ctx = a.value('#').and_then(|v| v.parse::<usize>().ok());
     let recursive = rg || a.has('r') || a.has('R');
     if operands.is_empty() {
@@ -262,7 +350,13 @@ command!(|c| {
         invert: a.has('v'),
         only: a.has('o'),
         count: a.has('c'),
-        list: if a.has('l') || (rg && a.has('0')) { Some(true) } else if a.has('L') || a.has('6') { Some(false) } else { None },
+        list: if a.has('l') || (rg && a.has('0')) {
+            Some(true)
+        } else if a.has('L') || a.has('6') {
+            Some(false)
+        } else {
+            None
+        },
         number: if rg { a.has('n') } else { a.has('n') },
         quiet: a.has('q'),
         max: a.value('m').and_then(|v| v.parse().ok()),
@@ -339,13 +433,23 @@ command!(|c| {
                     if !hidden && e.name.starts_with('.') {
                         continue;
                     }
-                    let child_shown = if rg && shown == "." { e.name.clone() } else { format!("{shown}/{}", e.name) };
-                    let Ok(child) = dir.join(&e.name) else { continue };
-                    let kind = if e.meta.kind == FileKind::Symlink && (a.has('R') || (rg && a.has('L'))) {
-                        c.stat(&child).await.map(|(_, m)| m.kind).unwrap_or(FileKind::Symlink)
+                    let child_shown = if rg && shown == "." {
+                        e.name.clone()
                     } else {
-                        e.meta.kind
+                        format!("{shown}/{}", e.name)
                     };
+                    let Ok(child) = dir.join(&e.name) else {
+                        continue;
+                    };
+                    let kind =
+                        if e.meta.kind == FileKind::Symlink && (a.has('R') || (rg && a.has('L'))) {
+                            c.stat(&child)
+                                .await
+                                .map(|(_, m)| m.kind)
+                                .unwrap_or(FileKind::Symlink)
+                        } else {
+                            e.meta.kind
+                        };
                     match kind {
                         FileKind::Dir => {
                             if exclude_dir.iter().any(|g| pattern::matches(g, &e.name)) {
@@ -354,16 +458,25 @@ command!(|c| {
                             subdirs.push((child_shown, child));
                         }
                         FileKind::File => {
-                            if !include.is_empty() && !include.iter().any(|g| pattern::matches(g, &e.name)) {
+                            if !include.is_empty()
+                                && !include.iter().any(|g| pattern::matches(g, &e.name))
+                            {
                                 continue;
                             }
                             if exclude.iter().any(|g| pattern::matches(g, &e.name)) {
                                 continue;
                             }
                             if !globs.is_empty() {
-                                let pos: Vec<&String> = globs.iter().filter(|g| !g.starts_with('!')).collect();
-                                let neg: Vec<&str> = globs.iter().filter_map(|g| g.strip_prefix('!')).collect();
-                                if !pos.is_empty() && !pos.iter().any(|g| pattern::matches(g, &e.name) || pattern::matches(g, &child_shown)) {
+                                let pos: Vec<&String> =
+                                    globs.iter().filter(|g| !g.starts_with('!')).collect();
+                                let neg: Vec<&str> =
+                                    globs.iter().filter_map(|g| g.strip_prefix('!')).collect();
+                                if !pos.is_empty()
+                                    && !pos.iter().any(|g| {
+                                        pattern::matches(g, &e.name)
+                                            || pattern::matches(g, &child_shown)
+                                    })
+                                {
                                     continue;
                                 }
                                 if neg.iter().any(|g| pattern::matches(g, &e.name)) {
@@ -383,7 +496,11 @@ command!(|c| {
             files.push((op.clone(), Some(path)));
         }
     }
-    let with_name = if a.has('h') || a.has('I') { false } else { a.has('H') || many || any_dir };
+    let with_name = if a.has('h') || a.has('I') {
+        false
+    } else {
+        a.has('H') || many || any_dir
+    };
     let mut matched = false;
     let mut buf = Vec::new();
     for (shown, path) in files {
@@ -414,5 +531,11 @@ command!(|c| {
         }
     }
     c.out(&buf).await?;
-    Ok(if st_err && !(s.quiet && matched) { 2 } else if matched { 0 } else { 1 })
+    Ok(if st_err && !(s.quiet && matched) {
+        2
+    } else if matched {
+        0
+    } else {
+        1
+    })
 });

@@ -16,18 +16,32 @@ pub fn compress(data: &[u8]) -> Vec<u8> {
 /// Decompresses bytes.
 pub fn decompress(data: &[u8]) -> Result<Vec<u8>, String> {
     let mut out = Vec::new();
-    MultiGzDecoder::new(data).read_to_end(&mut out).map_err(|_| "not in gzip format".to_string())?;
+    MultiGzDecoder::new(data)
+        .read_to_end(&mut out)
+        .map_err(|_| "not in gzip format".to_string())?;
     Ok(out)
 }
 
 command!(|c| {
     let name = c.name().to_string();
-    let flags: String = c.argv[1..].iter().filter(|a| a.starts_with('-') && a.len() > 1).map(|a| a[1..].to_string()).collect();
-    let files: Vec<String> = c.argv[1..].iter().filter(|a| !a.starts_with('-') || *a == "-").cloned().collect();
+    let flags: String = c.argv[1..]
+        .iter()
+        .filter(|a| a.starts_with('-') && a.len() > 1)
+        .map(|a| a[1..].to_string())
+        .collect();
+    let files: Vec<String> = c.argv[1..]
+        .iter()
+        .filter(|a| !a.starts_with('-') || *a == "-")
+        .cloned()
+        .collect();
     let decomp = name != "gzip" || flags.contains('d');
     let to_stdout = name == "zcat" || flags.contains('c') || files.is_empty();
     let keep = flags.contains('k');
-    let ops = if files.is_empty() { vec!["-".to_string()] } else { files };
+    let ops = if files.is_empty() {
+        vec!["-".to_string()]
+    } else {
+        files
+    };
     let mut st = 0;
     for f in &ops {
         let data = match c.read_arg(f).await {
@@ -38,7 +52,11 @@ command!(|c| {
                 continue;
             }
         };
-        let result = if decomp { decompress(&data) } else { Ok(compress(&data)) };
+        let result = if decomp {
+            decompress(&data)
+        } else {
+            Ok(compress(&data))
+        };
         let out = match result {
             Ok(o) => o,
             Err(m) => {

@@ -5,7 +5,13 @@ use super::text::parse_size;
 
 const SPEC: Spec = Spec {
     short: "n:c:qv",
-    long: &[("lines", 'n', true), ("bytes", 'c', true), ("quiet", 'q', false), ("silent", 'q', false), ("verbose", 'v', false)],
+    long: &[
+        ("lines", 'n', true),
+        ("bytes", 'c', true),
+        ("quiet", 'q', false),
+        ("silent", 'q', false),
+        ("verbose", 'v', false),
+    ],
     bad_status: 1,
     numeric: true,
 };
@@ -24,21 +30,47 @@ fn count(v: &str) -> Option<Count> {
 
 command!(|c| {
     let a = opts!(c, SPEC);
-    let bytes = a.opts.iter().rev().find(|(o, _)| matches!(o, 'n' | 'c' | '#')).is_some_and(|(o, _)| *o == 'c');
-    let spec = a.opts.iter().rev().find(|(o, _)| matches!(o, 'n' | 'c' | '#')).and_then(|(_, v)| v.clone()).unwrap_or_else(|| "10".into());
+    let bytes = a
+        .opts
+        .iter()
+        .rev()
+        .find(|(o, _)| matches!(o, 'n' | 'c' | '#'))
+        .is_some_and(|(o, _)| *o == 'c');
+    let spec = a
+        .opts
+        .iter()
+        .rev()
+        .find(|(o, _)| matches!(o, 'n' | 'c' | '#'))
+        .and_then(|(_, v)| v.clone())
+        .unwrap_or_else(|| "10".into());
     let Some(n) = count(&spec) else {
-        c.err(&format!("invalid number of {}: '{spec}'", if bytes { "bytes" } else { "lines" })).await?;
+        c.err(&format!(
+            "invalid number of {}: '{spec}'",
+            if bytes { "bytes" } else { "lines" }
+        ))
+        .await?;
         return Ok(1);
     };
-    let files = if a.operands.is_empty() { vec!["-".to_string()] } else { a.operands.clone() };
+    let files = if a.operands.is_empty() {
+        vec!["-".to_string()]
+    } else {
+        a.operands.clone()
+    };
     let headers = (files.len() > 1 && !a.has('q')) || a.has('v');
     let mut st = 0;
     for (i, f) in files.iter().enumerate() {
         if headers {
             let name = if f == "-" { "standard input" } else { f };
-            c.print(&format!("{}==> {name} <==\n", if i > 0 { "\n" } else { "" })).await?;
+            c.print(&format!(
+                "{}==> {name} <==\n",
+                if i > 0 { "\n" } else { "" }
+            ))
+            .await?;
         }
-        if f == "-" && !bytes && let Count::First(n) = n {
+        if f == "-"
+            && !bytes
+            && let Count::First(n) = n
+        {
             for _ in 0..n {
                 match c.io.stdin.read_line().await {
                     Some(l) => c.out(&l).await?,
@@ -50,7 +82,11 @@ command!(|c| {
         let data = match c.read_arg(f).await {
             Ok(d) => d,
             Err(e) => {
-                c.err(&format!("cannot open '{f}' for reading: {}", e.user_message())).await?;
+                c.err(&format!(
+                    "cannot open '{f}' for reading: {}",
+                    e.user_message()
+                ))
+                .await?;
                 st = 1;
                 continue;
             }
@@ -61,13 +97,22 @@ command!(|c| {
                 Count::AllBut(n) => &data[..data.len().saturating_sub(n as usize)],
             }
         } else {
-            let ends: Vec<usize> = data.iter().enumerate().filter(|(_, b)| **b == b'\n').map(|(i, _)| i + 1).collect();
+            let ends: Vec<usize> = data
+                .iter()
+                .enumerate()
+                .filter(|(_, b)| **b == b'\n')
+                .map(|(i, _)| i + 1)
+                .collect();
             let total = ends.len() + usize::from(!data.is_empty() && !data.ends_with(b"\n"));
             let keep = match n {
                 Count::First(n) => (n as usize).min(total),
                 Count::AllBut(n) => total.saturating_sub(n as usize),
             };
-            let end = if keep == 0 { 0 } else { ends.get(keep - 1).copied().unwrap_or(data.len()) };
+            let end = if keep == 0 {
+                0
+            } else {
+                ends.get(keep - 1).copied().unwrap_or(data.len())
+            };
             &data[..end]
         };
         c.out(out).await?;

@@ -16,12 +16,19 @@ command!(|c| {
             Ok(st)
         }
         "history" => {
-            let out: String = c.sh.history.iter().enumerate().map(|(i, h)| format!("{:>5}  {h}\n", i + 1)).collect();
+            let out: String =
+                c.sh.history
+                    .iter()
+                    .enumerate()
+                    .map(|(i, h)| format!("{:>5}  {h}\n", i + 1))
+                    .collect();
             c.print(&out).await?;
             Ok(0)
         }
         _ => {
-            let mut out = String::from("mirage shell: bash syntax over the mirage workspace (no host files, no processes).\n\nBuiltins:\n  ");
+            let mut out = String::from(
+                "mirage shell: bash syntax over the mirage workspace (no host files, no processes).\n\nBuiltins:\n  ",
+            );
             out.push_str(&crate::shell::builtins::NAMES.join(" "));
             out.push_str("\n\nCommands (CMD --help for usage):\n");
             for (name, _, usage) in super::TABLE {

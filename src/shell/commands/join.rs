@@ -57,14 +57,25 @@ command!(|c| {
     let osep = sep.map_or(" ".to_string(), |s| s.to_string());
     let key = |r: &Vec<String>, f: usize| r.get(f - 1).cloned().unwrap_or_default();
     let mut out = String::new();
-    let line = |k: &str, x: &Vec<String>, fx: usize, y: Option<&Vec<String>>, fy: usize| -> String {
-        let mut parts = vec![k.to_string()];
-        parts.extend(x.iter().enumerate().filter(|(i, _)| *i != fx - 1).map(|(_, s)| s.clone()));
-        if let Some(y) = y {
-            parts.extend(y.iter().enumerate().filter(|(i, _)| *i != fy - 1).map(|(_, s)| s.clone()));
-        }
-        parts.join(&osep) + "\n"
-    };
+    let line =
+        |k: &str, x: &Vec<String>, fx: usize, y: Option<&Vec<String>>, fy: usize| -> String {
+            let mut parts = vec![k.to_string()];
+            parts.extend(
+                x.iter()
+                    .enumerate()
+                    .filter(|(i, _)| *i != fx - 1)
+                    .map(|(_, s)| s.clone()),
+            );
+            if let Some(y) = y {
+                parts.extend(
+                    y.iter()
+                        .enumerate()
+                        .filter(|(i, _)| *i != fy - 1)
+                        .map(|(_, s)| s.clone()),
+                );
+            }
+            parts.join(&osep) + "\n"
+        };
     let (mut i, mut j) = (0, 0);
     while i < a.len() || j < b.len() {
         let ka = a.get(i).map(|r| key(r, f1));

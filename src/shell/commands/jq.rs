@@ -14,17 +14,33 @@ use super::Spec;
 const SPEC: Spec = Spec {
     short: "rcnsSejRaMCr",
     long: &[
-        ("raw-output", 'r', false), ("compact-output", 'c', false), ("null-input", 'n', false), ("slurp", 's', false),
-        ("sort-keys", 'S', false), ("exit-status", 'e', false), ("join-output", 'j', false), ("raw-input", 'R', false),
-        ("tab", 't', false), ("indent", 'i', true), ("ascii-output", 'a', false),
-        ("monochrome-output", 'M', false), ("color-output", 'C', false),
+        ("raw-output", 'r', false),
+        ("compact-output", 'c', false),
+        ("null-input", 'n', false),
+        ("slurp", 's', false),
+        ("sort-keys", 'S', false),
+        ("exit-status", 'e', false),
+        ("join-output", 'j', false),
+        ("raw-input", 'R', false),
+        ("tab", 't', false),
+        ("indent", 'i', true),
+        ("ascii-output", 'a', false),
+        ("monochrome-output", 'M', false),
+        ("color-output", 'C', false),
     ],
     bad_status: 2,
     numeric: false,
 };
 
 /// Natives that would leave the shell (process environment, process exit, host stderr).
-const BLOCKED: &[&str] = &["env", "halt", "halt_error", "debug", "stderr", "input_filename"];
+const BLOCKED: &[&str] = &[
+    "env",
+    "halt",
+    "halt_error",
+    "debug",
+    "stderr",
+    "input_filename",
+];
 /// Safe stand-ins, defined before the standard library so its definitions use them.
 const SHIMS: &str = "def env: $ENV; def halt: [] | .[]; def halt_error($code): error; def debug: .; def stderr: .; def input_filename: {} | .a;";
 
@@ -42,7 +58,13 @@ fn parse_all(data: &[u8]) -> Result<Vec<Val>, String> {
 /// shortest form with a signed exponent.
 fn write_num(out: &mut String, x: f64) {
     if !x.is_finite() {
-        out.push_str(if x.is_nan() { "null" } else if x > 0.0 { "1.7976931348623157e+308" } else { "-1.7976931348623157e+308" });
+        out.push_str(if x.is_nan() {
+            "null"
+        } else if x > 0.0 {
+            "1.7976931348623157e+308"
+        } else {
+            "-1.7976931348623157e+308"
+        });
     } else if x.fract() == 0.0 && x.abs() < 1e17 {
         let _ = write!(out, "{}", x as i64);
     } else {
@@ -143,7 +165,10 @@ command!(|c| {
             continue;
         }
         if x == "--arg" || x == "--argjson" {
-            c.err(&format!("{x} takes two parameters (e.g. {x} varname value)")).await?;
+            c.err(&format!(
+                "{x} takes two parameters (e.g. {x} varname value)"
+            ))
+            .await?;
             return Ok(2);
         }
         rest.push(c.argv[i].clone());
@@ -153,14 +178,22 @@ command!(|c| {
     let a = opts!(c, SPEC);
     let mut ops = a.operands.clone();
     if ops.is_empty() {
-        c.io.stderr.print("Usage:\tjq [OPTIONS] FILTER [FILES...]\n").await?;
+        c.io.stderr
+            .print("Usage:\tjq [OPTIONS] FILTER [FILES...]\n")
+            .await?;
         return Ok(2);
     }
     let filter_text = ops.remove(0);
     // --arg/--argjson take two values: the name was parsed as the option value, the value is
     // the next operand.
     let mut names = vec!["$ENV".to_string()];
-    let env = <Val as jaq_core::ValT>::from_map(c.sh.st.exported().into_iter().map(|(k, v)| (Val::from(k), Val::from(v)))).unwrap_or(Val::Null);
+    let env = <Val as jaq_core::ValT>::from_map(
+        c.sh.st
+            .exported()
+            .into_iter()
+            .map(|(k, v)| (Val::from(k), Val::from(v))),
+    )
+    .unwrap_or(Val::Null);
     let mut values = vec![env];
     for (is_str, name, raw) in named {
         let val = if is_str {
@@ -169,7 +202,10 @@ command!(|c| {
             match parse_all(raw.as_bytes()) {
                 Ok(mut v) if v.len() == 1 => v.remove(0),
                 _ => {
-                    c.err(&format!("--argjson {name}: invalid JSON text passed to --argjson")).await?;
+                    c.err(&format!(
+                        "--argjson {name}: invalid JSON text passed to --argjson"
+                    ))
+                    .await?;
                     return Ok(2);
                 }
             }
@@ -179,20 +215,45 @@ command!(|c| {
     }
     let arena = Arena::default();
     let shims = jaq_core::load::parse(SHIMS, |p| p.defs()).unwrap_or_default();
-    let defs = shims.into_iter().chain(jaq_std::defs()).chain(jaq_json::defs());
+    let defs = shims
+        .into_iter()
+        .chain(jaq_std::defs())
+        .chain(jaq_json::defs());
     let loader = Loader::new(defs);
-    let modules = match loader.load(&arena, File { code: filter_text.as_str(), path: () }) {
+    let modules = match loader.load(
+        &arena,
+        File {
+            code: filter_text.as_str(),
+            path: (),
+        },
+    ) {
         Ok(m) => m,
         Err(errs) => {
-            c.io.stderr.print(&format!("jq: error: syntax error in filter: {}\njq: 1 compile error\n", describe(&errs))).await?;
+            c.io.stderr
+                .print(&format!(
+                    "jq: error: syntax error in filter: {}\njq: 1 compile error\n",
+                    describe(&errs)
+                ))
+                .await?;
             return Ok(3);
         }
     };
-    let funs = jaq_std::funs().chain(jaq_json::funs()).filter(|(name, _, _)| !BLOCKED.contains(name));
-    let filter = match Compiler::default().with_funs(funs).with_global_vars(names.iter().map(|s| s.as_str())).compile(modules) {
+    let funs = jaq_std::funs()
+        .chain(jaq_json::funs())
+        .filter(|(name, _, _)| !BLOCKED.contains(name));
+    let filter = match Compiler::default()
+        .with_funs(funs)
+        .with_global_vars(names.iter().map(|s| s.as_str()))
+        .compile(modules)
+    {
         Ok(f) => f,
         Err(errs) => {
-            c.io.stderr.print(&format!("jq: error: {}\njq: 1 compile error\n", describe(&errs))).await?;
+            c.io.stderr
+                .print(&format!(
+                    "jq: error: {}\njq: 1 compile error\n",
+                    describe(&errs)
+                ))
+                .await?;
             return Ok(3);
         }
     };
@@ -205,7 +266,8 @@ command!(|c| {
         match c.read_arg(f).await {
             Ok(d) => raw.push((f.clone(), d)),
             Err(e) => {
-                c.err(&format!("error: Could not open {f}: {}", e.user_message())).await?;
+                c.err(&format!("error: Could not open {f}: {}", e.user_message()))
+                    .await?;
                 return Ok(2);
             }
         }
@@ -224,7 +286,9 @@ command!(|c| {
         match parse_all(d) {
             Ok(v) => inputs.extend(v),
             Err(e) => {
-                c.io.stderr.print(&format!("jq: error (at {name}): Cannot parse input: {e}\n")).await?;
+                c.io.stderr
+                    .print(&format!("jq: error (at {name}): Cannot parse input: {e}\n"))
+                    .await?;
                 return Ok(2);
             }
         }
@@ -233,12 +297,21 @@ command!(|c| {
         inputs = vec![Val::from_iter(inputs)];
     }
     let fmt = Fmt {
-        indent: if a.has('t') { "\t".into() } else { " ".repeat(a.value('i').and_then(|v| v.parse().ok()).unwrap_or(2)) },
+        indent: if a.has('t') {
+            "\t".into()
+        } else {
+            " ".repeat(a.value('i').and_then(|v| v.parse().ok()).unwrap_or(2))
+        },
         compact: a.has('c') || a.value('i') == Some("0"),
         sort: a.has('S'),
     };
-    let (firsts, rest): (Vec<Val>, Vec<Val>) = if a.has('n') { (vec![Val::Null], inputs) } else { (inputs, Vec::new()) };
-    let rest_iter: Box<dyn Iterator<Item = Result<Val, String>>> = Box::new(rest.into_iter().map(Ok));
+    let (firsts, rest): (Vec<Val>, Vec<Val>) = if a.has('n') {
+        (vec![Val::Null], inputs)
+    } else {
+        (inputs, Vec::new())
+    };
+    let rest_iter: Box<dyn Iterator<Item = Result<Val, String>>> =
+        Box::new(rest.into_iter().map(Ok));
     let shared = RcIter::new(rest_iter);
     let mut status = 0;
     let mut last: Option<Val> = None;
@@ -259,7 +332,9 @@ command!(|c| {
                 }
                 Err(e) => {
                     c.print(&std::mem::take(&mut out)).await?;
-                    c.io.stderr.print(&format!("jq: error (at <unknown>): {e}\n")).await?;
+                    c.io.stderr
+                        .print(&format!("jq: error (at <unknown>): {e}\n"))
+                        .await?;
                     status = 5;
                 }
             }

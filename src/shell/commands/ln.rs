@@ -3,7 +3,16 @@
 use super::Spec;
 use super::basename::base;
 
-const SPEC: Spec = Spec { short: "sfnvrT", long: &[("symbolic", 's', false), ("force", 'f', false), ("verbose", 'v', false)], bad_status: 1, numeric: false };
+const SPEC: Spec = Spec {
+    short: "sfnvrT",
+    long: &[
+        ("symbolic", 's', false),
+        ("force", 'f', false),
+        ("verbose", 'v', false),
+    ],
+    bad_status: 1,
+    numeric: false,
+};
 
 command!(|c| {
     let a = opts!(c, SPEC);
@@ -20,11 +29,17 @@ command!(|c| {
             return Ok(1);
         }
     };
-    if !a.has('n') && c.stat(&path).await.is_ok_and(|(_, m)| m.is_dir()) && let Ok(p) = path.join(&base(&target)) {
+    if !a.has('n')
+        && c.stat(&path).await.is_ok_and(|(_, m)| m.is_dir())
+        && let Ok(p) = path.join(&base(&target))
+    {
         path = p;
     }
     if !a.has('s') {
-        c.err(&format!("failed to create hard link '{link}' => '{target}': Operation not permitted")).await?;
+        c.err(&format!(
+            "failed to create hard link '{link}' => '{target}': Operation not permitted"
+        ))
+        .await?;
         return Ok(1);
     }
     if a.has('f') && c.lstat(&path).await.is_ok() {
@@ -38,7 +53,11 @@ command!(|c| {
             Ok(0)
         }
         Err(e) => {
-            c.err(&format!("failed to create symbolic link '{link}': {}", e.user_message())).await?;
+            c.err(&format!(
+                "failed to create symbolic link '{link}': {}",
+                e.user_message()
+            ))
+            .await?;
             Ok(1)
         }
     }

@@ -8,7 +8,15 @@ use crate::vfs::{DirEntry, FileKind, Metadata, VPath};
 
 const SPEC: Spec = Spec {
     short: "laAR1hdtSrFpiCgonUx",
-    long: &[("all", 'a', false), ("almost-all", 'A', false), ("recursive", 'R', false), ("human-readable", 'h', false), ("directory", 'd', false), ("reverse", 'r', false), ("classify", 'F', false)],
+    long: &[
+        ("all", 'a', false),
+        ("almost-all", 'A', false),
+        ("recursive", 'R', false),
+        ("human-readable", 'h', false),
+        ("directory", 'd', false),
+        ("reverse", 'r', false),
+        ("classify", 'F', false),
+    ],
     bad_status: 2,
     numeric: false,
 };
@@ -53,7 +61,9 @@ pub fn human(n: u64) -> String {
 
 /// `Nov 25 06:32` (this year) or `Nov 25  2025`.
 pub fn ls_time(t: SystemTime) -> String {
-    let secs = t.duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
+    let secs = t
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
     let dt = chrono::DateTime::from_timestamp(secs, 0).unwrap_or_default();
     let now = chrono::Utc::now();
     if (now.timestamp() - secs).abs() < 180 * 86400 {
@@ -100,7 +110,13 @@ fn sort(entries: &mut [DirEntry], o: &Opts) {
     }
 }
 
-async fn format_entries(c: &super::Ctx<'_>, dir: Option<&VPath>, entries: &[DirEntry], o: &Opts, total: bool) -> String {
+async fn format_entries(
+    c: &super::Ctx<'_>,
+    dir: Option<&VPath>,
+    entries: &[DirEntry],
+    o: &Opts,
+    total: bool,
+) -> String {
     let mut out = String::new();
     if !o.long {
         for e in entries {
@@ -111,15 +127,36 @@ async fn format_entries(c: &super::Ctx<'_>, dir: Option<&VPath>, entries: &[DirE
         return out;
     }
     if total {
-        let blocks: u64 = entries.iter().map(|e| if e.meta.kind == FileKind::File { e.meta.size.div_ceil(4096) * 4 } else { 0 }).sum();
+        let blocks: u64 = entries
+            .iter()
+            .map(|e| {
+                if e.meta.kind == FileKind::File {
+                    e.meta.size.div_ceil(4096) * 4
+                } else {
+                    0
+                }
+            })
+            .sum();
         out.push_str(&format!("total {blocks}\n"));
     }
-    let sizes: Vec<String> = entries.iter().map(|e| if o.human { human(e.meta.size) } else { e.meta.size.to_string() }).collect();
+    let sizes: Vec<String> = entries
+        .iter()
+        .map(|e| {
+            if o.human {
+                human(e.meta.size)
+            } else {
+                e.meta.size.to_string()
+            }
+        })
+        .collect();
     let w = sizes.iter().map(|s| s.len()).max().unwrap_or(1);
     for (e, size) in entries.iter().zip(sizes) {
         let mut name = e.name.clone();
         if e.meta.kind == FileKind::Symlink {
-            let target = match dir.and_then(|d| d.join(&e.name).ok()).or_else(|| c.path(&e.name).ok()) {
+            let target = match dir
+                .and_then(|d| d.join(&e.name).ok())
+                .or_else(|| c.path(&e.name).ok())
+            {
                 Some(p) => c.vfs().readlink(&p).await.unwrap_or_default(),
                 None => String::new(),
             };
@@ -127,7 +164,11 @@ async fn format_entries(c: &super::Ctx<'_>, dir: Option<&VPath>, entries: &[DirE
         } else {
             name.push_str(suffix(&e.meta, o.classify, o.slash));
         }
-        let group = if o.no_group { String::new() } else { " agent".into() };
+        let group = if o.no_group {
+            String::new()
+        } else {
+            " agent".into()
+        };
         out.push_str(&format!(
             "{}{} 1 agent{group} {size:>w$} {} {name}\n",
             if o.inode { "0 " } else { "" },
@@ -154,7 +195,11 @@ command!(|c| {
     };
     let all = a.has('a');
     let almost = a.has('A') || all;
-    let ops = if a.operands.is_empty() { vec![".".to_string()] } else { a.operands.clone() };
+    let ops = if a.operands.is_empty() {
+        vec![".".to_string()]
+    } else {
+        a.operands.clone()
+    };
     let mut st = 0;
     let mut files = Vec::new();
     let mut dirs = Vec::new();
@@ -162,7 +207,8 @@ command!(|c| {
         let path = match c.path(op) {
             Ok(p) => p,
             Err(e) => {
-                c.err(&format!("cannot access '{op}': {}", e.user_message())).await?;
+                c.err(&format!("cannot access '{op}': {}", e.user_message()))
+                    .await?;
                 st = 2;
                 continue;
             }
@@ -170,16 +216,23 @@ command!(|c| {
         let meta = match c.lstat(&path).await {
             Ok(m) => m,
             Err(e) => {
-                c.err(&format!("cannot access '{op}': {}", e.user_message())).await?;
+                c.err(&format!("cannot access '{op}': {}", e.user_message()))
+                    .await?;
                 st = 2;
                 continue;
             }
         };
-        let is_dir = meta.is_dir() || (meta.kind == FileKind::Symlink && !o.long && c.stat(&path).await.is_ok_and(|(_, m)| m.is_dir()));
+        let is_dir = meta.is_dir()
+            || (meta.kind == FileKind::Symlink
+                && !o.long
+                && c.stat(&path).await.is_ok_and(|(_, m)| m.is_dir()));
         if is_dir && !a.has('d') {
             dirs.push((op.clone(), path));
         } else {
-            files.push(DirEntry { name: op.clone(), meta });
+            files.push(DirEntry {
+                name: op.clone(),
+                meta,
+            });
         }
     }
     sort(&mut files, &o);
@@ -199,7 +252,8 @@ command!(|c| {
         let (_, real) = match c.stat(&path).await {
             Ok(x) => x,
             Err(e) => {
-                c.err(&format!("cannot access '{shown}': {}", e.user_message())).await?;
+                c.err(&format!("cannot access '{shown}': {}", e.user_message()))
+                    .await?;
                 st = 2;
                 continue;
             }
@@ -209,17 +263,33 @@ command!(|c| {
         let mut entries = match c.vfs().list(&real_path).await {
             Ok(e) => e,
             Err(e) => {
-                c.err(&format!("cannot open directory '{shown}': {}", e.user_message())).await?;
+                c.err(&format!(
+                    "cannot open directory '{shown}': {}",
+                    e.user_message()
+                ))
+                .await?;
                 st = 2;
                 continue;
             }
         };
         entries.retain(|e| almost || !e.name.starts_with('.'));
         if all {
-            let dmeta = c.lstat(&real_path).await.unwrap_or_else(|_| Metadata::dir(SystemTime::UNIX_EPOCH));
-            let pmeta = c.lstat(&real_path.parent()).await.unwrap_or_else(|_| dmeta.clone());
-            entries.push(DirEntry { name: ".".into(), meta: dmeta });
-            entries.push(DirEntry { name: "..".into(), meta: pmeta });
+            let dmeta = c
+                .lstat(&real_path)
+                .await
+                .unwrap_or_else(|_| Metadata::dir(SystemTime::UNIX_EPOCH));
+            let pmeta = c
+                .lstat(&real_path.parent())
+                .await
+                .unwrap_or_else(|_| dmeta.clone());
+            entries.push(DirEntry {
+                name: ".".into(),
+                meta: dmeta,
+            });
+            entries.push(DirEntry {
+                name: "..".into(),
+                meta: pmeta,
+            });
         }
         sort(&mut entries, &o);
         if show_headers {
@@ -234,7 +304,11 @@ command!(|c| {
             let mut subs = Vec::new();
             for e in &entries {
                 if e.meta.is_dir() && e.name != "." && e.name != ".." {
-                    let shown_sub = if shown.ends_with('/') { format!("{shown}{}", e.name) } else { format!("{shown}/{}", e.name) };
+                    let shown_sub = if shown.ends_with('/') {
+                        format!("{shown}{}", e.name)
+                    } else {
+                        format!("{shown}/{}", e.name)
+                    };
                     if let Ok(p) = real_path.join(&e.name) {
                         subs.push((shown_sub, p));
                     }

@@ -3,7 +3,16 @@
 use super::Spec;
 use crate::vfs::VfsError;
 
-const SPEC: Spec = Spec { short: "pvm:", long: &[("parents", 'p', false), ("verbose", 'v', false), ("mode", 'm', true)], bad_status: 1, numeric: false };
+const SPEC: Spec = Spec {
+    short: "pvm:",
+    long: &[
+        ("parents", 'p', false),
+        ("verbose", 'v', false),
+        ("mode", 'm', true),
+    ],
+    bad_status: 1,
+    numeric: false,
+};
 
 command!(|c| {
     let a = opts!(c, SPEC);
@@ -16,7 +25,11 @@ command!(|c| {
         let path = match c.path(d) {
             Ok(p) => p,
             Err(e) => {
-                c.err(&format!("cannot create directory '{d}': {}", e.user_message())).await?;
+                c.err(&format!(
+                    "cannot create directory '{d}': {}",
+                    e.user_message()
+                ))
+                .await?;
                 st = 1;
                 continue;
             }
@@ -30,7 +43,8 @@ command!(|c| {
                 match c.stat(&cur).await {
                     Ok((_, m)) if m.is_dir() => continue,
                     Ok(_) => {
-                        c.err(&format!("cannot create directory '{d}': File exists")).await?;
+                        c.err(&format!("cannot create directory '{d}': File exists"))
+                            .await?;
                         failed = true;
                         break;
                     }
@@ -39,12 +53,17 @@ command!(|c| {
                 match c.vfs().mkdir(&cur).await {
                     Ok(()) => {
                         if a.has('v') {
-                            c.print(&format!("mkdir: created directory '{cur}'\n")).await?;
+                            c.print(&format!("mkdir: created directory '{cur}'\n"))
+                                .await?;
                         }
                     }
                     Err(VfsError::AlreadyExists) => {}
                     Err(e) => {
-                        c.err(&format!("cannot create directory '{d}': {}", e.user_message())).await?;
+                        c.err(&format!(
+                            "cannot create directory '{d}': {}",
+                            e.user_message()
+                        ))
+                        .await?;
                         failed = true;
                         break;
                     }
@@ -58,11 +77,16 @@ command!(|c| {
         match c.vfs().mkdir(&path).await {
             Ok(()) => {
                 if a.has('v') {
-                    c.print(&format!("mkdir: created directory '{d}'\n")).await?;
+                    c.print(&format!("mkdir: created directory '{d}'\n"))
+                        .await?;
                 }
             }
             Err(e) => {
-                c.err(&format!("cannot create directory '{d}': {}", e.user_message())).await?;
+                c.err(&format!(
+                    "cannot create directory '{d}': {}",
+                    e.user_message()
+                ))
+                .await?;
                 st = 1;
             }
         }

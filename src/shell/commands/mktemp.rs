@@ -26,7 +26,8 @@ command!(|c| {
     }
     let xs = template.chars().rev().take_while(|c| *c == 'X').count();
     if xs < 3 {
-        c.err(&format!("too few X's in template '{template}'")).await?;
+        c.err(&format!("too few X's in template '{template}'"))
+            .await?;
         return Ok(1);
     }
     let base = match base {
@@ -42,7 +43,9 @@ command!(|c| {
         }
     };
     let stem = &template[..template.len() - xs];
-    let mut seed = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(7, |d| d.as_nanos() as u64);
+    let mut seed = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(7, |d| d.as_nanos() as u64);
     const CHARS: &[u8] = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
     for _ in 0..100 {
         let mut name = stem.to_string();
@@ -52,7 +55,11 @@ command!(|c| {
             seed ^= seed << 17;
             name.push(CHARS[(seed % CHARS.len() as u64) as usize] as char);
         }
-        let shown = if base.is_empty() { name.clone() } else { format!("{}/{name}", base.trim_end_matches('/')) };
+        let shown = if base.is_empty() {
+            name.clone()
+        } else {
+            format!("{}/{name}", base.trim_end_matches('/'))
+        };
         let path = match c.path(&shown) {
             Ok(p) => p,
             Err(e) => {
@@ -64,12 +71,21 @@ command!(|c| {
             continue;
         }
         if !dry {
-            let r = if dir_mode { c.vfs().mkdir(&path).await } else { c.vfs().write_all(&path, &[], false).await };
+            let r = if dir_mode {
+                c.vfs().mkdir(&path).await
+            } else {
+                c.vfs().write_all(&path, &[], false).await
+            };
             match r {
                 Ok(()) => {}
                 Err(VfsError::AlreadyExists) => continue,
                 Err(e) => {
-                    c.err(&format!("failed to create {} via template '{shown}': {}", if dir_mode { "directory" } else { "file" }, e.user_message())).await?;
+                    c.err(&format!(
+                        "failed to create {} via template '{shown}': {}",
+                        if dir_mode { "directory" } else { "file" },
+                        e.user_message()
+                    ))
+                    .await?;
                     return Ok(1);
                 }
             }

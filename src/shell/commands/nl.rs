@@ -3,7 +3,19 @@
 use super::Spec;
 use super::text::input_all;
 
-const SPEC: Spec = Spec { short: "b:w:s:v:i:n:", long: &[("body-numbering", 'b', true), ("number-width", 'w', true), ("number-separator", 's', true), ("starting-line-number", 'v', true), ("line-increment", 'i', true), ("number-format", 'n', true)], bad_status: 1, numeric: false };
+const SPEC: Spec = Spec {
+    short: "b:w:s:v:i:n:",
+    long: &[
+        ("body-numbering", 'b', true),
+        ("number-width", 'w', true),
+        ("number-separator", 's', true),
+        ("starting-line-number", 'v', true),
+        ("line-increment", 'i', true),
+        ("number-format", 'n', true),
+    ],
+    bad_status: 1,
+    numeric: false,
+};
 
 command!(|c| {
     let a = opts!(c, SPEC);

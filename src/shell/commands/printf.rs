@@ -15,7 +15,9 @@ command!(|c| {
         args.remove(0);
     }
     let Some(fmt) = args.first().cloned() else {
-        c.io.stderr.print("printf: usage: printf [-v var] format [arguments]\n").await?;
+        c.io.stderr
+            .print("printf: usage: printf [-v var] format [arguments]\n")
+            .await?;
         return Ok(2);
     };
     let (out, bad) = format(&fmt, &args[1..]);
@@ -54,11 +56,21 @@ fn num_arg(s: &str, bad: &mut Vec<String>) -> i64 {
         body.parse::<i64>().ok()
     };
     match v {
-        Some(v) => if neg { -v } else { v },
+        Some(v) => {
+            if neg {
+                -v
+            } else {
+                v
+            }
+        }
         None => {
             bad.push(s.to_string());
             // Leading digits still count, as in bash.
-            body.chars().take_while(|c| c.is_ascii_digit()).collect::<String>().parse().unwrap_or(0)
+            body.chars()
+                .take_while(|c| c.is_ascii_digit())
+                .collect::<String>()
+                .parse()
+                .unwrap_or(0)
         }
     }
 }
@@ -133,20 +145,35 @@ pub fn g_format(v: f64, prec: usize, alt: bool) -> String {
             e
         } else {
             let (m, x) = e.split_once('e').unwrap_or((&e, ""));
-            let m = if m.contains('.') { m.trim_end_matches('0').trim_end_matches('.') } else { m };
+            let m = if m.contains('.') {
+                m.trim_end_matches('0').trim_end_matches('.')
+            } else {
+                m
+            };
             format!("{m}e{x}")
         }
     } else {
         let decimals = (p as i32 - 1 - exp).max(0) as usize;
         let f = format!("{v:.decimals$}");
-        if alt || !f.contains('.') { f } else { f.trim_end_matches('0').trim_end_matches('.').to_string() }
+        if alt || !f.contains('.') {
+            f
+        } else {
+            f.trim_end_matches('0').trim_end_matches('.').to_string()
+        }
     };
     s
 }
 
 /// Applies one conversion; returns the text.
 #[allow(clippy::too_many_arguments)]
-pub fn convert(conv: char, arg: Option<&str>, flags: &str, width: usize, prec: Option<usize>, bad: &mut Vec<String>) -> String {
+pub fn convert(
+    conv: char,
+    arg: Option<&str>,
+    flags: &str,
+    width: usize,
+    prec: Option<usize>,
+    bad: &mut Vec<String>,
+) -> String {
     let left = flags.contains('-');
     let zero = flags.contains('0') && !left;
     let plus = flags.contains('+');
@@ -154,7 +181,15 @@ pub fn convert(conv: char, arg: Option<&str>, flags: &str, width: usize, prec: O
     let alt = flags.contains('#');
     let a = arg.unwrap_or("");
     let sign = |s: String, neg: bool| -> String {
-        if neg { s } else if plus { format!("+{s}") } else if space { format!(" {s}") } else { s }
+        if neg {
+            s
+        } else if plus {
+            format!("+{s}")
+        } else if space {
+            format!(" {s}")
+        } else {
+            s
+        }
     };
     match conv {
         's' | 'b' | 'q' => {
@@ -168,7 +203,12 @@ pub fn convert(conv: char, arg: Option<&str>, flags: &str, width: usize, prec: O
             }
             pad(s, width, left, false)
         }
-        'c' => pad(a.chars().next().map(String::from).unwrap_or_default(), width, left, false),
+        'c' => pad(
+            a.chars().next().map(String::from).unwrap_or_default(),
+            width,
+            left,
+            false,
+        ),
         'd' | 'i' => {
             let v = if arg.is_some() { num_arg(a, bad) } else { 0 };
             let mut digits = v.unsigned_abs().to_string();
@@ -204,7 +244,11 @@ pub fn convert(conv: char, arg: Option<&str>, flags: &str, width: usize, prec: O
             pad(s, width, left, zero)
         }
         'f' | 'F' | 'e' | 'E' | 'g' | 'G' => {
-            let v = if arg.is_some() { float_arg(a, bad) } else { 0.0 };
+            let v = if arg.is_some() {
+                float_arg(a, bad)
+            } else {
+                0.0
+            };
             let p = prec.unwrap_or(6);
             let s = match conv {
                 'f' | 'F' => format!("{:.p$}", v.abs()),
@@ -345,10 +389,22 @@ mod tests {
 
     #[test]
     fn formats() {
-        assert_eq!(f("%s-%d-%5.2f|%-4s|%04d\n", &["a", "42", "3.14159", "ab", "7"]), "a-42- 3.14|ab  |0007\n");
+        assert_eq!(
+            f(
+                "%s-%d-%5.2f|%-4s|%04d\n",
+                &["a", "42", "3.14159", "ab", "7"]
+            ),
+            "a-42- 3.14|ab  |0007\n"
+        );
         assert_eq!(f("%s\n", &["a", "b"]), "a\nb\n");
-        assert_eq!(f("%x %o %X %e\n", &["255", "8", "255", "1234.5"]), "ff 10 FF 1.234500e+03\n");
-        assert_eq!(f("%g %g %g\n", &["0.0001", "123456789", "2.5"]), "0.0001 1.23457e+08 2.5\n");
+        assert_eq!(
+            f("%x %o %X %e\n", &["255", "8", "255", "1234.5"]),
+            "ff 10 FF 1.234500e+03\n"
+        );
+        assert_eq!(
+            f("%g %g %g\n", &["0.0001", "123456789", "2.5"]),
+            "0.0001 1.23457e+08 2.5\n"
+        );
         assert_eq!(f("%5s|%.2s|%c\n", &["ab", "xyz", "q"]), "   ab|xy|q\n");
         assert_eq!(f("%d\n", &[]), "0\n");
     }

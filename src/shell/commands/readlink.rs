@@ -3,11 +3,28 @@
 use super::Spec;
 use crate::vfs::{FileKind, VPath};
 
-const SPEC: Spec = Spec { short: "femnqsvz", long: &[("canonicalize", 'f', false), ("canonicalize-existing", 'e', false), ("canonicalize-missing", 'm', false), ("no-newline", 'n', false), ("strip", 's', false), ("relative-to", 'R', true)], bad_status: 1, numeric: false };
+const SPEC: Spec = Spec {
+    short: "femnqsvz",
+    long: &[
+        ("canonicalize", 'f', false),
+        ("canonicalize-existing", 'e', false),
+        ("canonicalize-missing", 'm', false),
+        ("no-newline", 'n', false),
+        ("strip", 's', false),
+        ("relative-to", 'R', true),
+    ],
+    bad_status: 1,
+    numeric: false,
+};
 
 /// Resolves every symlink along `p`; `None` when a component (other than the last, unless
 /// `missing_ok`) does not exist.
-async fn canonical(c: &super::Ctx<'_>, p: &VPath, last_missing_ok: bool, all_missing_ok: bool) -> Option<VPath> {
+async fn canonical(
+    c: &super::Ctx<'_>,
+    p: &VPath,
+    last_missing_ok: bool,
+    all_missing_ok: bool,
+) -> Option<VPath> {
     let mut cur = VPath::root();
     let comps: Vec<String> = p.components().map(String::from).collect();
     let mut hops = 0;
@@ -66,7 +83,13 @@ command!(|c| {
         let r = if realpath && a.has('s') {
             Some(path.clone())
         } else {
-            canonical(&c, &path, !a.has('e') && !(realpath && a.has('e')), a.has('m')).await
+            canonical(
+                &c,
+                &path,
+                !a.has('e') && !(realpath && a.has('e')),
+                a.has('m'),
+            )
+            .await
         };
         match r {
             Some(p) => {

@@ -54,7 +54,8 @@ pub fn translate(re: &str, extended: bool) -> String {
                 while j < chars.len() {
                     let ch = chars[j];
                     if ch == '[' && j + 1 < chars.len() && matches!(chars[j + 1], ':' | '.' | '=') {
-                        let end = (j + 2..chars.len().saturating_sub(1)).find(|&k| chars[k] == chars[j + 1] && chars[k + 1] == ']');
+                        let end = (j + 2..chars.len().saturating_sub(1))
+                            .find(|&k| chars[k] == chars[j + 1] && chars[k + 1] == ']');
                         if let Some(e) = end {
                             class.extend(&chars[j..e + 2]);
                             j = e + 2;
@@ -66,7 +67,13 @@ pub fn translate(re: &str, extended: bool) -> String {
                         j += 1;
                         break;
                     }
-                    if matches!(ch, '\\' | '[' | '&' | '~' | '-') && !(ch == '-' && j + 1 < chars.len() && chars[j + 1] != ']' && !class.ends_with('[') && !class.ends_with('^')) {
+                    if matches!(ch, '\\' | '[' | '&' | '~' | '-')
+                        && !(ch == '-'
+                            && j + 1 < chars.len()
+                            && chars[j + 1] != ']'
+                            && !class.ends_with('[')
+                            && !class.ends_with('^'))
+                    {
                         class.push('\\');
                     }
                     class.push(ch);
@@ -82,7 +89,9 @@ pub fn translate(re: &str, extended: bool) -> String {
                 }
                 continue;
             }
-            '(' | ')' | '|' | '+' | '?' if !extended => out.push_str(&regex::escape(&c.to_string())),
+            '(' | ')' | '|' | '+' | '?' if !extended => {
+                out.push_str(&regex::escape(&c.to_string()))
+            }
             '{' if !extended => out.push_str("\\{"),
             '}' if !extended => out.push_str("\\}"),
             '{' if extended => {
@@ -90,13 +99,21 @@ pub fn translate(re: &str, extended: bool) -> String {
                 let rest: String = chars[i + 1..].iter().collect();
                 let ok = rest.find('}').is_some_and(|e| {
                     let body = &rest[..e];
-                    !body.is_empty() && body.chars().all(|ch| ch.is_ascii_digit() || ch == ',') && !out.is_empty()
+                    !body.is_empty()
+                        && body.chars().all(|ch| ch.is_ascii_digit() || ch == ',')
+                        && !out.is_empty()
                 });
                 out.push_str(if ok { "{" } else { "\\{" });
             }
             '*' if start_here => out.push_str("\\*"),
             '^' if !extended && !start_here => out.push_str("\\^"),
-            '$' if !extended && i + 1 < chars.len() && !(chars[i + 1] == '\\' && chars.get(i + 2).is_some_and(|c| *c == ')' || *c == '|')) => out.push_str("\\$"),
+            '$' if !extended
+                && i + 1 < chars.len()
+                && !(chars[i + 1] == '\\'
+                    && chars.get(i + 2).is_some_and(|c| *c == ')' || *c == '|')) =>
+            {
+                out.push_str("\\$")
+            }
             '(' | '|' => {
                 out.push(c);
                 at_start = true;

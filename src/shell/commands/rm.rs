@@ -4,8 +4,27 @@ use super::Spec;
 use super::fsops::remove_tree;
 use crate::vfs::{FileKind, VfsError};
 
-const SPEC: Spec = Spec { short: "rRfdivI", long: &[("recursive", 'r', false), ("force", 'f', false), ("dir", 'd', false), ("verbose", 'v', false)], bad_status: 1, numeric: false };
-const RMDIR: Spec = Spec { short: "pv", long: &[("parents", 'p', false), ("verbose", 'v', false), ("ignore-fail-on-non-empty", 'i', false)], bad_status: 1, numeric: false };
+const SPEC: Spec = Spec {
+    short: "rRfdivI",
+    long: &[
+        ("recursive", 'r', false),
+        ("force", 'f', false),
+        ("dir", 'd', false),
+        ("verbose", 'v', false),
+    ],
+    bad_status: 1,
+    numeric: false,
+};
+const RMDIR: Spec = Spec {
+    short: "pv",
+    long: &[
+        ("parents", 'p', false),
+        ("verbose", 'v', false),
+        ("ignore-fail-on-non-empty", 'i', false),
+    ],
+    bad_status: 1,
+    numeric: false,
+};
 
 command!(|c| {
     if c.name() == "rmdir" {
@@ -19,7 +38,8 @@ command!(|c| {
             let mut path = match c.path(d) {
                 Ok(p) => p,
                 Err(e) => {
-                    c.err(&format!("failed to remove '{d}': {}", e.user_message())).await?;
+                    c.err(&format!("failed to remove '{d}': {}", e.user_message()))
+                        .await?;
                     st = 1;
                     continue;
                 }
@@ -32,7 +52,8 @@ command!(|c| {
                 };
                 if let Err(e) = r {
                     if !(a.has('i') && e == VfsError::DirectoryNotEmpty) {
-                        c.err(&format!("failed to remove '{d}': {}", e.user_message())).await?;
+                        c.err(&format!("failed to remove '{d}': {}", e.user_message()))
+                            .await?;
                         st = 1;
                     }
                     break;
@@ -59,14 +80,18 @@ command!(|c| {
     for f in &a.operands {
         let base = f.trim_end_matches('/');
         if base.ends_with("/.") || base.ends_with("/..") || base == "." || base == ".." {
-            c.err(&format!("refusing to remove '.' or '..' directory: skipping '{f}'")).await?;
+            c.err(&format!(
+                "refusing to remove '.' or '..' directory: skipping '{f}'"
+            ))
+            .await?;
             st = 1;
             continue;
         }
         let path = match c.path(f) {
             Ok(p) => p,
             Err(e) => {
-                c.err(&format!("cannot remove '{f}': {}", e.user_message())).await?;
+                c.err(&format!("cannot remove '{f}': {}", e.user_message()))
+                    .await?;
                 st = 1;
                 continue;
             }
@@ -75,7 +100,8 @@ command!(|c| {
             Ok(m) => m,
             Err(e) => {
                 if !(force && e == VfsError::NotFound) {
-                    c.err(&format!("cannot remove '{f}': {}", e.user_message())).await?;
+                    c.err(&format!("cannot remove '{f}': {}", e.user_message()))
+                        .await?;
                     st = 1;
                 }
                 continue;
@@ -87,7 +113,8 @@ command!(|c| {
             } else if a.has('d') {
                 c.vfs().remove_dir(&path).await
             } else {
-                c.err(&format!("cannot remove '{f}': Is a directory")).await?;
+                c.err(&format!("cannot remove '{f}': Is a directory"))
+                    .await?;
                 st = 1;
                 continue;
             }
@@ -97,12 +124,17 @@ command!(|c| {
         match r {
             Ok(()) => {
                 if a.has('v') {
-                    let what = if meta.kind == FileKind::Dir { "removed directory" } else { "removed" };
+                    let what = if meta.kind == FileKind::Dir {
+                        "removed directory"
+                    } else {
+                        "removed"
+                    };
                     c.print(&format!("{what} '{f}'\n")).await?;
                 }
             }
             Err(e) => {
-                c.err(&format!("cannot remove '{f}': {}", e.user_message())).await?;
+                c.err(&format!("cannot remove '{f}': {}", e.user_message()))
+                    .await?;
                 st = 1;
             }
         }

@@ -27,7 +27,13 @@ enum End {
 enum Cmd {
     Block(usize),
     EndBlock,
-    Subst { re: Option<Regex>, rep: String, global: bool, nth: usize, print: bool },
+    Subst {
+        re: Option<Regex>,
+        rep: String,
+        global: bool,
+        nth: usize,
+        print: bool,
+    },
     Trans(Vec<char>, Vec<char>),
     Text(char, String),
     Simple(char),
@@ -61,7 +67,16 @@ fn build_re(pat: &str, ext: bool, ci: bool) -> Result<Option<Regex>, String> {
         .case_insensitive(ci)
         .build()
         .map(Some)
-        .map_err(|e| format!("-e expression #1, char 0: {}", e.to_string().lines().last().unwrap_or("invalid regex").trim()))
+        .map_err(|e| {
+            format!(
+                "-e expression #1, char 0: {}",
+                e.to_string()
+                    .lines()
+                    .last()
+                    .unwrap_or("invalid regex")
+                    .trim()
+            )
+        })
 }
 
 impl Parser {
@@ -85,6 +100,8 @@ impl Parser {
                     out.push(n);
                 } else if n == 'n' && !keep_escapes {
                     out.push('\n');
+                } else if n == 't' && !keep_escapes {
+                    out.push('\t');
                 } else {
                     out.push('\\');
                     out.push(n);
@@ -122,7 +139,13 @@ impl Parser {
         while self.peek().is_some_and(|c| c.is_ascii_digit()) {
             self.i += 1;
         }
-        (self.i > st).then(|| self.s[st..self.i].iter().collect::<String>().parse().unwrap_or(0))
+        (self.i > st).then(|| {
+            self.s[st..self.i]
+                .iter()
+                .collect::<String>()
+                .parse()
+                .unwrap_or(0)
+        })
     }
     fn addr(&mut self) -> Result<Option<Addr>, String> {
         match self.peek() {
@@ -238,7 +261,9 @@ impl Parser {
                 self.i += 1;
                 self.ws();
             }
-            let Some(ch) = self.peek() else { return Err("missing command".into()) };
+            let Some(ch) = self.peek() else {
+                return Err("missing command".into());
+            };
             self.i += 1;
             let cmd = match ch {
                 '{' => {
@@ -248,7 +273,11 @@ impl Parser {
                 '}' => {
                     let o = open.pop().ok_or("unexpected `}'")?;
                     let here = out.len();
-                    if let Cmd::Block(end) = out.get_mut(o).map(|i: &mut Inst| &mut i.cmd).ok_or("bad block")? {
+                    if let Cmd::Block(end) = out
+                        .get_mut(o)
+                        .map(|i: &mut Inst| &mut i.cmd)
+                        .ok_or("bad block")?
+                    {
                         *end = here;
                     }
                     Cmd::EndBlock
@@ -274,7 +303,13 @@ impl Parser {
                         }
                         self.i += 1;
                     }
-                    Cmd::Subst { re: build_re(&pat, self.ext, ci)?, rep, global, nth, print }
+                    Cmd::Subst {
+                        re: build_re(&pat, self.ext, ci)?,
+                        rep,
+                        global,
+                        nth,
+                        print,
+                    }
                 }
                 'y' => {
                     let delim = self.peek().ok_or("unterminated `y' command")?;
@@ -298,14 +333,29 @@ impl Parser {
                     if l.is_empty() {
                         return Err("\":\" lacks a label".into());
                     }
-                    out.push(Inst { a1: None, a2: End::None, neg: false, cmd: Cmd::Label, active: false, end_line: 0 });
+                    out.push(Inst {
+                        a1: None,
+                        a2: End::None,
+                        neg: false,
+                        cmd: Cmd::Label,
+                        active: false,
+                        end_line: 0,
+                    });
                     self.labels.push((l, out.len() - 1));
                     continue;
                 }
-                'd' | 'D' | 'p' | 'P' | 'n' | 'N' | '=' | 'h' | 'H' | 'g' | 'G' | 'x' | 'l' | 'z' | 'F' => Cmd::Simple(ch),
+                'd' | 'D' | 'p' | 'P' | 'n' | 'N' | '=' | 'h' | 'H' | 'g' | 'G' | 'x' | 'l'
+                | 'z' | 'F' => Cmd::Simple(ch),
                 other => return Err(format!("unknown command: `{other}'")),
             };
-            out.push(Inst { a1, a2, neg, cmd, active: false, end_line: 0 });
+            out.push(Inst {
+                a1,
+                a2,
+                neg,
+                cmd,
+                active: false,
+                end_line: 0,
+            });
         }
         if !open.is_empty() {
             return Err("unmatched `{'".into());
@@ -320,9 +370,17 @@ struct Program {
 }
 
 fn compile(script: &str, ext: bool) -> Result<Program, String> {
-    let mut p = Parser { s: script.chars().collect(), i: 0, ext, labels: Vec::new() };
+    let mut p = Parser {
+        s: script.chars().collect(),
+        i: 0,
+        ext,
+        labels: Vec::new(),
+    };
     let insts = p.parse()?;
-    Ok(Program { insts, labels: p.labels })
+    Ok(Program {
+        insts,
+        labels: p.labels,
+    })
 }
 
 /// Expands a replacement for one match.
@@ -347,11 +405,21 @@ fn replacement(rep: &str, caps: &regex::Captures) -> String {
     let mut it = rep.chars();
     while let Some(c) = it.next() {
         match c {
-            '&' => push(&mut out, caps.get(0).map_or("", |m| m.as_str()), case, &mut one),
+            '&' => push(
+                &mut out,
+                caps.get(0).map_or("", |m| m.as_str()),
+                case,
+                &mut one,
+            ),
             '\\' => match it.next() {
                 Some(d @ '0'..='9') => {
                     let i = d.to_digit(10).unwrap_or(0) as usize;
-                    push(&mut out, caps.get(i).map_or("", |m| m.as_str()), case, &mut one);
+                    push(
+                        &mut out,
+                        caps.get(i).map_or("", |m| m.as_str()),
+                        case,
+                        &mut one,
+                    );
                 }
                 Some('n') => out.push('\n'),
                 Some('t') => out.push('\t'),
@@ -381,7 +449,13 @@ impl Run<'_> {
             Addr::Line(n) => line_no == *n,
             Addr::Zero => false,
             Addr::Last => last,
-            Addr::Step(f, s) => if *s == 0 { line_no == *f } else { line_no >= *f && (line_no - f) % s == 0 },
+            Addr::Step(f, s) => {
+                if *s == 0 {
+                    line_no == *f
+                } else {
+                    line_no >= *f && (line_no - f) % s == 0
+                }
+            }
             Addr::Re(Some(r)) => {
                 self.last_re = Some(r.clone());
                 r.is_match(ps)
@@ -408,15 +482,22 @@ impl Run<'_> {
                     }
                     true
                 } else {
-                    let start = matches!(a1, Addr::Zero) && line_no == 1 || self.matches(a1, line_no, last, ps);
+                    let start = matches!(a1, Addr::Zero) && line_no == 1
+                        || self.matches(a1, line_no, last, ps);
                     if start {
                         let (active, end_line) = match end {
                             End::Addr(Addr::Line(n)) => (*n > line_no, 0),
-                            End::Addr(a2) if matches!(a1, Addr::Zero) => (!self.matches(a2, line_no, last, ps), 0),
+                            End::Addr(a2) if matches!(a1, Addr::Zero) => {
+                                (!self.matches(a2, line_no, last, ps), 0)
+                            }
                             End::Addr(_) => (true, 0),
                             End::Plus(n) => (*n > 0, line_no + n),
                             End::Tilde(n) => {
-                                let e = if *n == 0 { line_no } else { line_no.div_ceil(*n) * n };
+                                let e = if *n == 0 {
+                                    line_no
+                                } else {
+                                    line_no.div_ceil(*n) * n
+                                };
                                 (e > line_no, e)
                             }
                             End::None => (false, 0),
@@ -433,10 +514,26 @@ impl Run<'_> {
 }
 
 /// Runs the program over `lines`; returns output and the exit code of `q`/`Q` if any.
-fn execute(prog: &mut Program, data: &str, quiet: bool, line_base: &mut usize) -> (String, Option<i32>) {
-    let lines: Vec<&str> = if data.is_empty() { vec![] } else { data.strip_suffix('\n').unwrap_or(data).split('\n').collect() };
+fn execute(
+    prog: &mut Program,
+    data: &str,
+    quiet: bool,
+    line_base: &mut usize,
+) -> (String, Option<i32>) {
+    let lines: Vec<&str> = if data.is_empty() {
+        vec![]
+    } else {
+        data.strip_suffix('\n')
+            .unwrap_or(data)
+            .split('\n')
+            .collect()
+    };
     let trailing_nl = data.ends_with('\n');
-    let mut run = Run { prog, quiet, last_re: None };
+    let mut run = Run {
+        prog,
+        quiet,
+        last_re: None,
+    };
     let mut out = String::new();
     let mut hold = String::new();
     let mut li = 0;
@@ -471,7 +568,13 @@ fn execute(prog: &mut Program, data: &str, quiet: bool, line_base: &mut usize) -
             pc += 1;
             match cmd {
                 Cmd::Block(_) | Cmd::EndBlock | Cmd::Label => {}
-                Cmd::Subst { re, rep, global, nth, print } => {
+                Cmd::Subst {
+                    re,
+                    rep,
+                    global,
+                    nth,
+                    print,
+                } => {
                     let re = match re {
                         Some(r) => {
                             run.last_re = Some(r.clone());
@@ -508,7 +611,10 @@ fn execute(prog: &mut Program, data: &str, quiet: bool, line_base: &mut usize) -
                     }
                 }
                 Cmd::Trans(a, b) => {
-                    ps = ps.chars().map(|c| a.iter().position(|x| *x == c).map_or(c, |i| b[i])).collect();
+                    ps = ps
+                        .chars()
+                        .map(|c| a.iter().position(|x| *x == c).map_or(c, |i| b[i]))
+                        .collect();
                 }
                 Cmd::Text('a', t) => append.push(t),
                 Cmd::Text('i', t) => {
@@ -614,12 +720,15 @@ fn execute(prog: &mut Program, data: &str, quiet: bool, line_base: &mut usize) -
                     'x' => std::mem::swap(&mut ps, &mut hold),
                     'z' => ps.clear(),
                     'l' => {
-                        let esc: String = ps.chars().map(|c| match c {
-                            '\t' => "\\t".to_string(),
-                            '\\' => "\\\\".to_string(),
-                            c if c.is_control() => format!("\\{:03o}", c as u32),
-                            c => c.to_string(),
-                        }).collect();
+                        let esc: String = ps
+                            .chars()
+                            .map(|c| match c {
+                                '\t' => "\\t".to_string(),
+                                '\\' => "\\\\".to_string(),
+                                c if c.is_control() => format!("\\{:03o}", c as u32),
+                                c => c.to_string(),
+                            })
+                            .collect();
                         out.push_str(&esc);
                         out.push_str("$\n");
                     }
@@ -671,9 +780,14 @@ command!(|c| {
                 let f = args.get(i).cloned().unwrap_or_default();
                 i += 1;
                 match c.read_arg(&f).await {
-                    Ok(d) => scripts.push(String::from_utf8_lossy(&d).trim_end_matches('\n').to_string()),
+                    Ok(d) => scripts.push(
+                        String::from_utf8_lossy(&d)
+                            .trim_end_matches('\n')
+                            .to_string(),
+                    ),
                     Err(e) => {
-                        c.err(&format!("couldn't open file {f}: {}", e.user_message())).await?;
+                        c.err(&format!("couldn't open file {f}: {}", e.user_message()))
+                            .await?;
                         return Ok(1);
                     }
                 }
@@ -683,16 +797,28 @@ command!(|c| {
                 break;
             }
             s if s.starts_with("-i") || s.starts_with("--in-place") => {
-                in_place = Some(s.trim_start_matches("--in-place").trim_start_matches("-i").trim_start_matches('=').to_string());
+                in_place = Some(
+                    s.trim_start_matches("--in-place")
+                        .trim_start_matches("-i")
+                        .trim_start_matches('=')
+                        .to_string(),
+                );
             }
-            s if s.starts_with('-') && s.len() > 1 && s[1..].chars().all(|c| "nEsrz".contains(c)) => {
+            s if s.starts_with('-')
+                && s.len() > 1
+                && s[1..].chars().all(|c| "nEsrz".contains(c)) =>
+            {
                 quiet |= s.contains('n');
                 ext |= s.contains('E') || s.contains('r');
                 separate |= s.contains('s');
             }
             s if s.starts_with('-') && s.len() > 1 => {
                 c.err(&format!("invalid option -- '{}'", &s[1..2])).await?;
-                c.io.stderr.print("Usage: sed [OPTION]... {script-only-if-no-other-script} [input-file]...\n").await?;
+                c.io.stderr
+                    .print(
+                        "Usage: sed [OPTION]... {script-only-if-no-other-script} [input-file]...\n",
+                    )
+                    .await?;
                 return Ok(1);
             }
             _ => files.push(a.clone()),
@@ -700,7 +826,9 @@ command!(|c| {
     }
     if scripts.is_empty() {
         if files.is_empty() {
-            c.io.stderr.print("Usage: sed [OPTION]... {script-only-if-no-other-script} [input-file]...\n").await?;
+            c.io.stderr
+                .print("Usage: sed [OPTION]... {script-only-if-no-other-script} [input-file]...\n")
+                .await?;
             return Ok(1);
         }
         scripts.push(files.remove(0));
@@ -709,7 +837,8 @@ command!(|c| {
     let mut prog = match compile(&script, ext) {
         Ok(p) => p,
         Err(m) => {
-            c.err(&format!("-e expression #1, char {}: {m}", script.len())).await?;
+            c.err(&format!("-e expression #1, char {}: {m}", script.len()))
+                .await?;
             return Ok(1);
         }
     };
@@ -723,7 +852,8 @@ command!(|c| {
             let path = match c.path(f) {
                 Ok(p) => p,
                 Err(e) => {
-                    c.err(&format!("can't read {f}: {}", e.user_message())).await?;
+                    c.err(&format!("can't read {f}: {}", e.user_message()))
+                        .await?;
                     st = 2;
                     continue;
                 }
@@ -731,7 +861,8 @@ command!(|c| {
             let data = match c.read_path(&path).await {
                 Ok(d) => d,
                 Err(e) => {
-                    c.err(&format!("can't read {f}: {}", e.user_message())).await?;
+                    c.err(&format!("can't read {f}: {}", e.user_message()))
+                        .await?;
                     st = 2;
                     continue;
                 }
@@ -740,22 +871,35 @@ command!(|c| {
             for inst in prog.insts.iter_mut() {
                 inst.active = false;
             }
-            let (out, _) = execute(&mut prog, &String::from_utf8_lossy(&data), quiet, &mut line_no);
+            let (out, _) = execute(
+                &mut prog,
+                &String::from_utf8_lossy(&data),
+                quiet,
+                &mut line_no,
+            );
             if let Some(suf) = in_place.as_deref().filter(|s| !s.is_empty()) {
                 let bak = c.path(&format!("{f}{suf}"));
                 if let Ok(b) = bak {
                     let _ = c.vfs().write_all(&b, &data, false).await;
                 }
             }
-            let (real, _) = c.stat(&path).await.unwrap_or((path.clone(), crate::vfs::Metadata::file(0, std::time::SystemTime::now())));
+            let (real, _) = c.stat(&path).await.unwrap_or((
+                path.clone(),
+                crate::vfs::Metadata::file(0, std::time::SystemTime::now()),
+            ));
             if let Err(e) = c.vfs().write_all(&real, out.as_bytes(), false).await {
-                c.err(&format!("couldn't edit {f}: {}", e.user_message())).await?;
+                c.err(&format!("couldn't edit {f}: {}", e.user_message()))
+                    .await?;
                 st = 4;
             }
         }
         return Ok(st);
     }
-    let inputs = if files.is_empty() { vec!["-".to_string()] } else { files.clone() };
+    let inputs = if files.is_empty() {
+        vec!["-".to_string()]
+    } else {
+        files.clone()
+    };
     let mut st = 0;
     let mut all = String::new();
     let mut chunks = Vec::new();
@@ -773,7 +917,8 @@ command!(|c| {
                 }
             }
             Err(e) => {
-                c.err(&format!("can't read {f}: {}", e.user_message())).await?;
+                c.err(&format!("can't read {f}: {}", e.user_message()))
+                    .await?;
                 st = 2;
             }
         }

@@ -2,7 +2,16 @@
 
 use super::Spec;
 
-const SPEC: Spec = Spec { short: "s:wf:", long: &[("separator", 's', true), ("equal-width", 'w', false), ("format", 'f', true)], bad_status: 1, numeric: false };
+const SPEC: Spec = Spec {
+    short: "s:wf:",
+    long: &[
+        ("separator", 's', true),
+        ("equal-width", 'w', false),
+        ("format", 'f', true),
+    ],
+    bad_status: 1,
+    numeric: false,
+};
 
 fn decimals(s: &str) -> usize {
     s.split_once('.').map_or(0, |(_, d)| d.len())
@@ -12,8 +21,15 @@ command!(|c| {
     // Negative numbers are operands here, not options.
     let argv: Vec<String> = c.argv[1..].to_vec();
     let mut opts_end = 0;
-    while opts_end < argv.len() && argv[opts_end].starts_with('-') && argv[opts_end].parse::<f64>().is_err() {
-        opts_end += if matches!(argv[opts_end].as_str(), "-s" | "-f") { 2 } else { 1 };
+    while opts_end < argv.len()
+        && argv[opts_end].starts_with('-')
+        && argv[opts_end].parse::<f64>().is_err()
+    {
+        opts_end += if matches!(argv[opts_end].as_str(), "-s" | "-f") {
+            2
+        } else {
+            1
+        };
     }
     let a = match super::Args::parse(&argv[..opts_end.min(argv.len())], &SPEC) {
         Ok(a) => a,
@@ -25,8 +41,12 @@ command!(|c| {
     let nums: Vec<&String> = argv[opts_end.min(argv.len())..].iter().collect();
     let parsed: Result<Vec<f64>, _> = nums.iter().map(|s| s.parse::<f64>()).collect();
     let Ok(v) = parsed else {
-        let badn = nums.iter().find(|s| s.parse::<f64>().is_err()).map_or("", |s| s.as_str());
-        c.err(&format!("invalid floating point argument: '{badn}'")).await?;
+        let badn = nums
+            .iter()
+            .find(|s| s.parse::<f64>().is_err())
+            .map_or("", |s| s.as_str());
+        c.err(&format!("invalid floating point argument: '{badn}'"))
+            .await?;
         return Ok(1);
     };
     let (first, inc, last) = match v.len() {
@@ -75,7 +95,12 @@ command!(|c| {
         for s in items.iter_mut() {
             let neg = s.starts_with('-');
             let digits = s.trim_start_matches('-').to_string();
-            *s = format!("{}{:0>width$}", if neg { "-" } else { "" }, digits, width = w - usize::from(neg));
+            *s = format!(
+                "{}{:0>width$}",
+                if neg { "-" } else { "" },
+                digits,
+                width = w - usize::from(neg)
+            );
         }
     }
     if !items.is_empty() {

@@ -8,7 +8,10 @@ fn secs(s: &str) -> Option<f64> {
         'd' => (&s[..s.len() - 1], 86400.0),
         _ => (s, 1.0),
     };
-    num.parse::<f64>().ok().filter(|v| *v >= 0.0).map(|v| v * mult)
+    num.parse::<f64>()
+        .ok()
+        .filter(|v| *v >= 0.0)
+        .map(|v| v * mult)
 }
 
 command!(|c| {

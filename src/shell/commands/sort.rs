@@ -10,10 +10,21 @@ use super::text::input_all;
 const SPEC: Spec = Spec {
     short: "nrufbhVgsk:t:o:czdMR",
     long: &[
-        ("numeric-sort", 'n', false), ("reverse", 'r', false), ("unique", 'u', false), ("ignore-case", 'f', false),
-        ("ignore-leading-blanks", 'b', false), ("human-numeric-sort", 'h', false), ("version-sort", 'V', false),
-        ("general-numeric-sort", 'g', false), ("stable", 's', false), ("key", 'k', true), ("field-separator", 't', true),
-        ("output", 'o', true), ("check", 'c', false), ("zero-terminated", 'z', false), ("dictionary-order", 'd', false),
+        ("numeric-sort", 'n', false),
+        ("reverse", 'r', false),
+        ("unique", 'u', false),
+        ("ignore-case", 'f', false),
+        ("ignore-leading-blanks", 'b', false),
+        ("human-numeric-sort", 'h', false),
+        ("version-sort", 'V', false),
+        ("general-numeric-sort", 'g', false),
+        ("stable", 's', false),
+        ("key", 'k', true),
+        ("field-separator", 't', true),
+        ("output", 'o', true),
+        ("check", 'c', false),
+        ("zero-terminated", 'z', false),
+        ("dictionary-order", 'd', false),
     ],
     bad_status: 2,
     numeric: false,
@@ -67,7 +78,9 @@ fn parse_key(s: &str, global: Flags) -> Option<Key> {
         None => (s, None),
     };
     let split = |p: &str| -> Option<(usize, usize, String)> {
-        let digits_end = p.find(|c: char| !c.is_ascii_digit() && c != '.').unwrap_or(p.len());
+        let digits_end = p
+            .find(|c: char| !c.is_ascii_digit() && c != '.')
+            .unwrap_or(p.len());
         let (pos, opts) = p.split_at(digits_end);
         let (f, c) = match pos.split_once('.') {
             Some((f, c)) => (f.parse().ok()?, c.parse().ok()?),
@@ -90,7 +103,14 @@ fn parse_key(s: &str, global: Flags) -> Option<Key> {
         None => (None, 0),
     };
     let own = flags.any();
-    Some(Key { f1, c1: c1.max(1), f2, c2, flags: if own { flags } else { global }, own })
+    Some(Key {
+        f1,
+        c1: c1.max(1),
+        f2,
+        c2,
+        flags: if own { flags } else { global },
+        own,
+    })
 }
 
 /// Byte ranges of the fields of `line`.
@@ -126,7 +146,9 @@ fn fields(line: &[u8], sep: Option<u8>) -> Vec<(usize, usize)> {
 
 fn key_slice<'a>(line: &'a [u8], k: &Key, sep: Option<u8>) -> &'a [u8] {
     let fs = fields(line, sep);
-    let Some(&(s1, e1)) = fs.get(k.f1 - 1) else { return &[] };
+    let Some(&(s1, e1)) = fs.get(k.f1 - 1) else {
+        return &[];
+    };
     let mut start = s1;
     if k.flags.b {
         while start < e1 && (line[start] == b' ' || line[start] == b'\t') {
@@ -174,7 +196,9 @@ fn human(s: &[u8]) -> f64 {
     let t = String::from_utf8_lossy(s);
     let t = t.trim();
     let n = num_prefix(t.as_bytes());
-    let digits_end = t.find(|c: char| !c.is_ascii_digit() && c != '.' && c != '-').unwrap_or(t.len());
+    let digits_end = t
+        .find(|c: char| !c.is_ascii_digit() && c != '.' && c != '-')
+        .unwrap_or(t.len());
     let mult = match t[digits_end..].chars().next() {
         Some('K') | Some('k') => 1e3,
         Some('M') => 1e6,
@@ -199,8 +223,12 @@ pub fn version_cmp(a: &[u8], b: &[u8]) -> Ordering {
             while j < b.len() && b[j].is_ascii_digit() {
                 j += 1;
             }
-            let na = String::from_utf8_lossy(&a[si..i]).trim_start_matches('0').to_string();
-            let nb = String::from_utf8_lossy(&b[sj..j]).trim_start_matches('0').to_string();
+            let na = String::from_utf8_lossy(&a[si..i])
+                .trim_start_matches('0')
+                .to_string();
+            let nb = String::from_utf8_lossy(&b[sj..j])
+                .trim_start_matches('0')
+                .to_string();
             let o = na.len().cmp(&nb.len()).then(na.cmp(&nb));
             if o != Ordering::Equal {
                 return o;
@@ -224,9 +252,16 @@ fn cmp_with(a: &[u8], b: &[u8], f: &Flags) -> Ordering {
         (a, b)
     };
     let o = if f.n {
-        num_prefix(a).partial_cmp(&num_prefix(b)).unwrap_or(Ordering::Equal)
+        num_prefix(a)
+            .partial_cmp(&num_prefix(b))
+            .unwrap_or(Ordering::Equal)
     } else if f.g {
-        let p = |s: &[u8]| String::from_utf8_lossy(s).trim().parse::<f64>().unwrap_or(f64::NEG_INFINITY);
+        let p = |s: &[u8]| {
+            String::from_utf8_lossy(s)
+                .trim()
+                .parse::<f64>()
+                .unwrap_or(f64::NEG_INFINITY)
+        };
         p(a).partial_cmp(&p(b)).unwrap_or(Ordering::Equal)
     } else if f.h {
         human(a).partial_cmp(&human(b)).unwrap_or(Ordering::Equal)
@@ -247,7 +282,10 @@ fn cmp_with(a: &[u8], b: &[u8], f: &Flags) -> Ordering {
 }
 
 fn trim_blank(s: &[u8]) -> &[u8] {
-    let i = s.iter().position(|c| *c != b' ' && *c != b'\t').unwrap_or(s.len());
+    let i = s
+        .iter()
+        .position(|c| *c != b' ' && *c != b'\t')
+        .unwrap_or(s.len());
     &s[i..]
 }
 
@@ -277,7 +315,10 @@ command!(|c| {
                 keys.push(key);
             }
             None => {
-                c.err(&format!("invalid number at field start: invalid count at start of '{k}'")).await?;
+                c.err(&format!(
+                    "invalid number at field start: invalid count at start of '{k}'"
+                ))
+                .await?;
                 return Ok(2);
             }
         }
@@ -288,7 +329,11 @@ command!(|c| {
     }
     let delim = if a.has('z') { 0u8 } else { b'\n' };
     let body = data.strip_suffix(&[delim]).unwrap_or(&data);
-    let mut lines: Vec<&[u8]> = if data.is_empty() { vec![] } else { body.split(|&b| b == delim).collect() };
+    let mut lines: Vec<&[u8]> = if data.is_empty() {
+        vec![]
+    } else {
+        body.split(|&b| b == delim).collect()
+    };
     let stable = a.has('s') || a.has('u');
     let compare = |x: &&[u8], y: &&[u8]| -> Ordering {
         for k in &keys {
@@ -311,7 +356,12 @@ command!(|c| {
     if a.has('c') {
         for w in lines.windows(2) {
             if compare(&w[0], &w[1]) == Ordering::Greater {
-                c.err(&format!("-:{}: disorder: {}", 0, String::from_utf8_lossy(w[1]))).await?;
+                c.err(&format!(
+                    "-:{}: disorder: {}",
+                    0,
+                    String::from_utf8_lossy(w[1])
+                ))
+                .await?;
                 return Ok(1);
             }
         }
@@ -326,7 +376,11 @@ command!(|c| {
                     return o;
                 }
             }
-            if keys.is_empty() { cmp_with(x, y, &global) } else { Ordering::Equal }
+            if keys.is_empty() {
+                cmp_with(x, y, &global)
+            } else {
+                Ordering::Equal
+            }
         };
         lines.dedup_by(|x, y| uniq_cmp(&&**x, &&**y) == Ordering::Equal);
     }
@@ -341,7 +395,8 @@ command!(|c| {
             Err(e) => Err(e),
         };
         if let Err(e) = r {
-            c.err(&format!("open failed: {o}: {}", e.user_message())).await?;
+            c.err(&format!("open failed: {o}: {}", e.user_message()))
+                .await?;
             return Ok(2);
         }
         return Ok(0);

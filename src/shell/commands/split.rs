@@ -3,14 +3,28 @@
 use super::Spec;
 use super::text::{input_all, parse_size};
 
-const SPEC: Spec = Spec { short: "l:b:da:n:", long: &[("lines", 'l', true), ("bytes", 'b', true), ("numeric-suffixes", 'd', false), ("suffix-length", 'a', true)], bad_status: 1, numeric: false };
+const SPEC: Spec = Spec {
+    short: "l:b:da:n:",
+    long: &[
+        ("lines", 'l', true),
+        ("bytes", 'b', true),
+        ("numeric-suffixes", 'd', false),
+        ("suffix-length", 'a', true),
+    ],
+    bad_status: 1,
+    numeric: false,
+};
 
 fn suffix(mut i: usize, len: usize, numeric: bool) -> String {
     let base = if numeric { 10 } else { 26 };
     let mut s = Vec::new();
     for _ in 0..len {
         let d = i % base;
-        s.push(if numeric { (b'0' + d as u8) as char } else { (b'a' + d as u8) as char });
+        s.push(if numeric {
+            (b'0' + d as u8) as char
+        } else {
+            (b'a' + d as u8) as char
+        });
         i /= base;
     }
     s.iter().rev().collect()
@@ -24,7 +38,11 @@ command!(|c| {
         let mut i = 0;
         while i < args.len() {
             if args[i] == "-t" {
-                tab = args.get(i + 1).and_then(|t| t.parse().ok()).unwrap_or(8).max(1);
+                tab = args
+                    .get(i + 1)
+                    .and_then(|t| t.parse().ok())
+                    .unwrap_or(8)
+                    .max(1);
                 i += 2;
                 continue;
             }
@@ -77,7 +95,11 @@ command!(|c| {
         };
         pieces.extend(data.chunks(n as usize));
     } else {
-        let n: usize = a.value('l').and_then(|v| v.parse().ok()).unwrap_or(1000).max(1);
+        let n: usize = a
+            .value('l')
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(1000)
+            .max(1);
         let mut start = 0;
         let mut count = 0;
         for (i, &b) in data.iter().enumerate() {

@@ -4,7 +4,17 @@ use super::Spec;
 use super::ls::mode_string;
 use crate::vfs::{FileKind, Metadata};
 
-const SPEC: Spec = Spec { short: "c:Lt", long: &[("format", 'c', true), ("printf", 'p', true), ("dereference", 'L', false), ("terse", 't', false)], bad_status: 1, numeric: false };
+const SPEC: Spec = Spec {
+    short: "c:Lt",
+    long: &[
+        ("format", 'c', true),
+        ("printf", 'p', true),
+        ("dereference", 'L', false),
+        ("terse", 't', false),
+    ],
+    bad_status: 1,
+    numeric: false,
+};
 
 fn kind_name(m: &Metadata) -> &'static str {
     match m.kind {
@@ -17,14 +27,18 @@ fn kind_name(m: &Metadata) -> &'static str {
 
 fn time_str(t: std::time::SystemTime) -> String {
     let d = t.duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
-    let dt = chrono::DateTime::from_timestamp(d.as_secs() as i64, d.subsec_nanos()).unwrap_or_default();
+    let dt =
+        chrono::DateTime::from_timestamp(d.as_secs() as i64, d.subsec_nanos()).unwrap_or_default();
     dt.format("%Y-%m-%d %H:%M:%S.%f +0000").to_string()
 }
 
 fn format(fmt: &str, name: &str, m: &Metadata, target: &str) -> String {
     let mut out = String::new();
     let mut it = fmt.chars();
-    let secs = m.mtime.duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let secs = m
+        .mtime
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
     while let Some(ch) = it.next() {
         if ch == '\\' {
             match it.next() {
@@ -52,7 +66,15 @@ fn format(fmt: &str, name: &str, m: &Metadata, target: &str) -> String {
             Some('F') => out.push_str(kind_name(m)),
             Some('a') => out.push_str(&format!("{:o}", m.perm)),
             Some('A') => out.push_str(&mode_string(m)),
-            Some('f') => out.push_str(&format!("{:x}", m.perm as u32 | match m.kind { FileKind::Dir => 0o040000, FileKind::Symlink => 0o120000, FileKind::File => 0o100000 })),
+            Some('f') => out.push_str(&format!(
+                "{:x}",
+                m.perm as u32
+                    | match m.kind {
+                        FileKind::Dir => 0o040000,
+                        FileKind::Symlink => 0o120000,
+                        FileKind::File => 0o100000,
+                    }
+            )),
             Some('Y') => out.push_str(&secs.to_string()),
             Some('y') => out.push_str(&time_str(m.mtime)),
             Some('X') | Some('Z') | Some('W') => out.push_str(&secs.to_string()),
@@ -87,21 +109,31 @@ command!(|c| {
         let path = match c.path(f) {
             Ok(p) => p,
             Err(e) => {
-                c.err(&format!("cannot stat '{f}': {}", e.user_message())).await?;
+                c.err(&format!("cannot stat '{f}': {}", e.user_message()))
+                    .await?;
                 st = 1;
                 continue;
             }
         };
-        let m = if a.has('L') { c.stat(&path).await.map(|(_, m)| m) } else { c.lstat(&path).await };
+        let m = if a.has('L') {
+            c.stat(&path).await.map(|(_, m)| m)
+        } else {
+            c.lstat(&path).await
+        };
         let m = match m {
             Ok(m) => m,
             Err(e) => {
-                c.err(&format!("cannot statx '{f}': {}", e.user_message())).await?;
+                c.err(&format!("cannot statx '{f}': {}", e.user_message()))
+                    .await?;
                 st = 1;
                 continue;
             }
         };
-        let target = if m.kind == FileKind::Symlink { c.vfs().readlink(&path).await.unwrap_or_default() } else { String::new() };
+        let target = if m.kind == FileKind::Symlink {
+            c.vfs().readlink(&path).await.unwrap_or_default()
+        } else {
+            String::new()
+        };
         if let Some(fmt) = a.value('c').or(a.value('p')) {
             out.push_str(&format(fmt, f, &m, &target));
             if a.value('c').is_some() {

@@ -4,7 +4,18 @@ use sha2::Digest;
 
 use super::Spec;
 
-const SPEC: Spec = Spec { short: "cbtwz", long: &[("check", 'c', false), ("binary", 'b', false), ("text", 't', false), ("quiet", 'q', false), ("status", 's', false)], bad_status: 1, numeric: false };
+const SPEC: Spec = Spec {
+    short: "cbtwz",
+    long: &[
+        ("check", 'c', false),
+        ("binary", 'b', false),
+        ("text", 't', false),
+        ("quiet", 'q', false),
+        ("status", 's', false),
+    ],
+    bad_status: 1,
+    numeric: false,
+};
 
 fn hash(kind: &str, data: &[u8]) -> String {
     let bytes: Vec<u8> = match kind {
@@ -18,7 +29,11 @@ fn hash(kind: &str, data: &[u8]) -> String {
 command!(|c| {
     let a = opts!(c, SPEC);
     let kind = c.name().to_string();
-    let files = if a.operands.is_empty() { vec!["-".to_string()] } else { a.operands.clone() };
+    let files = if a.operands.is_empty() {
+        vec!["-".to_string()]
+    } else {
+        a.operands.clone()
+    };
     let mut st = 0;
     if a.has('c') {
         let mut bad = 0;
@@ -32,14 +47,17 @@ command!(|c| {
                 }
             };
             for line in String::from_utf8_lossy(&list).lines() {
-                let Some((want, name)) = line.split_once(' ') else { continue };
+                let Some((want, name)) = line.split_once(' ') else {
+                    continue;
+                };
                 let name = name.trim_start_matches([' ', '*']);
                 match c.read_arg(name).await {
                     Ok(d) => {
                         let ok = hash(&kind, &d) == want;
                         if !a.has('q') || !ok {
                             if !a.has('s') {
-                                c.print(&format!("{name}: {}\n", if ok { "OK" } else { "FAILED" })).await?;
+                                c.print(&format!("{name}: {}\n", if ok { "OK" } else { "FAILED" }))
+                                    .await?;
                             }
                         }
                         if !ok {
@@ -55,7 +73,11 @@ command!(|c| {
             }
         }
         if bad > 0 {
-            c.err(&format!("WARNING: {bad} computed checksum{} did NOT match", if bad == 1 { "" } else { "s" })).await?;
+            c.err(&format!(
+                "WARNING: {bad} computed checksum{} did NOT match",
+                if bad == 1 { "" } else { "s" }
+            ))
+            .await?;
             st = 1;
         }
         return Ok(st);

@@ -6,10 +6,22 @@ use super::gzip::{compress, decompress};
 use crate::vfs::{FileKind, VPath};
 
 /// Adds `p` (shown as `name`) and everything under it.
-async fn add(c: &super::Ctx<'_>, b: &mut tar::Builder<Vec<u8>>, p: &VPath, name: &str, verbose: &mut String) -> Result<(), String> {
-    let m = c.lstat(p).await.map_err(|e| format!("{name}: Cannot stat: {}", e.user_message()))?;
+async fn add(
+    c: &super::Ctx<'_>,
+    b: &mut tar::Builder<Vec<u8>>,
+    p: &VPath,
+    name: &str,
+    verbose: &mut String,
+) -> Result<(), String> {
+    let m = c
+        .lstat(p)
+        .await
+        .map_err(|e| format!("{name}: Cannot stat: {}", e.user_message()))?;
     verbose.push_str(&format!("{name}{}\n", if m.is_dir() { "/" } else { "" }));
-    let mtime = m.mtime.duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let mtime = m
+        .mtime
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
     let mut h = tar::Header::new_gnu();
     h.set_mode(m.perm as u32);
     h.set_mtime(mtime);
@@ -17,7 +29,8 @@ async fn add(c: &super::Ctx<'_>, b: &mut tar::Builder<Vec<u8>>, p: &VPath, name:
         FileKind::Dir => {
             h.set_entry_type(tar::EntryType::Directory);
             h.set_size(0);
-            b.append_data(&mut h, format!("{name}/"), std::io::empty()).map_err(|e| e.to_string())?;
+            b.append_data(&mut h, format!("{name}/"), std::io::empty())
+                .map_err(|e| e.to_string())?;
             let mut es = c.vfs().list(p).await.map_err(|e| e.user_message())?;
             es.sort_by(|x, y| x.name.cmp(&y.name));
             for e in es {
@@ -32,10 +45,15 @@ async fn add(c: &super::Ctx<'_>, b: &mut tar::Builder<Vec<u8>>, p: &VPath, name:
             b.append_link(&mut h, name, t).map_err(|e| e.to_string())?;
         }
         FileKind::File => {
-            let data = c.vfs().read_all(p).await.map_err(|e| format!("{name}: {}", e.user_message()))?;
+            let data = c
+                .vfs()
+                .read_all(p)
+                .await
+                .map_err(|e| format!("{name}: {}", e.user_message()))?;
             h.set_entry_type(tar::EntryType::Regular);
             h.set_size(data.len() as u64);
-            b.append_data(&mut h, name, &data[..]).map_err(|e| e.to_string())?;
+            b.append_data(&mut h, name, &data[..])
+                .map_err(|e| e.to_string())?;
         }
     }
     Ok(())
@@ -47,7 +65,8 @@ command!(|c| {
     if args.first().is_some_and(|a| !a.starts_with('-')) {
         args[0] = format!("-{}", args[0]);
     }
-    let (mut mode, mut gz, mut verbose, mut file, mut dir) = (' ', false, false, None::<String>, None::<String>);
+    let (mut mode, mut gz, mut verbose, mut file, mut dir) =
+        (' ', false, false, None::<String>, None::<String>);
     let mut members = Vec::new();
     let mut i = 0;
     while i < args.len() {
@@ -81,7 +100,11 @@ command!(|c| {
                         } else {
                             rest
                         };
-                        if ch == 'f' { file = Some(v) } else { dir = Some(v) }
+                        if ch == 'f' {
+                            file = Some(v)
+                        } else {
+                            dir = Some(v)
+                        }
                         break;
                     }
                     'p' | 'o' => {}
@@ -107,7 +130,8 @@ command!(|c| {
     match mode {
         'c' => {
             if members.is_empty() {
-                c.err("Cowardly refusing to create an empty archive").await?;
+                c.err("Cowardly refusing to create an empty archive")
+                    .await?;
                 return Ok(2);
             }
             let mut b = tar::Builder::new(Vec::new());
@@ -140,7 +164,8 @@ command!(|c| {
                         Err(e) => Err(e),
                     };
                     if let Err(e) = r {
-                        c.err(&format!("{f}: Cannot open: {}", e.user_message())).await?;
+                        c.err(&format!("{f}: Cannot open: {}", e.user_message()))
+                            .await?;
                         return Ok(2);
                     }
                 }
@@ -153,7 +178,8 @@ command!(|c| {
                 Some(f) => match c.read_arg(f).await {
                     Ok(d) => d.to_vec(),
                     Err(e) => {
-                        c.err(&format!("{f}: Cannot open: {}", e.user_message())).await?;
+                        c.err(&format!("{f}: Cannot open: {}", e.user_message()))
+                            .await?;
                         return Ok(2);
                     }
                 },
@@ -173,7 +199,8 @@ command!(|c| {
             let entries = match ar.entries() {
                 Ok(e) => e,
                 Err(e) => {
-                    c.err(&format!("This does not look like a tar archive ({e})")).await?;
+                    c.err(&format!("This does not look like a tar archive ({e})"))
+                        .await?;
                     return Ok(2);
                 }
             };
@@ -187,16 +214,28 @@ command!(|c| {
                         return Ok(2);
                     }
                 };
-                let name = e.path().map(|p| p.to_string_lossy().to_string()).unwrap_or_default();
+                let name = e
+                    .path()
+                    .map(|p| p.to_string_lossy().to_string())
+                    .unwrap_or_default();
                 let kind = e.header().entry_type();
-                let link = e.link_name().ok().flatten().map(|l| l.to_string_lossy().to_string());
+                let link = e
+                    .link_name()
+                    .ok()
+                    .flatten()
+                    .map(|l| l.to_string_lossy().to_string());
                 let mtime = e.header().mtime().unwrap_or(0);
                 let mut body = Vec::new();
                 let _ = e.read_to_end(&mut body);
                 items.push((name, kind, link, body, mtime));
             }
             for (name, kind, link, body, mtime) in items {
-                if !members.is_empty() && !members.iter().any(|m| name.trim_end_matches('/') == m.trim_end_matches('/') || name.starts_with(&format!("{}/", m.trim_end_matches('/')))) {
+                if !members.is_empty()
+                    && !members.iter().any(|m| {
+                        name.trim_end_matches('/') == m.trim_end_matches('/')
+                            || name.starts_with(&format!("{}/", m.trim_end_matches('/')))
+                    })
+                {
                     continue;
                 }
                 if mode == 't' || verbose {
@@ -208,13 +247,21 @@ command!(|c| {
                 }
                 let rel = name.trim_end_matches('/');
                 if rel.split('/').any(|c| c == "..") || rel.starts_with('/') {
-                    c.err(&format!("{name}: Member name contains '..' or is absolute; skipped")).await?;
+                    c.err(&format!(
+                        "{name}: Member name contains '..' or is absolute; skipped"
+                    ))
+                    .await?;
                     continue;
                 }
-                let Ok(target) = base_path.resolve(rel) else { continue };
+                let Ok(target) = base_path.resolve(rel) else {
+                    continue;
+                };
                 // Parents first.
                 let mut cur = base_path.clone();
-                for comp in rel.split('/').take(rel.split('/').count().saturating_sub(1)) {
+                for comp in rel
+                    .split('/')
+                    .take(rel.split('/').count().saturating_sub(1))
+                {
                     if let Ok(n) = cur.join(comp) {
                         cur = n;
                         let _ = c.vfs().mkdir(&cur).await;
@@ -232,16 +279,24 @@ command!(|c| {
                     c.vfs().write_all(&target, &body, false).await
                 };
                 if let Err(e) = r {
-                    c.err(&format!("{name}: Cannot open: {}", e.user_message())).await?;
+                    c.err(&format!("{name}: Cannot open: {}", e.user_message()))
+                        .await?;
                     return Ok(2);
                 }
-                let _ = c.vfs().set_times(&target, std::time::UNIX_EPOCH + std::time::Duration::from_secs(mtime)).await;
+                let _ = c
+                    .vfs()
+                    .set_times(
+                        &target,
+                        std::time::UNIX_EPOCH + std::time::Duration::from_secs(mtime),
+                    )
+                    .await;
             }
             c.print(&out).await?;
             Ok(0)
         }
         _ => {
-            c.err("You must specify one of the '-Acdtrux', '--delete' or '--test-label' options").await?;
+            c.err("You must specify one of the '-Acdtrux', '--delete' or '--test-label' options")
+                .await?;
             Ok(2)
         }
     }

@@ -2,7 +2,12 @@
 
 use super::Spec;
 
-const SPEC: Spec = Spec { short: "ai", long: &[("append", 'a', false)], bad_status: 1, numeric: false };
+const SPEC: Spec = Spec {
+    short: "ai",
+    long: &[("append", 'a', false)],
+    bad_status: 1,
+    numeric: false,
+};
 
 command!(|c| {
     let a = opts!(c, SPEC);

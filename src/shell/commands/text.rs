@@ -8,7 +8,10 @@ use crate::shell::ShellError;
 
 /// The contents of each operand (`-` or none: stdin), in order; failures are reported as
 /// `cmd: name: message` and make `failed` true.
-pub async fn inputs(c: &Ctx<'_>, operands: &[String]) -> Result<(Vec<(String, Bytes)>, bool), ShellError> {
+pub async fn inputs(
+    c: &Ctx<'_>,
+    operands: &[String],
+) -> Result<(Vec<(String, Bytes)>, bool), ShellError> {
     let mut out = Vec::new();
     let mut failed = false;
     if operands.is_empty() {
@@ -45,7 +48,6 @@ pub fn lines(data: &[u8]) -> Vec<&[u8]> {
     let body = data.strip_suffix(b"\n").unwrap_or(data);
     body.split(|&b| b == b'\n').collect()
 }
-
 
 /// Parses a count like `10`, `1K`, `2M` (for head/tail/split -c).
 pub fn parse_size(s: &str) -> Option<u64> {

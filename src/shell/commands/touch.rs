@@ -4,7 +4,16 @@ use std::time::SystemTime;
 
 use super::Spec;
 
-const SPEC: Spec = Spec { short: "cd:t:r:am", long: &[("no-create", 'c', false), ("date", 'd', true), ("reference", 'r', true)], bad_status: 1, numeric: false };
+const SPEC: Spec = Spec {
+    short: "cd:t:r:am",
+    long: &[
+        ("no-create", 'c', false),
+        ("date", 'd', true),
+        ("reference", 'r', true),
+    ],
+    bad_status: 1,
+    numeric: false,
+};
 
 /// Parses `YYYY-MM-DD[ HH:MM[:SS]]`, `@EPOCH`, or `[[CC]YY]MMDDhhmm[.ss]` (for `-t`).
 pub fn parse_date(s: &str, stamp: bool) -> Option<SystemTime> {
@@ -18,16 +27,29 @@ pub fn parse_date(s: &str, stamp: bool) -> Option<SystemTime> {
             8 => "%m%d%H%M",
             _ => return None,
         };
-        let full = if main.len() == 8 { format!("{}{main}", chrono::Utc::now().format("%Y")) } else { main.to_string() };
+        let full = if main.len() == 8 {
+            format!("{}{main}", chrono::Utc::now().format("%Y"))
+        } else {
+            main.to_string()
+        };
         let fmt = if main.len() == 8 { "%Y%m%d%H%M" } else { fmt };
-        NaiveDateTime::parse_from_str(&full, fmt).ok()?.and_utc().timestamp() + sec.parse::<i64>().ok()?
+        NaiveDateTime::parse_from_str(&full, fmt)
+            .ok()?
+            .and_utc()
+            .timestamp()
+            + sec.parse::<i64>().ok()?
     } else {
         let t = s.trim().trim_end_matches(" UTC").trim_end_matches('Z');
         ["%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
             .iter()
             .find_map(|f| NaiveDateTime::parse_from_str(t, f).ok())
             .map(|d| d.and_utc().timestamp())
-            .or_else(|| NaiveDate::parse_from_str(t, "%Y-%m-%d").ok().and_then(|d| d.and_hms_opt(0, 0, 0)).map(|d| d.and_utc().timestamp()))?
+            .or_else(|| {
+                NaiveDate::parse_from_str(t, "%Y-%m-%d")
+                    .ok()
+                    .and_then(|d| d.and_hms_opt(0, 0, 0))
+                    .map(|d| d.and_utc().timestamp())
+            })?
     };
     Some(SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(secs.max(0) as u64))
 }
@@ -59,7 +81,11 @@ command!(|c| {
             Ok(p) => match c.stat(&p).await {
                 Ok((_, m)) => m.mtime,
                 Err(e) => {
-                    c.err(&format!("failed to get attributes of '{r}': {}", e.user_message())).await?;
+                    c.err(&format!(
+                        "failed to get attributes of '{r}': {}",
+                        e.user_message()
+                    ))
+                    .await?;
                     return Ok(1);
                 }
             },
@@ -76,7 +102,8 @@ command!(|c| {
         let path = match c.path(f) {
             Ok(p) => p,
             Err(e) => {
-                c.err(&format!("cannot touch '{f}': {}", e.user_message())).await?;
+                c.err(&format!("cannot touch '{f}': {}", e.user_message()))
+                    .await?;
                 st = 1;
                 continue;
             }
@@ -88,7 +115,8 @@ command!(|c| {
                     continue;
                 }
                 if let Err(e) = c.vfs().write_all(&path, &[], true).await {
-                    c.err(&format!("cannot touch '{f}': {}", e.user_message())).await?;
+                    c.err(&format!("cannot touch '{f}': {}", e.user_message()))
+                        .await?;
                     st = 1;
                     continue;
                 }
@@ -98,7 +126,8 @@ command!(|c| {
         if let Err(e) = c.vfs().set_times(&target, when).await
             && e != crate::vfs::VfsError::Unsupported
         {
-            c.err(&format!("setting times of '{f}': {}", e.user_message())).await?;
+            c.err(&format!("setting times of '{f}': {}", e.user_message()))
+                .await?;
             st = 1;
         }
     }

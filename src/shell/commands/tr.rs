@@ -2,7 +2,17 @@
 
 use super::Spec;
 
-const SPEC: Spec = Spec { short: "cdsCt", long: &[("complement", 'c', false), ("delete", 'd', false), ("squeeze-repeats", 's', false), ("truncate-set1", 't', false)], bad_status: 1, numeric: false };
+const SPEC: Spec = Spec {
+    short: "cdsCt",
+    long: &[
+        ("complement", 'c', false),
+        ("delete", 'd', false),
+        ("squeeze-repeats", 's', false),
+        ("truncate-set1", 't', false),
+    ],
+    bad_status: 1,
+    numeric: false,
+};
 
 fn class(name: &str) -> Option<Vec<char>> {
     let all = (0u8..=127).map(|b| b as char);
@@ -12,7 +22,9 @@ fn class(name: &str) -> Option<Vec<char>> {
         "alnum" => all.filter(|c| c.is_ascii_alphanumeric()).collect(),
         "upper" => all.filter(|c| c.is_ascii_uppercase()).collect(),
         "lower" => all.filter(|c| c.is_ascii_lowercase()).collect(),
-        "space" => all.filter(|c| c.is_ascii_whitespace() || *c == '\x0b').collect(),
+        "space" => all
+            .filter(|c| c.is_ascii_whitespace() || *c == '\x0b')
+            .collect(),
         "blank" => vec![' ', '\t'],
         "punct" => all.filter(|c| c.is_ascii_punctuation()).collect(),
         "xdigit" => all.filter(|c| c.is_ascii_hexdigit()).collect(),
@@ -94,7 +106,9 @@ fn expand(s: &str, fill_to: Option<usize>) -> Result<Vec<char>, String> {
                 it.next();
                 let hi = if hi == '\\' { unesc(&mut it) } else { hi };
                 if hi < c {
-                    return Err(format!("range-endpoints of '{c}-{hi}' are in reverse collating sequence order"));
+                    return Err(format!(
+                        "range-endpoints of '{c}-{hi}' are in reverse collating sequence order"
+                    ));
                 }
                 out.extend(c..=hi);
                 continue;
@@ -115,10 +129,24 @@ command!(|c| {
     let a = opts!(c, SPEC);
     let comp = a.has('c') || a.has('C');
     let (del, squeeze) = (a.has('d'), a.has('s'));
-    let need = if del && !squeeze { 1 } else if !del && !squeeze { 2 } else if del && squeeze { 2 } else { 1 };
+    let need = if del && !squeeze {
+        1
+    } else if !del && !squeeze {
+        2
+    } else if del && squeeze {
+        2
+    } else {
+        1
+    };
     if a.operands.len() < need {
-        c.err(&format!("missing operand{}", if a.operands.is_empty() { "" } else { &" after" })).await?;
-        c.io.stderr.print("Try 'tr --help' for more information.\n").await?;
+        c.err(&format!(
+            "missing operand{}",
+            if a.operands.is_empty() { "" } else { &" after" }
+        ))
+        .await?;
+        c.io.stderr
+            .print("Try 'tr --help' for more information.\n")
+            .await?;
         return Ok(1);
     }
     let set1 = match expand(&a.operands[0], None) {
@@ -149,7 +177,11 @@ command!(|c| {
         let mapped = if translate {
             let s2 = set2.as_deref().unwrap_or(&[]);
             if comp {
-                if in1(ch) { s2.last().copied().unwrap_or(ch) } else { ch }
+                if in1(ch) {
+                    s2.last().copied().unwrap_or(ch)
+                } else {
+                    ch
+                }
             } else {
                 match set1.iter().rposition(|&x| x == ch) {
                     Some(i) => s2.get(i).or(s2.last()).copied().unwrap_or(ch),
@@ -160,8 +192,16 @@ command!(|c| {
             ch
         };
         if squeeze {
-            let sq_set: &[char] = if del || translate { set2.as_deref().unwrap_or(&[]) } else { &set1 };
-            let in_sq = if !del && !translate { in1(mapped) } else { sq_set.contains(&mapped) };
+            let sq_set: &[char] = if del || translate {
+                set2.as_deref().unwrap_or(&[])
+            } else {
+                &set1
+            };
+            let in_sq = if !del && !translate {
+                in1(mapped)
+            } else {
+                sq_set.contains(&mapped)
+            };
             if in_sq && last == Some(mapped) {
                 continue;
             }

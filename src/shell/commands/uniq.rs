@@ -5,7 +5,16 @@ use super::text::lines;
 
 const SPEC: Spec = Spec {
     short: "cduif:s:w:D",
-    long: &[("count", 'c', false), ("repeated", 'd', false), ("unique", 'u', false), ("ignore-case", 'i', false), ("skip-fields", 'f', true), ("skip-chars", 's', true), ("check-chars", 'w', true), ("all-repeated", 'D', false)],
+    long: &[
+        ("count", 'c', false),
+        ("repeated", 'd', false),
+        ("unique", 'u', false),
+        ("ignore-case", 'i', false),
+        ("skip-fields", 'f', true),
+        ("skip-chars", 's', true),
+        ("check-chars", 'w', true),
+        ("all-repeated", 'D', false),
+    ],
     bad_status: 1,
     numeric: false,
 };
@@ -38,7 +47,11 @@ command!(|c| {
         if let Some(w) = width {
             k = &k[..w.min(k.len())];
         }
-        if a.has('i') { k.to_ascii_lowercase() } else { k.to_vec() }
+        if a.has('i') {
+            k.to_ascii_lowercase()
+        } else {
+            k.to_vec()
+        }
     };
     let ls = lines(&data);
     let mut out = Vec::new();
@@ -52,7 +65,11 @@ command!(|c| {
         let n = j - i;
         let show = (!a.has('d') || n > 1) && (!a.has('u') || n == 1) && (!a.has('D') || n > 1);
         if show {
-            let group: Vec<&[u8]> = if a.has('D') { ls[i..j].to_vec() } else { vec![ls[i]] };
+            let group: Vec<&[u8]> = if a.has('D') {
+                ls[i..j].to_vec()
+            } else {
+                vec![ls[i]]
+            };
             for l in group {
                 if a.has('c') {
                     out.extend_from_slice(format!("{n:>7} ").as_bytes());

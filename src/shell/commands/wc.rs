@@ -5,7 +5,13 @@ use super::text::inputs;
 
 const SPEC: Spec = Spec {
     short: "lwcmL",
-    long: &[("lines", 'l', false), ("words", 'w', false), ("bytes", 'c', false), ("chars", 'm', false), ("max-line-length", 'L', false)],
+    long: &[
+        ("lines", 'l', false),
+        ("words", 'w', false),
+        ("bytes", 'c', false),
+        ("chars", 'm', false),
+        ("max-line-length", 'L', false),
+    ],
     bad_status: 1,
     numeric: false,
 };
@@ -13,7 +19,10 @@ const SPEC: Spec = Spec {
 command!(|c| {
     let a = opts!(c, SPEC);
     let (ins, failed) = inputs(&c, &a.operands).await?;
-    let mut sel: Vec<char> = ['l', 'w', 'm', 'c', 'L'].into_iter().filter(|f| a.has(*f)).collect();
+    let mut sel: Vec<char> = ['l', 'w', 'm', 'c', 'L']
+        .into_iter()
+        .filter(|f| a.has(*f))
+        .collect();
     if sel.is_empty() {
         sel = vec!['l', 'w', 'c'];
     }
@@ -34,7 +43,14 @@ command!(|c| {
         for (t, v) in total.iter_mut().zip(&counts) {
             *t += v;
         }
-        rows.push((counts, if name == "-" && a.operands.is_empty() { String::new() } else { name.clone() }));
+        rows.push((
+            counts,
+            if name == "-" && a.operands.is_empty() {
+                String::new()
+            } else {
+                name.clone()
+            },
+        ));
     }
     if ins.len() > 1 {
         rows.push((total, "total".into()));

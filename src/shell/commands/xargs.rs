@@ -3,7 +3,21 @@
 
 use super::{Args, Spec};
 
-const SPEC: Spec = Spec { short: "0n:I:d:rtL:P:s:x", long: &[("null", '0', false), ("max-args", 'n', true), ("replace", 'I', true), ("delimiter", 'd', true), ("no-run-if-empty", 'r', false), ("verbose", 't', false), ("max-lines", 'L', true), ("max-procs", 'P', true)], bad_status: 1, numeric: false };
+const SPEC: Spec = Spec {
+    short: "0n:I:d:rtL:P:s:x",
+    long: &[
+        ("null", '0', false),
+        ("max-args", 'n', true),
+        ("replace", 'I', true),
+        ("delimiter", 'd', true),
+        ("no-run-if-empty", 'r', false),
+        ("verbose", 't', false),
+        ("max-lines", 'L', true),
+        ("max-procs", 'P', true),
+    ],
+    bad_status: 1,
+    numeric: false,
+};
 
 /// Splits xargs input: blanks and newlines separate, quotes and backslashes group.
 fn split(text: &str) -> Result<Vec<String>, String> {
@@ -24,7 +38,12 @@ fn split(text: &str) -> Result<Vec<String>, String> {
                 loop {
                     match it.next() {
                         Some(c) if c == ch => break,
-                        Some('\n') | None => return Err(format!("unmatched {} quote; by default quotes are special to xargs unless you use the -0 option", if ch == '"' { "double" } else { "single" })),
+                        Some('\n') | None => {
+                            return Err(format!(
+                                "unmatched {} quote; by default quotes are special to xargs unless you use the -0 option",
+                                if ch == '"' { "double" } else { "single" }
+                            ));
+                        }
                         Some(c) => cur.push(c),
                     }
                 }
@@ -72,7 +91,11 @@ command!(|c| {
     }
     let input = String::from_utf8_lossy(&c.stdin().await).into_owned();
     let items: Vec<String> = if a.has('0') {
-        input.split('\0').filter(|s| !s.is_empty()).map(String::from).collect()
+        input
+            .split('\0')
+            .filter(|s| !s.is_empty())
+            .map(String::from)
+            .collect()
     } else if let Some(d) = a.value('d') {
         let d = super::echo::unescape(d).0;
         let mut v: Vec<String> = input.split(d.as_str()).map(String::from).collect();
@@ -81,7 +104,11 @@ command!(|c| {
         }
         v
     } else if a.has('I') || a.has('L') {
-        input.lines().map(|l| l.trim_start().to_string()).filter(|l| !l.is_empty()).collect()
+        input
+            .lines()
+            .map(|l| l.trim_start().to_string())
+            .filter(|l| !l.is_empty())
+            .collect()
     } else {
         match split(&input) {
             Ok(v) => v,
@@ -100,7 +127,12 @@ command!(|c| {
             runs.push(cmd.iter().map(|x| x.replace(rep, it)).collect());
         }
     } else {
-        let n: usize = a.value('n').or(a.value('L')).and_then(|v| v.parse().ok()).unwrap_or(5000).max(1);
+        let n: usize = a
+            .value('n')
+            .or(a.value('L'))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(5000)
+            .max(1);
         if items.is_empty() {
             runs.push(cmd.clone());
         }
@@ -120,7 +152,8 @@ command!(|c| {
             return Ok(127);
         }
         if r == 255 {
-            c.err(&format!("{}: exited with status 255; aborting", argv[0])).await?;
+            c.err(&format!("{}: exited with status 255; aborting", argv[0]))
+                .await?;
             return Ok(124);
         }
         if r != 0 {

@@ -69,7 +69,11 @@ pub fn num_to_str(n: f64, fmt: &str) -> String {
         return format!("{}", n as i64);
     }
     if n.is_nan() {
-        return if n.is_sign_negative() { "-nan".into() } else { "nan".into() };
+        return if n.is_sign_negative() {
+            "-nan".into()
+        } else {
+            "nan".into()
+        };
     }
     if n.is_infinite() {
         return if n < 0.0 { "-inf".into() } else { "inf".into() };
@@ -177,7 +181,16 @@ impl Runtime {
             depth: 0,
             loop_budget: u64::MAX,
         };
-        for (k, v) in [("FS", " "), ("OFS", " "), ("ORS", "\n"), ("RS", "\n"), ("SUBSEP", "\x1c"), ("CONVFMT", "%.6g"), ("OFMT", "%.6g"), ("FILENAME", "")] {
+        for (k, v) in [
+            ("FS", " "),
+            ("OFS", " "),
+            ("ORS", "\n"),
+            ("RS", "\n"),
+            ("SUBSEP", "\x1c"),
+            ("CONVFMT", "%.6g"),
+            ("OFMT", "%.6g"),
+            ("FILENAME", ""),
+        ] {
             rt.set_var(k, Val::Str(v.into()));
         }
         for k in ["NR", "FNR", "RSTART", "RLENGTH"] {
@@ -226,7 +239,12 @@ impl Runtime {
             return Ok(r.clone());
         }
         let tr = crate::shell::commands::regex_syntax::translate(re, true);
-        let r = Regex::new(&tr).map_err(|e| Flow::Error(format!("regular expression /{re}/: {}", e.to_string().lines().last().unwrap_or(""))))?;
+        let r = Regex::new(&tr).map_err(|e| {
+            Flow::Error(format!(
+                "regular expression /{re}/: {}",
+                e.to_string().lines().last().unwrap_or("")
+            ))
+        })?;
         self.regexes.insert(re.to_string(), r.clone());
         Ok(r)
     }
@@ -247,7 +265,8 @@ impl Runtime {
         let f = self.split_with(&self.record.clone(), &fs);
         self.nf = f.len();
         self.fields = Some(f);
-        self.globals.insert("NF".into(), Var::Scalar(Val::Num(self.nf as f64)));
+        self.globals
+            .insert("NF".into(), Var::Scalar(Val::Num(self.nf as f64)));
     }
 
     fn split_with(&mut self, s: &str, fs: &str) -> Vec<String> {
@@ -297,8 +316,13 @@ impl Runtime {
 
     fn rebuild(&mut self) {
         let ofs = self.get_str("OFS");
-        self.record = self.fields.as_ref().map(|f| f.join(&ofs)).unwrap_or_default();
-        self.globals.insert("NF".into(), Var::Scalar(Val::Num(self.nf as f64)));
+        self.record = self
+            .fields
+            .as_ref()
+            .map(|f| f.join(&ofs))
+            .unwrap_or_default();
+        self.globals
+            .insert("NF".into(), Var::Scalar(Val::Num(self.nf as f64)));
     }
 
     fn set_nf(&mut self, n: usize) {
@@ -385,7 +409,10 @@ impl Runtime {
             Expr::Field(e) => {
                 let i = self.eval(e)?.num();
                 if i < 0.0 {
-                    return Err(Flow::Error(format!("trying to access out of range field {}", i as i64)));
+                    return Err(Flow::Error(format!(
+                        "trying to access out of range field {}",
+                        i as i64
+                    )));
                 }
                 let s = self.to_s(&v);
                 self.set_field(i as usize, s);
@@ -423,7 +450,10 @@ impl Runtime {
             Expr::Field(i) => {
                 let i = self.eval(i)?.num();
                 if i < 0.0 {
-                    return Err(Flow::Error(format!("trying to access out of range field {}", i as i64)));
+                    return Err(Flow::Error(format!(
+                        "trying to access out of range field {}",
+                        i as i64
+                    )));
                 }
                 self.field(i as usize)
             }
@@ -442,10 +472,18 @@ impl Runtime {
                 v
             }
             Expr::Cond(c, a, b) => {
-                if self.eval(c)?.truthy() { self.eval(a)? } else { self.eval(b)? }
+                if self.eval(c)?.truthy() {
+                    self.eval(a)?
+                } else {
+                    self.eval(b)?
+                }
             }
-            Expr::And(a, b) => Val::Num((self.eval(a)?.truthy() && self.eval(b)?.truthy()) as i64 as f64),
-            Expr::Or(a, b) => Val::Num((self.eval(a)?.truthy() || self.eval(b)?.truthy()) as i64 as f64),
+            Expr::And(a, b) => {
+                Val::Num((self.eval(a)?.truthy() && self.eval(b)?.truthy()) as i64 as f64)
+            }
+            Expr::Or(a, b) => {
+                Val::Num((self.eval(a)?.truthy() || self.eval(b)?.truthy()) as i64 as f64)
+            }
             Expr::In(keys, arr) => {
                 let k = self.key(keys)?;
                 Val::Num(self.array(arr).borrow().contains_key(&k) as i64 as f64)
@@ -469,7 +507,9 @@ impl Runtime {
                 match *op {
                     "<" | "<=" | "==" | "!=" | ">" | ">=" => {
                         let ord = match (a.numeric_for_compare(), b.numeric_for_compare()) {
-                            (Some(x), Some(y)) => x.partial_cmp(&y).unwrap_or(std::cmp::Ordering::Equal),
+                            (Some(x), Some(y)) => {
+                                x.partial_cmp(&y).unwrap_or(std::cmp::Ordering::Equal)
+                            }
                             _ => self.to_s(&a).cmp(&self.to_s(&b)),
                         };
                         use std::cmp::Ordering::*;
@@ -553,7 +593,10 @@ impl Runtime {
             }
             Expr::PipeGetline(cmd) => {
                 let v = self.eval(cmd)?;
-                return Err(Flow::Error(format!("\"{}\" | getline: commands are not supported in mirage's awk", self.to_s(&v))));
+                return Err(Flow::Error(format!(
+                    "\"{}\" | getline: commands are not supported in mirage's awk",
+                    self.to_s(&v)
+                )));
             }
         })
     }
@@ -574,7 +617,13 @@ impl Runtime {
         let mut frame = HashMap::new();
         for (i, p) in f.params.iter().enumerate() {
             let v = match args.get(i) {
-                Some(Expr::Var(n)) if matches!(self.lookup(n), Some(Var::Array(_))) || (!matches!(self.lookup(n), Some(Var::Scalar(_))) && self.is_array_param(f, i)) => Var::Array(self.array(n)),
+                Some(Expr::Var(n))
+                    if matches!(self.lookup(n), Some(Var::Array(_)))
+                        || (!matches!(self.lookup(n), Some(Var::Scalar(_)))
+                            && self.is_array_param(f, i)) =>
+                {
+                    Var::Array(self.array(n))
+                }
                 Some(e) => Var::Scalar(self.eval(e)?),
                 None => Var::Scalar(Val::Str(String::new())),
             };
@@ -596,7 +645,9 @@ impl Runtime {
     fn is_array_param(&self, f: &super::parse::Func, i: usize) -> bool {
         let name = &f.params[i];
         let text = format!("{:?}", f.body);
-        text.contains(&format!("Index(\"{name}\"")) || text.contains(&format!("In([{name}")) || text.contains(&format!(", \"{name}\"")) 
+        text.contains(&format!("Index(\"{name}\""))
+            || text.contains(&format!("In([{name}"))
+            || text.contains(&format!(", \"{name}\""))
     }
 
     fn builtin(&mut self, name: &str, args: &[Expr]) -> R<Val> {
@@ -609,17 +660,26 @@ impl Runtime {
         Ok(match name {
             "length" => match args.first() {
                 None => Val::Num(self.record.chars().count() as f64),
-                Some(Expr::Var(n)) if matches!(self.lookup(n), Some(Var::Array(_))) => Val::Num(self.array(n).borrow().len() as f64),
+                Some(Expr::Var(n)) if matches!(self.lookup(n), Some(Var::Array(_))) => {
+                    Val::Num(self.array(n).borrow().len() as f64)
+                }
                 Some(e) => {
                     let v = self.eval(e)?;
                     Val::Num(self.to_s(&v).chars().count() as f64)
                 }
             },
             "substr" => {
-                let s: Vec<char> = { let v = arg(self, 0)?; self.to_s(&v).chars().collect() };
+                let s: Vec<char> = {
+                    let v = arg(self, 0)?;
+                    self.to_s(&v).chars().collect()
+                };
                 let m = arg(self, 1)?.num();
                 let m = if m.is_nan() { 1.0 } else { (m + 0.5).floor() };
-                let n = if args.len() > 2 { (arg(self, 2)?.num() + 0.5).floor() } else { f64::INFINITY };
+                let n = if args.len() > 2 {
+                    (arg(self, 2)?.num() + 0.5).floor()
+                } else {
+                    f64::INFINITY
+                };
                 let start = m.max(1.0);
                 let end = (m + n).min(s.len() as f64 + 1.0);
                 if end <= start {
@@ -629,17 +689,34 @@ impl Runtime {
                 }
             }
             "index" => {
-                let s = { let v = arg(self, 0)?; self.to_s(&v) };
-                let t = { let v = arg(self, 1)?; self.to_s(&v) };
+                let s = {
+                    let v = arg(self, 0)?;
+                    self.to_s(&v)
+                };
+                let t = {
+                    let v = arg(self, 1)?;
+                    self.to_s(&v)
+                };
                 Val::Num(s.find(&t).map_or(0, |p| s[..p].chars().count() + 1) as f64)
             }
             "split" => {
-                let s = { let v = arg(self, 0)?; self.to_s(&v) };
-                let Some(Expr::Var(arr)) = args.get(1) else { return Err(Flow::Error("split: second argument must be an array".into())) };
+                let s = {
+                    let v = arg(self, 0)?;
+                    self.to_s(&v)
+                };
+                let Some(Expr::Var(arr)) = args.get(1) else {
+                    return Err(Flow::Error(
+                        "split: second argument must be an array".into(),
+                    ));
+                };
                 let parts = match args.get(2) {
                     Some(Expr::Regex(r)) => {
                         let re = self.regex(r)?;
-                        if s.is_empty() { vec![] } else { re.split(&s).map(String::from).collect() }
+                        if s.is_empty() {
+                            vec![]
+                        } else {
+                            re.split(&s).map(String::from).collect()
+                        }
                     }
                     Some(e) => {
                         let v = self.eval(e)?;
@@ -669,9 +746,18 @@ impl Runtime {
                     }
                     None => return Err(Flow::Error(format!("{name}: missing regex"))),
                 };
-                let rep = { let v = arg(self, 1)?; self.to_s(&v) };
-                let target = args.get(2).cloned().unwrap_or(Expr::Field(Box::new(Expr::Num(0.0))));
-                let cur = { let v = self.eval(&target)?; self.to_s(&v) };
+                let rep = {
+                    let v = arg(self, 1)?;
+                    self.to_s(&v)
+                };
+                let target = args
+                    .get(2)
+                    .cloned()
+                    .unwrap_or(Expr::Field(Box::new(Expr::Num(0.0))));
+                let cur = {
+                    let v = self.eval(&target)?;
+                    self.to_s(&v)
+                };
                 let (new, n) = substitute(&re, &cur, &rep, name == "gsub");
                 if n > 0 {
                     self.assign(&target, Val::Str(new))?;
@@ -679,7 +765,10 @@ impl Runtime {
                 Val::Num(n as f64)
             }
             "match" => {
-                let s = { let v = arg(self, 0)?; self.to_s(&v) };
+                let s = {
+                    let v = arg(self, 0)?;
+                    self.to_s(&v)
+                };
                 let re = match args.get(1) {
                     Some(Expr::Regex(r)) => self.regex(r)?,
                     Some(e) => {
@@ -690,7 +779,10 @@ impl Runtime {
                     None => return Err(Flow::Error("match: missing regex".into())),
                 };
                 let (start, len) = match re.find(&s) {
-                    Some(m) => (s[..m.start()].chars().count() as f64 + 1.0, m.as_str().chars().count() as f64),
+                    Some(m) => (
+                        s[..m.start()].chars().count() as f64 + 1.0,
+                        m.as_str().chars().count() as f64,
+                    ),
                     None => (0.0, -1.0),
                 };
                 self.assign_var("RSTART", Val::Num(start));
@@ -704,15 +796,24 @@ impl Runtime {
                 }
                 Val::Str(self.sprintf(&vals))
             }
-            "tolower" => { let v = arg(self, 0)?; Val::Str(self.to_s(&v).to_lowercase()) }
-            "toupper" => { let v = arg(self, 0)?; Val::Str(self.to_s(&v).to_uppercase()) }
+            "tolower" => {
+                let v = arg(self, 0)?;
+                Val::Str(self.to_s(&v).to_lowercase())
+            }
+            "toupper" => {
+                let v = arg(self, 0)?;
+                Val::Str(self.to_s(&v).to_uppercase())
+            }
             "int" => Val::Num(arg(self, 0)?.num().trunc()),
             "sqrt" => Val::Num(arg(self, 0)?.num().sqrt()),
             "exp" => Val::Num(arg(self, 0)?.num().exp()),
             "log" => Val::Num(arg(self, 0)?.num().ln()),
             "sin" => Val::Num(arg(self, 0)?.num().sin()),
             "cos" => Val::Num(arg(self, 0)?.num().cos()),
-            "atan2" => { let y = arg(self, 0)?.num(); Val::Num(y.atan2(arg(self, 1)?.num())) }
+            "atan2" => {
+                let y = arg(self, 0)?.num();
+                Val::Num(y.atan2(arg(self, 1)?.num()))
+            }
             "rand" => {
                 self.rand_state ^= self.rand_state << 13;
                 self.rand_state ^= self.rand_state >> 7;
@@ -720,19 +821,32 @@ impl Runtime {
                 Val::Num((self.rand_state >> 11) as f64 / (1u64 << 53) as f64)
             }
             "srand" => {
-                let seed = if args.is_empty() { 0 } else { arg(self, 0)?.num() as u64 };
-                self.rand_state = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407) | 1;
+                let seed = if args.is_empty() {
+                    0
+                } else {
+                    arg(self, 0)?.num() as u64
+                };
+                self.rand_state = seed
+                    .wrapping_mul(6364136223846793005)
+                    .wrapping_add(1442695040888963407)
+                    | 1;
                 Val::Num(0.0)
             }
             "close" | "fflush" => Val::Num(0.0),
-            "system" => return Err(Flow::Error("system() is not supported in mirage's awk".into())),
+            "system" => {
+                return Err(Flow::Error(
+                    "system() is not supported in mirage's awk".into(),
+                ));
+            }
             other => return Err(Flow::Error(format!("function {other} never defined"))),
         })
     }
 
     /// awk's sprintf.
     pub fn sprintf(&mut self, vals: &[Val]) -> String {
-        let Some(fmt) = vals.first() else { return String::new() };
+        let Some(fmt) = vals.first() else {
+            return String::new();
+        };
         let fmt: Vec<char> = self.to_s(fmt).chars().collect();
         let mut out = String::new();
         let mut ai = 1;
@@ -796,15 +910,31 @@ impl Runtime {
             let v = vals.get(ai).cloned();
             ai += 1;
             let text = match conv {
-                'd' | 'i' | 'o' | 'x' | 'X' | 'u' => v.as_ref().map(|v| format!("{}", v.num().trunc() as i64)),
+                'd' | 'i' | 'o' | 'x' | 'X' | 'u' => {
+                    v.as_ref().map(|v| format!("{}", v.num().trunc() as i64))
+                }
                 'c' => v.as_ref().map(|v| match v {
-                    Val::Num(n) => char::from_u32(*n as u32).map(String::from).unwrap_or_default(),
-                    other => self.to_s(other).chars().next().map(String::from).unwrap_or_default(),
+                    Val::Num(n) => char::from_u32(*n as u32)
+                        .map(String::from)
+                        .unwrap_or_default(),
+                    other => self
+                        .to_s(other)
+                        .chars()
+                        .next()
+                        .map(String::from)
+                        .unwrap_or_default(),
                 }),
                 'e' | 'E' | 'f' | 'F' | 'g' | 'G' => v.as_ref().map(|v| format!("{}", v.num())),
                 _ => v.as_ref().map(|v| self.to_s(v)),
             };
-            out.push_str(&crate::shell::commands::printf::convert(conv, text.as_deref(), &flags, width, prec, &mut bad));
+            out.push_str(&crate::shell::commands::printf::convert(
+                conv,
+                text.as_deref(),
+                &flags,
+                width,
+                prec,
+                &mut bad,
+            ));
         }
         out
     }
@@ -828,7 +958,10 @@ impl Runtime {
             }
             Some(Redir::Pipe(cmd)) => {
                 let v = self.eval(cmd)?;
-                return Err(Flow::Error(format!("print | \"{}\": commands are not supported in mirage's awk", self.to_s(&v))));
+                return Err(Flow::Error(format!(
+                    "print | \"{}\": commands are not supported in mirage's awk",
+                    self.to_s(&v)
+                )));
             }
         }
         Ok(())
@@ -984,7 +1117,10 @@ impl Runtime {
 
     /// True when the program has only BEGIN items (no input is read).
     pub fn begin_only(&self) -> bool {
-        self.prog.items.iter().all(|(p, _)| matches!(p, Pattern::Begin))
+        self.prog
+            .items
+            .iter()
+            .all(|(p, _)| matches!(p, Pattern::Begin))
     }
 
     /// Processes one record.
@@ -1053,7 +1189,11 @@ impl Runtime {
             return body.split('\n').map(String::from).collect();
         }
         if rs.is_empty() {
-            return text.split("\n\n").map(|s| s.trim_matches('\n').to_string()).filter(|s| !s.is_empty()).collect();
+            return text
+                .split("\n\n")
+                .map(|s| s.trim_matches('\n').to_string())
+                .filter(|s| !s.is_empty())
+                .collect();
         }
         let mut v: Vec<String> = text.split(rs.as_str()).map(String::from).collect();
         if v.last().is_some_and(|l| l.is_empty() || l == "\n") {

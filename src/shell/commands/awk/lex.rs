@@ -18,22 +18,32 @@ pub enum Tok {
 }
 
 const KEYWORDS: &[&str] = &[
-    "BEGIN", "END", "function", "func", "if", "else", "while", "for", "do", "break", "continue", "next", "nextfile",
-    "exit", "return", "delete", "in", "getline", "print", "printf",
+    "BEGIN", "END", "function", "func", "if", "else", "while", "for", "do", "break", "continue",
+    "next", "nextfile", "exit", "return", "delete", "in", "getline", "print", "printf",
 ];
 const BUILTINS: &[&str] = &[
-    "length", "substr", "index", "split", "sub", "gsub", "match", "sprintf", "tolower", "toupper", "int", "sqrt",
-    "exp", "log", "sin", "cos", "atan2", "rand", "srand", "system", "close", "fflush",
+    "length", "substr", "index", "split", "sub", "gsub", "match", "sprintf", "tolower", "toupper",
+    "int", "sqrt", "exp", "log", "sin", "cos", "atan2", "rand", "srand", "system", "close",
+    "fflush",
 ];
 const OPS: &[&str] = &[
-    "+=", "-=", "*=", "/=", "%=", "^=", "**=", "==", "<=", ">=", "!=", "++", "--", "&&", "||", ">>", "!~", "**", "{",
-    "}", "(", ")", "[", "]", ";", ",", "+", "-", "*", "/", "%", "^", "!", ">", "<", "|", "?", ":", "~", "$", "=",
+    "+=", "-=", "*=", "/=", "%=", "^=", "**=", "==", "<=", ">=", "!=", "++", "--", "&&", "||",
+    ">>", "!~", "**", "{", "}", "(", ")", "[", "]", ";", ",", "+", "-", "*", "/", "%", "^", "!",
+    ">", "<", "|", "?", ":", "~", "$", "=",
 ];
 
 fn operand_end(t: Option<&Tok>) -> bool {
     matches!(
         t,
-        Some(Tok::Num(_)) | Some(Tok::Str(_)) | Some(Tok::Name(_)) | Some(Tok::Builtin(_)) | Some(Tok::Op(")")) | Some(Tok::Op("]")) | Some(Tok::Op("$")) | Some(Tok::Op("++")) | Some(Tok::Op("--"))
+        Some(Tok::Num(_))
+            | Some(Tok::Str(_))
+            | Some(Tok::Name(_))
+            | Some(Tok::Builtin(_))
+            | Some(Tok::Op(")"))
+            | Some(Tok::Op("]"))
+            | Some(Tok::Op("$"))
+            | Some(Tok::Op("++"))
+            | Some(Tok::Op("--"))
     )
 }
 
@@ -132,7 +142,9 @@ pub fn lex(src: &str) -> Result<Vec<Tok>, String> {
                 i += 1;
                 out.push(Tok::Regex(s));
             }
-            d if d.is_ascii_digit() || (d == '.' && c.get(i + 1).is_some_and(|x| x.is_ascii_digit())) => {
+            d if d.is_ascii_digit()
+                || (d == '.' && c.get(i + 1).is_some_and(|x| x.is_ascii_digit())) =>
+            {
                 let st = i;
                 if d == '0' && matches!(c.get(i + 1), Some('x') | Some('X')) {
                     i += 2;
@@ -179,7 +191,9 @@ pub fn lex(src: &str) -> Result<Vec<Tok>, String> {
             }
             _ => {
                 let rest: String = c[i..c.len().min(i + 3)].iter().collect();
-                let op = OPS.iter().find(|o| rest.starts_with(**o)).ok_or_else(|| format!("syntax error at source line: unexpected character '{ch}'"))?;
+                let op = OPS.iter().find(|o| rest.starts_with(**o)).ok_or_else(|| {
+                    format!("syntax error at source line: unexpected character '{ch}'")
+                })?;
                 out.push(Tok::Op(op));
                 i += op.chars().count();
             }

@@ -46,7 +46,12 @@ pub enum Stmt {
     If(Expr, Box<Stmt>, Option<Box<Stmt>>),
     While(Expr, Box<Stmt>),
     Do(Box<Stmt>, Expr),
-    For(Option<Box<Stmt>>, Option<Expr>, Option<Box<Stmt>>, Box<Stmt>),
+    For(
+        Option<Box<Stmt>>,
+        Option<Expr>,
+        Option<Box<Stmt>>,
+        Box<Stmt>,
+    ),
     ForIn(String, String, Box<Stmt>),
     Block(Vec<Stmt>),
     Break,
@@ -113,14 +118,21 @@ impl P {
         }
     }
     fn expect_op(&mut self, o: &str) -> R<()> {
-        if self.eat_op(o) { Ok(()) } else { Err(self.err()) }
+        if self.eat_op(o) {
+            Ok(())
+        } else {
+            Err(self.err())
+        }
     }
     fn err(&self) -> String {
-        format!("syntax error at source line 1: unexpected {}", match self.peek() {
-            Tok::Eof => "end of program".to_string(),
-            Tok::Newline => "newline".into(),
-            t => format!("{t:?}"),
-        })
+        format!(
+            "syntax error at source line 1: unexpected {}",
+            match self.peek() {
+                Tok::Eof => "end of program".to_string(),
+                Tok::Newline => "newline".into(),
+                t => format!("{t:?}"),
+            }
+        )
     }
     fn nl(&mut self) {
         while matches!(self.peek(), Tok::Newline) || self.is_op(";") && false {
@@ -187,7 +199,11 @@ impl P {
                     } else {
                         Pattern::Expr(e)
                     };
-                    let action = if self.is_op("{") { Some(self.block()?) } else { None };
+                    let action = if self.is_op("{") {
+                        Some(self.block()?)
+                    } else {
+                        None
+                    };
                     prog.items.push((pat, action));
                 }
             }
@@ -276,19 +292,34 @@ impl P {
             Tok::Kw("for") => {
                 self.i += 1;
                 self.expect_op("(")?;
-                if let (Tok::Name(k), Tok::Kw("in"), Tok::Name(arr), Tok::Op(")")) =
-                    (self.peek().clone(), self.t[self.i + 1].clone(), self.t.get(self.i + 2).cloned().unwrap_or(Tok::Eof), self.t.get(self.i + 3).cloned().unwrap_or(Tok::Eof))
-                {
+                if let (Tok::Name(k), Tok::Kw("in"), Tok::Name(arr), Tok::Op(")")) = (
+                    self.peek().clone(),
+                    self.t[self.i + 1].clone(),
+                    self.t.get(self.i + 2).cloned().unwrap_or(Tok::Eof),
+                    self.t.get(self.i + 3).cloned().unwrap_or(Tok::Eof),
+                ) {
                     self.i += 4;
                     return Ok(Stmt::ForIn(k, arr, Box::new(self.body()?)));
                 }
-                let init = if self.is_op(";") { None } else { Some(Box::new(self.simple_stmt()?)) };
+                let init = if self.is_op(";") {
+                    None
+                } else {
+                    Some(Box::new(self.simple_stmt()?))
+                };
                 self.expect_op(";")?;
                 self.nl();
-                let cond = if self.is_op(";") { None } else { Some(self.expr()?) };
+                let cond = if self.is_op(";") {
+                    None
+                } else {
+                    Some(self.expr()?)
+                };
                 self.expect_op(";")?;
                 self.nl();
-                let step = if self.is_op(")") { None } else { Some(Box::new(self.simple_stmt()?)) };
+                let step = if self.is_op(")") {
+                    None
+                } else {
+                    Some(Box::new(self.simple_stmt()?))
+                };
                 self.expect_op(")")?;
                 if self.is_op(";") {
                     self.i += 1;
@@ -326,12 +357,20 @@ impl P {
             }
             Tok::Kw("exit") => {
                 self.i += 1;
-                let e = if self.ends_simple() { None } else { Some(self.expr()?) };
+                let e = if self.ends_simple() {
+                    None
+                } else {
+                    Some(self.expr()?)
+                };
                 Stmt::Exit(e)
             }
             Tok::Kw("return") => {
                 self.i += 1;
-                let e = if self.ends_simple() { None } else { Some(self.expr()?) };
+                let e = if self.ends_simple() {
+                    None
+                } else {
+                    Some(self.expr()?)
+                };
                 Stmt::Return(e)
             }
             Tok::Kw("delete") => {
@@ -352,25 +391,35 @@ impl P {
                 self.i += 1;
                 let save = self.no_gt;
                 self.no_gt = true;
-                let args = if self.ends_simple() || self.is_op(">") || self.is_op(">>") || self.is_op("|") {
-                    vec![]
-                } else if self.is_op("(") {
-                    // `print (a, b) > f` or `print (a) b`
-                    let st = self.i;
-                    self.i += 1;
-                    self.no_gt = false;
-                    let list = self.expr_list();
-                    self.no_gt = true;
-                    match list {
-                        Ok(l) if self.eat_op(")") && (self.ends_simple() || self.is_op(">") || self.is_op(">>") || self.is_op("|")) => l,
-                        _ => {
-                            self.i = st;
-                            self.expr_list()?
+                let args =
+                    if self.ends_simple() || self.is_op(">") || self.is_op(">>") || self.is_op("|")
+                    {
+                        vec![]
+                    } else if self.is_op("(") {
+                        // `print (a, b) > f` or `print (a) b`
+                        let st = self.i;
+                        self.i += 1;
+                        self.no_gt = false;
+                        let list = self.expr_list();
+                        self.no_gt = true;
+                        match list {
+                            Ok(l)
+                                if self.eat_op(")")
+                                    && (self.ends_simple()
+                                        || self.is_op(">")
+                                        || self.is_op(">>")
+                                        || self.is_op("|")) =>
+                            {
+                                l
+                            }
+                            _ => {
+                                self.i = st;
+                                self.expr_list()?
+                            }
                         }
-                    }
-                } else {
-                    self.expr_list()?
-                };
+                    } else {
+                        self.expr_list()?
+                    };
                 self.no_gt = save;
                 let redir = if self.eat_op(">") {
                     Some(Redir::File(self.concat_expr()?))
@@ -381,7 +430,11 @@ impl P {
                 } else {
                     None
                 };
-                if k == "print" { Stmt::Print(args, redir) } else { Stmt::Printf(args, redir) }
+                if k == "print" {
+                    Stmt::Print(args, redir)
+                } else {
+                    Stmt::Printf(args, redir)
+                }
             }
             _ => Stmt::Expr(self.expr()?),
         })
@@ -402,7 +455,8 @@ impl P {
 
     pub fn expr(&mut self) -> R<Expr> {
         let lhs = self.ternary()?;
-        if let Tok::Op(op @ ("=" | "+=" | "-=" | "*=" | "/=" | "%=" | "^=" | "**=")) = self.peek().clone()
+        if let Tok::Op(op @ ("=" | "+=" | "-=" | "*=" | "/=" | "%=" | "^=" | "**=")) =
+            self.peek().clone()
             && matches!(lhs, Expr::Var(_) | Expr::Index(..) | Expr::Field(_))
         {
             self.i += 1;
@@ -493,7 +547,12 @@ impl P {
 
     fn starts_operand(&self) -> bool {
         match self.peek() {
-            Tok::Num(_) | Tok::Str(_) | Tok::Regex(_) | Tok::Name(_) | Tok::Func(_) | Tok::Builtin(_) => true,
+            Tok::Num(_)
+            | Tok::Str(_)
+            | Tok::Regex(_)
+            | Tok::Name(_)
+            | Tok::Func(_)
+            | Tok::Builtin(_) => true,
             Tok::Op(o) => matches!(*o, "$" | "(" | "!" | "++" | "--" | "-" | "+"),
             Tok::Kw("getline") => false,
             _ => false,
@@ -646,7 +705,11 @@ impl P {
             }
             Tok::Func(n) => {
                 self.expect_op("(")?;
-                let args = if self.is_op(")") { vec![] } else { self.expr_list()? };
+                let args = if self.is_op(")") {
+                    vec![]
+                } else {
+                    self.expr_list()?
+                };
                 self.expect_op(")")?;
                 Ok(Expr::Call(n, args))
             }
@@ -655,7 +718,11 @@ impl P {
                     let save = (self.no_gt, self.no_in);
                     self.no_gt = false;
                     self.no_in = false;
-                    let args = if self.is_op(")") { vec![] } else { self.expr_list()? };
+                    let args = if self.is_op(")") {
+                        vec![]
+                    } else {
+                        self.expr_list()?
+                    };
                     (self.no_gt, self.no_in) = save;
                     self.expect_op(")")?;
                     return Ok(Expr::Builtin(n, args));
@@ -667,7 +734,11 @@ impl P {
             }
             Tok::Kw("getline") => {
                 let var = self.opt_lvalue()?;
-                let file = if self.eat_op("<") { Some(Box::new(self.primary()?)) } else { None };
+                let file = if self.eat_op("<") {
+                    Some(Box::new(self.primary()?))
+                } else {
+                    None
+                };
                 Ok(Expr::Getline(var, file))
             }
             _ => {
@@ -680,6 +751,11 @@ impl P {
 
 /// Parses a whole program.
 pub fn parse(toks: Vec<Tok>) -> Result<Program, String> {
-    let mut p = P { t: toks, i: 0, no_gt: false, no_in: false };
+    let mut p = P {
+        t: toks,
+        i: 0,
+        no_gt: false,
+        no_in: false,
+    };
     p.program()
 }
