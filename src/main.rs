@@ -129,6 +129,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             };
             let vfs = rt.block_on(mirage::shell::cli::workspace(config.as_deref(), ram))?;
             use mirage::shell::cli::Source;
+            // `mirage exec CONFIG -c SCRIPT`: clap leaves `-c` among the trailing arguments.
+            let mut command = command;
+            if command.is_none() && args.first().is_some_and(|a| a == "-c") && args.len() > 1 {
+                args.remove(0);
+                command = Some(args.remove(0));
+            }
             let source = match command {
                 Some(c) => Source::Inline(c),
                 None if !args.is_empty() => Source::File(PathBuf::from(args.remove(0))),

@@ -227,8 +227,7 @@ builtin!(readonly, |sh, argv, io| {
 });
 
 builtin!(declare, |sh, argv, io| {
-    let local = argv[0] == "local"
-        || (!sh.st.frames.is_empty() && argv[0] != "local" && !argv.iter().any(|a| a == "-g"));
+    let local = argv[0] == "local" || (!sh.st.frames.is_empty() && !argv.iter().any(|a| a == "-g"));
     if argv[0] == "local" && sh.st.frames.is_empty() {
         return fail(io, "local: can only be used in a function".into(), 1).await;
     }

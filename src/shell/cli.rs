@@ -67,7 +67,7 @@ pub fn exec(
         }
     };
     let mut input = Vec::new();
-    if !matches!(std::io::stdin().is_terminal(), true) && !script.is_empty() {
+    if !std::io::stdin().is_terminal() && !script.is_empty() {
         // stdin was not the script: hand it to the script.
         let _ = std::io::stdin().read_to_end(&mut input);
     }

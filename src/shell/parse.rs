@@ -543,7 +543,7 @@ impl<'s> Lower<'s> {
     fn test_cmd(&mut self, n: TsNode) -> Result<Node, ParseError> {
         let t = self.text(n);
         if t.starts_with("[[") {
-            let inner = t[2..].trim_end();
+            let inner = t.strip_prefix("[[").unwrap_or(t).trim_end();
             let inner = inner.strip_suffix("]]").unwrap_or(inner);
             let words = split_test_words(inner);
             let mut p = TestParser { w: &words, i: 0 };

@@ -120,3 +120,5 @@ cd dir && ls && cd sub && cat three.txt | wc -l
 for f in *.txt; do echo "[$f]"; done
 #### write then read large
 seq 20000 > big.txt; wc -l big.txt; tail -1 big.txt; sort -rn big.txt | head -1
+#### cp -r contents with dot
+mkdir dest; cp -r dir/. dest/; find dest | sort

@@ -96,8 +96,8 @@ impl Args {
                 a.opts.push(('#', Some(body.to_string())));
                 continue;
             }
-            let mut chars = body.char_indices();
-            while let Some((pos, c)) = chars.next() {
+            let chars = body.char_indices();
+            for (pos, c) in chars {
                 if !spec.short.contains(c) || c == ':' {
                     return Err(format!("invalid option -- '{c}'"));
                 }

@@ -84,7 +84,11 @@ command!(|c| {
                 continue;
             }
         };
-        let target = if dest_is_dir {
+        // `cp -r dir/. dest`: the contents of dir go into dest.
+        let contents_only = s == "." || s.ends_with("/.");
+        let target = if dest_is_dir && contents_only {
+            dest_path.clone()
+        } else if dest_is_dir {
             match dest_path.join(&base(s)) {
                 Ok(t) => t,
                 Err(e) => {

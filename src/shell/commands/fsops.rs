@@ -59,6 +59,9 @@ pub async fn copy_tree(
             if to.starts_with(from) && to != from {
                 return Err(VfsError::InvalidArgument);
             }
+            if to == from {
+                return Ok(());
+            }
             match vfs.mkdir(to).await {
                 Ok(()) | Err(VfsError::AlreadyExists) => {}
                 Err(e) => return Err(e),

@@ -150,7 +150,7 @@ fn search(s: &Search, name: Option<&str>, data: &[u8]) -> Outcome {
     let context = s.before > 0 || s.after > 0;
     for (i, line) in lines.iter().enumerate() {
         if s.max.is_some_and(|m| count >= m) {
-            if after_left > 0 && !(s.re.is_match(line) != s.invert) {
+            if after_left > 0 && s.re.is_match(line) == s.invert {
                 prefix(&mut o.out, i, b'-');
                 o.out.extend_from_slice(line);
                 o.out.push(b'\n');
@@ -357,7 +357,7 @@ command!(|c| {
         } else {
             None
         },
-        number: if rg { a.has('n') } else { a.has('n') },
+        number: a.has('n'),
         quiet: a.has('q'),
         max: a.value('m').and_then(|v| v.parse().ok()),
         before: num_ctx.unwrap_or_else(|| ctx_n('B')),

@@ -101,9 +101,9 @@ fn sort(entries: &mut [DirEntry], o: &Opts) {
     }
     entries.sort_by(|a, b| a.name.as_bytes().cmp(b.name.as_bytes()));
     if o.sort_t {
-        entries.sort_by(|a, b| b.meta.mtime.cmp(&a.meta.mtime));
+        entries.sort_by_key(|e| std::cmp::Reverse(e.meta.mtime));
     } else if o.sort_s {
-        entries.sort_by(|a, b| b.meta.size.cmp(&a.meta.size));
+        entries.sort_by_key(|e| std::cmp::Reverse(e.meta.size));
     }
     if o.reverse {
         entries.reverse();

@@ -139,7 +139,7 @@ pub fn g_format(v: f64, prec: usize, alt: bool) -> String {
         return "0".into();
     }
     let exp = v.abs().log10().floor() as i32;
-    let s = if exp < -4 || exp >= p as i32 {
+    if exp < -4 || exp >= p as i32 {
         let e = exp_format(v, p - 1, false);
         if alt {
             e
@@ -160,8 +160,7 @@ pub fn g_format(v: f64, prec: usize, alt: bool) -> String {
         } else {
             f.trim_end_matches('0').trim_end_matches('.').to_string()
         }
-    };
-    s
+    }
 }
 
 /// Applies one conversion; returns the text.

@@ -83,13 +83,7 @@ command!(|c| {
         let r = if realpath && a.has('s') {
             Some(path.clone())
         } else {
-            canonical(
-                &c,
-                &path,
-                !a.has('e') && !(realpath && a.has('e')),
-                a.has('m'),
-            )
-            .await
+            canonical(&c, &path, !a.has('e'), a.has('m')).await
         };
         match r {
             Some(p) => {

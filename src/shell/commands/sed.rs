@@ -453,7 +453,7 @@ impl Run<'_> {
                 if *s == 0 {
                     line_no == *f
                 } else {
-                    line_no >= *f && (line_no - f) % s == 0
+                    line_no >= *f && (line_no - f).is_multiple_of(*s)
                 }
             }
             Addr::Re(Some(r)) => {

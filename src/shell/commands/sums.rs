@@ -54,8 +54,8 @@ command!(|c| {
                 match c.read_arg(name).await {
                     Ok(d) => {
                         let ok = hash(&kind, &d) == want;
-                        if !a.has('q') || !ok {
-                            if !a.has('s') {
+                        if (!a.has('q') || !ok) && !a.has('s') {
+                            {
                                 c.print(&format!("{name}: {}\n", if ok { "OK" } else { "FAILED" }))
                                     .await?;
                             }

@@ -129,15 +129,8 @@ command!(|c| {
     let a = opts!(c, SPEC);
     let comp = a.has('c') || a.has('C');
     let (del, squeeze) = (a.has('d'), a.has('s'));
-    let need = if del && !squeeze {
-        1
-    } else if !del && !squeeze {
-        2
-    } else if del && squeeze {
-        2
-    } else {
-        1
-    };
+    // -d or -s alone need SET1; translating and -d with -s need two.
+    let need = if del != squeeze { 1 } else { 2 };
     if a.operands.len() < need {
         c.err(&format!(
             "missing operand{}",

@@ -460,10 +460,7 @@ impl Runtime {
             Expr::Assign(op, t, r) => {
                 let rv = self.eval(r)?;
                 let v = if *op == "=" {
-                    match rv {
-                        Val::StrNum(s) => Val::StrNum(s),
-                        o => o,
-                    }
+                    rv
                 } else {
                     let cur = self.eval(t)?.num();
                     Val::Num(arith(&op[..op.len() - 1], cur, rv.num())?)

@@ -135,7 +135,7 @@ impl P {
         )
     }
     fn nl(&mut self) {
-        while matches!(self.peek(), Tok::Newline) || self.is_op(";") && false {
+        while matches!(self.peek(), Tok::Newline) {
             self.i += 1;
         }
     }
