@@ -65,6 +65,12 @@ enum Command {
         #[arg(long)]
         mountpoint: Option<String>,
     },
+    /// Serve the workspace to an agent over the Model Context Protocol on stdio (tools: bash,
+    /// read, write, edit, ls, grep, glob).
+    Mcp {
+        /// The workspace config (default: the built-in workspace).
+        config: Option<PathBuf>,
+    },
     /// Validate a config and print its mount table.
     Check {
         /// The workspace config.
@@ -161,6 +167,16 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let (_, rows) = rt.block_on(mirage::workspace::open(config.as_deref()))?;
             print!("{}", mirage::prompt::render(&rows, mountpoint.as_deref()));
             Ok(())
+        }
+        Command::Mcp { config } => {
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .build()?;
+            rt.block_on(async {
+                let (vfs, rows) = mirage::workspace::open(config.as_deref()).await?;
+                let instructions = mirage::prompt::render(&rows, None);
+                mirage::mcp::serve(vfs, instructions).await
+            })
         }
         Command::Check { config } => {
             let rt = tokio::runtime::Builder::new_multi_thread()

@@ -542,6 +542,11 @@ impl<'a> Ctx<'a> {
     }
 }
 
+/// Quotes `s` for a shell script (`%q`).
+pub fn quote(s: &str) -> String {
+    printf::shell_quote(s)
+}
+
 /// `cmd --help`: the usage line from [`TABLE`].
 pub fn usage(name: &str) -> Option<&'static str> {
     TABLE
