@@ -6,6 +6,7 @@ pub mod github;
 pub mod local;
 pub mod ram;
 pub mod s3;
+pub mod slack;
 
 use std::sync::Arc;
 
@@ -13,7 +14,7 @@ use crate::config::{ConfigError, MountConfig};
 use crate::vfs::Backend;
 
 /// The backend names the config accepts.
-pub const KINDS: &[&str] = &["ram", "local", "s3", "r2", "gcs", "github"];
+pub const KINDS: &[&str] = &["ram", "local", "s3", "r2", "gcs", "github", "slack"];
 
 /// Builds the backend a mount names, consuming its backend-specific options; remote backends
 /// are contacted here, so a bad bucket or credentials fail before anything is mounted.
@@ -35,6 +36,7 @@ pub async fn build(m: &mut MountConfig) -> Result<Arc<dyn Backend>, ConfigError>
         }
         "ram" => Ok(Arc::new(ram::RamBackend::new())),
         "github" => github_from_config(m).await,
+        "slack" => slack_from_config(m).await,
         "local" => {
             let root = m
                 .take_path("root")?
@@ -54,6 +56,41 @@ pub async fn build(m: &mut MountConfig) -> Result<Arc<dyn Backend>, ConfigError>
             &format!("unknown backend {other:?} (known: {})", KINDS.join(", ")),
         )),
     }
+}
+
+async fn slack_from_config(m: &mut MountConfig) -> Result<Arc<dyn Backend>, ConfigError> {
+    let token = m
+        .take_str("token")?
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| m.error_missing("token"))?;
+    let api_url = m
+        .take_str("api_url")?
+        .unwrap_or_else(|| "https://slack.com/api".to_string());
+    let (mut oldest, mut latest) = slack::default_window();
+    if let Some(s) = m.take_str("start")? {
+        oldest = slack::parse_day(&s).ok_or_else(|| m.error_at("start", "start must be a date like 2026-01-31"))?;
+    }
+    if let Some(s) = m.take_str("end")? {
+        latest = slack::parse_day(&s).ok_or_else(|| m.error_at("end", "end must be a date like 2026-01-31"))? + 86400.0 - 1e-6;
+    }
+    if latest < oldest {
+        return Err(m.error_at("end", "end is before start"));
+    }
+    let types = m.take_str("types")?.unwrap_or_else(|| "public,private,dm".into());
+    let types = slack::types_of(&types).map_err(|e| m.error_at("types", &e))?;
+    m.finish()?;
+    let api = slack::api::MorphismApi::new(&api_url, &token).map_err(|e| m.error_at("api_url", &e.to_string()))?;
+    let opts = slack::SlackOptions {
+        oldest,
+        latest,
+        types,
+        writable: m.mode == crate::vfs::Mode::Write,
+        ttl: m.ttl,
+    };
+    let b = slack::SlackBackend::connect(Arc::new(api), opts)
+        .await
+        .map_err(|e| m.error_at("token", &format!("cannot reach Slack at {api_url}: {}", e.user_message())))?;
+    Ok(Arc::new(b))
 }
 
 async fn github_from_config(m: &mut MountConfig) -> Result<Arc<dyn Backend>, ConfigError> {

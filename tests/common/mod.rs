@@ -1,5 +1,6 @@
-//! Shared test code: the backend conformance suite, a local S3 server and a local GitHub API.
+//! Shared test code: the backend conformance suite, a local S3 server, local GitHub and Slack APIs.
 
 pub mod conformance;
 pub mod github;
 pub mod s3;
+pub mod slack;
