@@ -9,6 +9,8 @@ mod github;
 mod harness;
 #[path = "../tests/common/s3.rs"]
 mod s3;
+#[path = "../tests/common/slack.rs"]
+mod slack;
 
 use std::path::Path;
 
@@ -522,4 +524,55 @@ fn github_write_mode_is_a_config_error() {
         err.contains("gh-write.toml:4:") && err.contains("read-only"),
         "{err}"
     );
+}
+
+/// A Slack workspace (served by a local Slack-shaped API) read with host tools — cat, grep -r,
+/// jq, find — and a message posted by appending to a channel's `post` file.
+#[test]
+fn slack_workspace_with_host_tools() {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let fake = rt.block_on(slack::FakeSlack::start());
+    let ws = Workspace::new();
+    let config = ws.path("slack.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "[[mount]]\npath = \"/slack\"\nbackend = \"slack\"\nmode = \"write\"\ntoken = \"${{SLACK_TEST_TOKEN}}\"\napi_url = \"{}\"\nstart = \"2026-04-01\"\nend = \"2026-05-31\"\n",
+            fake.api_url()
+        ),
+    )
+    .unwrap();
+    // SAFETY: set before the mount process is spawned; no other thread reads it concurrently.
+    unsafe { std::env::set_var("SLACK_TEST_TOKEN", "xoxb-mount-test") };
+    let mnt = ws.path("mnt");
+    let guard = MountGuard::mount(&mnt, &config);
+    let root = mnt.join("slack");
+    let chan = format!("channels/incident__{}", slack::CHANNEL);
+    let script = format!(
+        "ls channels | sort; ls {chan}; cat {chan}/2026-04-28/chat.jsonl | jq -r '.text'; \
+         grep -rl NEEDLE . | sort; find . -name '*.pdf'; cmp {chan}/2026-04-28/files/report__F0REPORT1.pdf $OTHER/report.pdf && echo same-bytes; \
+         jq -r .real_name users/alice__U01ALICE.json; echo 'hello from the mount' >> {chan}/post && echo posted"
+    );
+    let other = ws.path("other");
+    std::fs::create_dir_all(&other).unwrap();
+    std::fs::write(other.join("report.pdf"), slack::FILE_BYTES).unwrap();
+    let out = run_script(&root, &other, &script);
+    let text = String::from_utf8_lossy(&out.stdout);
+    let expected = format!(
+        "general__C0GENERAL1\nincident__{ch}\nquiet__C0EMPTY001\n2026-04-27\n2026-04-28\n2026-04-29\npost\n\
+         db is down\nlooking\nthread reply: restarted\nfixed NEEDLE\n\
+         ./{chan}/2026-04-28/chat.jsonl\n./dms/bob__{dm}/2026-04-29/chat.jsonl\n\
+         ./{chan}/2026-04-28/files/report__F0REPORT1.pdf\nsame-bytes\nAlice A\nposted\n",
+        ch = slack::CHANNEL,
+        dm = slack::DM,
+    );
+    assert_eq!(text, expected, "stderr: {}\nlog: {}", String::from_utf8_lossy(&out.stderr), guard.log_text());
+    let posted = fake.posted.lock().unwrap().clone();
+    assert_eq!(posted.len(), 1, "{posted:?}");
+    assert_eq!(posted[0]["text"], "hello from the mount");
+    drop(guard);
+    drop(fake);
 }
