@@ -3,7 +3,7 @@
 
 CARGO ?= cargo
 BIN   := target/debug/mirage
-DEPS  := fusermount3:fuse3 rg:ripgrep git:git ed:ed vim:vim perl:perl hyperfine:hyperfine jq:jq xxd:xxd file:file bc:bc
+DEPS  := fusermount3:fuse3 rg:ripgrep git:git ed:ed vim:vim perl:perl hyperfine:hyperfine jq:jq xxd:xxd file:file bc:bc column:bsdextrautils rev:bsdextrautils
 
 .PHONY: all build release deps demo test lint bench docker clean
 
@@ -56,7 +56,7 @@ bench: deps
 	$(CARGO) build --release
 	bash mount-tests/bench.sh target/release/mirage
 	bash mount-tests/shell_bench.sh target/release/mirage
-	MIRAGE_BIN=$(CURDIR)/target/release/mirage $(CARGO) test --test github_bench -- --ignored --nocapture
+	MIRAGE_BIN=$(CURDIR)/target/release/mirage $(CARGO) test --test github_bench --test slack_bench -- --ignored --nocapture
 
 docker:
 	docker build -f docker/Dockerfile -t mirage .

@@ -569,7 +569,13 @@ fn slack_workspace_with_host_tools() {
         ch = slack::CHANNEL,
         dm = slack::DM,
     );
-    assert_eq!(text, expected, "stderr: {}\nlog: {}", String::from_utf8_lossy(&out.stderr), guard.log_text());
+    assert_eq!(
+        text,
+        expected,
+        "stderr: {}\nlog: {}",
+        String::from_utf8_lossy(&out.stderr),
+        guard.log_text()
+    );
     let posted = fake.posted.lock().unwrap().clone();
     assert_eq!(posted.len(), 1, "{posted:?}");
     assert_eq!(posted[0]["text"], "hello from the mount");

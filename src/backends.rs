@@ -68,18 +68,25 @@ async fn slack_from_config(m: &mut MountConfig) -> Result<Arc<dyn Backend>, Conf
         .unwrap_or_else(|| "https://slack.com/api".to_string());
     let (mut oldest, mut latest) = slack::default_window();
     if let Some(s) = m.take_str("start")? {
-        oldest = slack::parse_day(&s).ok_or_else(|| m.error_at("start", "start must be a date like 2026-01-31"))?;
+        oldest = slack::parse_day(&s)
+            .ok_or_else(|| m.error_at("start", "start must be a date like 2026-01-31"))?;
     }
     if let Some(s) = m.take_str("end")? {
-        latest = slack::parse_day(&s).ok_or_else(|| m.error_at("end", "end must be a date like 2026-01-31"))? + 86400.0 - 1e-6;
+        latest = slack::parse_day(&s)
+            .ok_or_else(|| m.error_at("end", "end must be a date like 2026-01-31"))?
+            + 86400.0
+            - 1e-6;
     }
     if latest < oldest {
         return Err(m.error_at("end", "end is before start"));
     }
-    let types = m.take_str("types")?.unwrap_or_else(|| "public,private,dm".into());
+    let types = m
+        .take_str("types")?
+        .unwrap_or_else(|| "public,private,dm".into());
     let types = slack::types_of(&types).map_err(|e| m.error_at("types", &e))?;
     m.finish()?;
-    let api = slack::api::MorphismApi::new(&api_url, &token).map_err(|e| m.error_at("api_url", &e.to_string()))?;
+    let api = slack::api::MorphismApi::new(&api_url, &token)
+        .map_err(|e| m.error_at("api_url", &e.to_string()))?;
     let opts = slack::SlackOptions {
         oldest,
         latest,
@@ -89,7 +96,12 @@ async fn slack_from_config(m: &mut MountConfig) -> Result<Arc<dyn Backend>, Conf
     };
     let b = slack::SlackBackend::connect(Arc::new(api), opts)
         .await
-        .map_err(|e| m.error_at("token", &format!("cannot reach Slack at {api_url}: {}", e.user_message())))?;
+        .map_err(|e| {
+            m.error_at(
+                "token",
+                &format!("cannot reach Slack at {api_url}: {}", e.user_message()),
+            )
+        })?;
     Ok(Arc::new(b))
 }
 

@@ -79,14 +79,25 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    mirage::init_tls();
-    tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "warn,fuser=error".into()),
-        )
-        .init();
+    // TLS is initialised by the clients that need it (S3, GitHub, Slack), not here: `mirage
+    // exec` on RAM or local mounts starts without touching the crypto provider.
+    match std::env::var("RUST_LOG") {
+        Ok(_) => tracing_subscriber::fmt()
+            .with_writer(std::io::stderr)
+            .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+            .init(),
+        Err(_) => {
+            use tracing_subscriber::layer::SubscriberExt;
+            use tracing_subscriber::util::SubscriberInitExt;
+            let filter = tracing_subscriber::filter::Targets::new()
+                .with_default(tracing::Level::WARN)
+                .with_target("fuser", tracing::Level::ERROR);
+            tracing_subscriber::registry()
+                .with(tracing_subscriber::fmt::layer().with_writer(std::io::stderr))
+                .with(filter)
+                .init();
+        }
+    }
     match run(Cli::parse()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -16,7 +16,9 @@ fn how_to_write(backend: &str) -> &'static str {
         "s3" | "r2" | "gcs" => {
             "Write files normally: a file is uploaded as a whole object when it is closed (editors and `sed -i` work; very large rewrites are slow). `mkdir` creates a `dir/` marker; renaming a directory copies every object (not atomic)."
         }
-        "slack" => "Read channels as files. To post a message, append a line of text to `channels/<name>__<id>/post` (`echo 'text' >> …/post`); a line `{\"text\": \"…\", \"thread_ts\": \"…\"}` replies in a thread. Nothing else can be written.",
+        "slack" => {
+            "Read channels as files. To post a message, append a line of text to `channels/<name>__<id>/post` (`echo 'text' >> …/post`); a line `{\"text\": \"…\", \"thread_ts\": \"…\"}` replies in a thread. Nothing else can be written."
+        }
         _ => "Writable.",
     }
 }

@@ -25,7 +25,9 @@ use bytes::Bytes;
 use lru::LruCache;
 use serde_json::Value;
 
-use crate::vfs::{Backend, BackendInfo, Capability, DirEntry, Metadata, PutData, VPath, VfsError, VfsResult, lock};
+use crate::vfs::{
+    Backend, BackendInfo, Capability, DirEntry, Metadata, PutData, VPath, VfsError, VfsResult, lock,
+};
 use api::SlackApi;
 use tree::{Conv, Day, User};
 
@@ -139,7 +141,9 @@ impl SlackBackend {
             opts,
             dir: tokio::sync::Mutex::new(None),
             history: tokio::sync::Mutex::new(Default::default()),
-            files: std::sync::Mutex::new(LruCache::new(std::num::NonZeroUsize::new(256).unwrap_or(std::num::NonZeroUsize::MIN))),
+            files: std::sync::Mutex::new(LruCache::new(
+                std::num::NonZeroUsize::new(256).unwrap_or(std::num::NonZeroUsize::MIN),
+            )),
         };
         b.directory().await?;
         Ok(b)
@@ -154,13 +158,25 @@ impl SlackBackend {
         }
         let raw_users = self.api.users().await?;
         let raw_convs = self.api.conversations(&self.opts.types).await?;
-        let d = Arc::new(Dir { users: tree::users(&raw_users), convs: tree::conversations(&raw_convs, &raw_users) });
-        *g = Some(Cached { at: Instant::now(), value: d.clone() });
+        let d = Arc::new(Dir {
+            users: tree::users(&raw_users),
+            convs: tree::conversations(&raw_convs, &raw_users),
+        });
+        *g = Some(Cached {
+            at: Instant::now(),
+            value: d.clone(),
+        });
         Ok(d)
     }
 
     async fn conv(&self, dm: bool, dir: &str) -> VfsResult<Conv> {
-        self.directory().await?.convs.iter().find(|c| c.dm == dm && c.dir == dir).cloned().ok_or(VfsError::NotFound)
+        self.directory()
+            .await?
+            .convs
+            .iter()
+            .find(|c| c.dm == dm && c.dir == dir)
+            .cloned()
+            .ok_or(VfsError::NotFound)
     }
 
     async fn days(&self, conv: &Conv) -> VfsResult<Arc<BTreeMap<String, Day>>> {
@@ -170,7 +186,10 @@ impl SlackBackend {
         {
             return Ok(c.value.clone());
         }
-        let mut msgs = self.api.history(&conv.id, self.opts.oldest, self.opts.latest).await?;
+        let mut msgs = self
+            .api
+            .history(&conv.id, self.opts.oldest, self.opts.latest)
+            .await?;
         let threads: Vec<String> = msgs
             .iter()
             .filter(|m| m.get("reply_count").and_then(|r| r.as_u64()).unwrap_or(0) > 0)
@@ -179,23 +198,43 @@ impl SlackBackend {
         for ts in threads {
             let replies = self.api.replies(&conv.id, &ts).await?;
             msgs.extend(replies.into_iter().filter(|r| {
-                let t = r.get("ts").and_then(|t| t.as_str()).map_or(0.0, tree::ts_secs);
+                let t = r
+                    .get("ts")
+                    .and_then(|t| t.as_str())
+                    .map_or(0.0, tree::ts_secs);
                 t >= self.opts.oldest && t <= self.opts.latest
             }));
         }
         let days = Arc::new(tree::days(msgs));
-        g.insert(conv.id.clone(), Cached { at: Instant::now(), value: days.clone() });
+        g.insert(
+            conv.id.clone(),
+            Cached {
+                at: Instant::now(),
+                value: days.clone(),
+            },
+        );
         Ok(days)
     }
 
     async fn day(&self, dm: bool, conv: &str, day: &str) -> VfsResult<(Conv, Day)> {
         let c = self.conv(dm, conv).await?;
-        let d = self.days(&c).await?.get(day).cloned().ok_or(VfsError::NotFound)?;
+        let d = self
+            .days(&c)
+            .await?
+            .get(day)
+            .cloned()
+            .ok_or(VfsError::NotFound)?;
         Ok((c, d))
     }
 
     fn version(day: &Day) -> String {
-        format!("{}-{}", day.jsonl.len(), day.mtime.map_or(0, |t| t.duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.as_micros())))
+        format!(
+            "{}-{}",
+            day.jsonl.len(),
+            day.mtime.map_or(0, |t| t
+                .duration_since(SystemTime::UNIX_EPOCH)
+                .map_or(0, |d| d.as_micros()))
+        )
     }
 
     async fn post_lines(&self, conv: &Conv, data: &[u8]) -> VfsResult<()> {
@@ -204,7 +243,9 @@ impl SlackBackend {
             let (msg, thread) = match serde_json::from_str::<Value>(line) {
                 Ok(v) if v.get("text").is_some_and(|t| t.is_string()) => (
                     v["text"].as_str().unwrap_or_default().to_string(),
-                    v.get("thread_ts").and_then(|t| t.as_str()).map(String::from),
+                    v.get("thread_ts")
+                        .and_then(|t| t.as_str())
+                        .map(String::from),
                 ),
                 _ => (line.to_string(), None),
             };
@@ -227,8 +268,16 @@ impl Backend for SlackBackend {
             Node::Root | Node::Group(_) | Node::Users => dir_meta(epoch),
             Node::User(u) => {
                 let d = self.directory().await?;
-                let user = d.users.iter().find(|x| x.file == u).ok_or(VfsError::NotFound)?;
-                file_meta(user.json.len() as u64, epoch, format!("{}", user.json.len()))
+                let user = d
+                    .users
+                    .iter()
+                    .find(|x| x.file == u)
+                    .ok_or(VfsError::NotFound)?;
+                file_meta(
+                    user.json.len() as u64,
+                    epoch,
+                    format!("{}", user.json.len()),
+                )
             }
             Node::Conv(dm, c) => {
                 let conv = self.conv(dm, c).await?;
@@ -253,11 +302,19 @@ impl Backend for SlackBackend {
             }
             Node::Chat(dm, c, d) => {
                 let (_, day) = self.day(dm, c, d).await?;
-                file_meta(day.jsonl.len() as u64, day.mtime.unwrap_or(epoch), Self::version(&day))
+                file_meta(
+                    day.jsonl.len() as u64,
+                    day.mtime.unwrap_or(epoch),
+                    Self::version(&day),
+                )
             }
             Node::File(dm, c, d, f) => {
                 let (_, day) = self.day(dm, c, d).await?;
-                let fr = day.files.iter().find(|x| x.name == f).ok_or(VfsError::NotFound)?;
+                let fr = day
+                    .files
+                    .iter()
+                    .find(|x| x.name == f)
+                    .ok_or(VfsError::NotFound)?;
                 let size = match lock(&self.files).peek(&fr.url) {
                     Some(b) => b.len() as u64,
                     None => fr.size,
@@ -269,21 +326,43 @@ impl Backend for SlackBackend {
 
     async fn list(&self, path: &VPath) -> VfsResult<Vec<DirEntry>> {
         let epoch = SystemTime::UNIX_EPOCH;
-        let e = |name: &str, meta: Metadata| DirEntry { name: name.to_string(), meta };
+        let e = |name: &str, meta: Metadata| DirEntry {
+            name: name.to_string(),
+            meta,
+        };
         Ok(match parse(path)? {
-            Node::Root => vec![e("channels", dir_meta(epoch)), e("dms", dir_meta(epoch)), e("users", dir_meta(epoch))],
+            Node::Root => vec![
+                e("channels", dir_meta(epoch)),
+                e("dms", dir_meta(epoch)),
+                e("users", dir_meta(epoch)),
+            ],
             Node::Users => {
                 let d = self.directory().await?;
-                d.users.iter().map(|u| e(&u.file, file_meta(u.json.len() as u64, epoch, format!("{}", u.json.len())))).collect()
+                d.users
+                    .iter()
+                    .map(|u| {
+                        e(
+                            &u.file,
+                            file_meta(u.json.len() as u64, epoch, format!("{}", u.json.len())),
+                        )
+                    })
+                    .collect()
             }
             Node::Group(dm) => {
                 let d = self.directory().await?;
-                d.convs.iter().filter(|c| c.dm == dm).map(|c| e(&c.dir, dir_meta(epoch))).collect()
+                d.convs
+                    .iter()
+                    .filter(|c| c.dm == dm)
+                    .map(|c| e(&c.dir, dir_meta(epoch)))
+                    .collect()
             }
             Node::Conv(dm, c) => {
                 let conv = self.conv(dm, c).await?;
                 let days = self.days(&conv).await?;
-                let mut out: Vec<DirEntry> = days.iter().map(|(d, day)| e(d, dir_meta(day.mtime.unwrap_or(epoch)))).collect();
+                let mut out: Vec<DirEntry> = days
+                    .iter()
+                    .map(|(d, day)| e(d, dir_meta(day.mtime.unwrap_or(epoch))))
+                    .collect();
                 if self.opts.writable {
                     let mut m = Metadata::file(0, epoch);
                     m.perm = 0o222;
@@ -293,7 +372,14 @@ impl Backend for SlackBackend {
             }
             Node::Day(dm, c, d) => {
                 let (_, day) = self.day(dm, c, d).await?;
-                let mut out = vec![e("chat.jsonl", file_meta(day.jsonl.len() as u64, day.mtime.unwrap_or(epoch), Self::version(&day)))];
+                let mut out = vec![e(
+                    "chat.jsonl",
+                    file_meta(
+                        day.jsonl.len() as u64,
+                        day.mtime.unwrap_or(epoch),
+                        Self::version(&day),
+                    ),
+                )];
                 if !day.files.is_empty() {
                     out.push(e("files", dir_meta(day.mtime.unwrap_or(epoch))));
                 }
@@ -301,9 +387,14 @@ impl Backend for SlackBackend {
             }
             Node::Files(dm, c, d) => {
                 let (_, day) = self.day(dm, c, d).await?;
-                day.files.iter().map(|f| e(&f.name, file_meta(f.size, f.mtime, f.name.clone()))).collect()
+                day.files
+                    .iter()
+                    .map(|f| e(&f.name, file_meta(f.size, f.mtime, f.name.clone())))
+                    .collect()
             }
-            Node::User(_) | Node::Chat(..) | Node::File(..) | Node::Post(..) => return Err(VfsError::NotADirectory),
+            Node::User(_) | Node::Chat(..) | Node::File(..) | Node::Post(..) => {
+                return Err(VfsError::NotADirectory);
+            }
         })
     }
 
@@ -311,13 +402,22 @@ impl Backend for SlackBackend {
         let data = match parse(path)? {
             Node::User(u) => {
                 let d = self.directory().await?;
-                d.users.iter().find(|x| x.file == u).ok_or(VfsError::NotFound)?.json.clone()
+                d.users
+                    .iter()
+                    .find(|x| x.file == u)
+                    .ok_or(VfsError::NotFound)?
+                    .json
+                    .clone()
             }
             Node::Chat(dm, c, d) => self.day(dm, c, d).await?.1.jsonl,
             Node::Post(..) => Bytes::new(),
             Node::File(dm, c, d, f) => {
                 let (_, day) = self.day(dm, c, d).await?;
-                let fr = day.files.iter().find(|x| x.name == f).ok_or(VfsError::NotFound)?;
+                let fr = day
+                    .files
+                    .iter()
+                    .find(|x| x.name == f)
+                    .ok_or(VfsError::NotFound)?;
                 let cached = lock(&self.files).get(&fr.url).cloned();
                 match cached {
                     Some(b) => b,
@@ -363,12 +463,17 @@ impl Backend for SlackBackend {
 
 /// Parses `yyyy-mm-dd` as the start of that UTC day.
 pub fn parse_day(s: &str) -> Option<f64> {
-    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()?.and_hms_opt(0, 0, 0).map(|d| d.and_utc().timestamp() as f64)
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .ok()?
+        .and_hms_opt(0, 0, 0)
+        .map(|d| d.and_utc().timestamp() as f64)
 }
 
 /// The default window: the latest 90 days.
 pub fn default_window() -> (f64, f64) {
-    let now = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map_or(0.0, |d| d.as_secs_f64());
+    let now = SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_secs_f64());
     (now - 90.0 * 86400.0, now)
 }
 
@@ -381,7 +486,11 @@ pub fn types_of(list: &str) -> Result<String, String> {
             "private" | "private_channel" => "private_channel",
             "dm" | "im" => "im",
             "group_dm" | "mpim" => "mpim",
-            other => return Err(format!("unknown conversation type {other:?} (public, private, dm, group_dm)")),
+            other => {
+                return Err(format!(
+                    "unknown conversation type {other:?} (public, private, dm, group_dm)"
+                ));
+            }
         });
     }
     Ok(out.join(","))

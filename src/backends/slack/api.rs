@@ -59,11 +59,21 @@ fn connector() -> VfsResult<Connector> {
 fn map_err(e: SlackClientError) -> VfsError {
     match e {
         SlackClientError::ApiError(a) => match a.code.as_str() {
-            "invalid_auth" | "not_authed" | "token_revoked" | "token_expired" | "account_inactive" | "missing_scope" | "not_allowed_token_type" => {
-                tracing::error!("slack: the token was refused ({}): check the token in the config", a.code);
+            "invalid_auth"
+            | "not_authed"
+            | "token_revoked"
+            | "token_expired"
+            | "account_inactive"
+            | "missing_scope"
+            | "not_allowed_token_type" => {
+                tracing::error!(
+                    "slack: the token was refused ({}): check the token in the config",
+                    a.code
+                );
                 VfsError::PermissionDenied
             }
-            "channel_not_found" | "user_not_found" | "file_not_found" | "thread_not_found" | "message_not_found" => VfsError::NotFound,
+            "channel_not_found" | "user_not_found" | "file_not_found" | "thread_not_found"
+            | "message_not_found" => VfsError::NotFound,
             "not_in_channel" | "is_archived" | "restricted_action" | "cant_reply" => {
                 tracing::warn!("slack: {}", a.code);
                 VfsError::PermissionDenied
@@ -71,7 +81,9 @@ fn map_err(e: SlackClientError) -> VfsError {
             "ratelimited" => VfsError::Io("slack: rate limited".into()),
             other => VfsError::Io(format!("slack: {other}")),
         },
-        SlackClientError::RateLimitError(_) => VfsError::Io("slack: rate limited; retried and gave up".into()),
+        SlackClientError::RateLimitError(_) => {
+            VfsError::Io("slack: rate limited; retried and gave up".into())
+        }
         other => VfsError::Io(format!("slack: {other}")),
     }
 }
@@ -80,8 +92,12 @@ impl MorphismApi {
     /// A client for `api_url` (e.g. `https://slack.com/api`) with a bot or user token.
     pub fn new(api_url: &str, token: &str) -> VfsResult<Self> {
         let base = api_url.trim_end_matches('/').to_string();
-        let client = SlackClient::new(SlackClientHyperConnector::with_connector(connector()?).with_slack_api_url(&base));
-        let http = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new()).build(connector()?);
+        let client = SlackClient::new(
+            SlackClientHyperConnector::with_connector(connector()?).with_slack_api_url(&base),
+        );
+        let http =
+            hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
+                .build(connector()?);
         Ok(MorphismApi {
             client,
             http,
@@ -97,12 +113,22 @@ impl MorphismApi {
             let session = self.client.open_session(&self.token);
             let r: Result<Value, _> = session
                 .http_session_api
-                .http_get(method, &params.iter().map(|(k, v)| (*k, v.clone())).collect::<Vec<_>>(), None)
+                .http_get(
+                    method,
+                    &params
+                        .iter()
+                        .map(|(k, v)| (*k, v.clone()))
+                        .collect::<Vec<_>>(),
+                    None,
+                )
                 .await;
             match r {
                 Ok(v) => return Ok(v),
                 Err(SlackClientError::RateLimitError(rl)) if attempt < RETRIES => {
-                    let wait = rl.retry_after.unwrap_or(Duration::from_secs(1)).min(MAX_WAIT);
+                    let wait = rl
+                        .retry_after
+                        .unwrap_or(Duration::from_secs(1))
+                        .min(MAX_WAIT);
                     tracing::warn!(method, "slack: rate limited, retrying in {wait:?}");
                     tokio::time::sleep(wait).await;
                     attempt += 1;
@@ -113,7 +139,12 @@ impl MorphismApi {
     }
 
     /// All pages of a cursor-paginated method, concatenating `field`.
-    async fn pages(&self, method: &str, params: &[(&str, Option<String>)], field: &str) -> VfsResult<Vec<Value>> {
+    async fn pages(
+        &self,
+        method: &str,
+        params: &[(&str, Option<String>)],
+        field: &str,
+    ) -> VfsResult<Vec<Value>> {
         let mut out = Vec::new();
         let mut cursor: Option<String> = None;
         for _ in 0..10_000 {
@@ -142,7 +173,15 @@ impl MorphismApi {
 #[async_trait]
 impl SlackApi for MorphismApi {
     async fn conversations(&self, types: &str) -> VfsResult<Vec<Value>> {
-        self.pages("conversations.list", &[("types", Some(types.to_string())), ("exclude_archived", Some("false".into()))], "channels").await
+        self.pages(
+            "conversations.list",
+            &[
+                ("types", Some(types.to_string())),
+                ("exclude_archived", Some("false".into())),
+            ],
+            "channels",
+        )
+        .await
     }
 
     async fn users(&self) -> VfsResult<Vec<Value>> {
@@ -152,14 +191,27 @@ impl SlackApi for MorphismApi {
     async fn history(&self, channel: &str, oldest: f64, latest: f64) -> VfsResult<Vec<Value>> {
         self.pages(
             "conversations.history",
-            &[("channel", Some(channel.to_string())), ("oldest", Some(format!("{oldest:.6}"))), ("latest", Some(format!("{latest:.6}"))), ("inclusive", Some("true".into()))],
+            &[
+                ("channel", Some(channel.to_string())),
+                ("oldest", Some(format!("{oldest:.6}"))),
+                ("latest", Some(format!("{latest:.6}"))),
+                ("inclusive", Some("true".into())),
+            ],
             "messages",
         )
         .await
     }
 
     async fn replies(&self, channel: &str, ts: &str) -> VfsResult<Vec<Value>> {
-        self.pages("conversations.replies", &[("channel", Some(channel.to_string())), ("ts", Some(ts.to_string()))], "messages").await
+        self.pages(
+            "conversations.replies",
+            &[
+                ("channel", Some(channel.to_string())),
+                ("ts", Some(ts.to_string())),
+            ],
+            "messages",
+        )
+        .await
     }
 
     async fn post(&self, channel: &str, text: &str, thread_ts: Option<&str>) -> VfsResult<Value> {
@@ -170,11 +222,19 @@ impl SlackApi for MorphismApi {
         let mut attempt = 0;
         loop {
             let session = self.client.open_session(&self.token);
-            let r: Result<Value, _> = session.http_session_api.http_post("chat.postMessage", &body, None).await;
+            let r: Result<Value, _> = session
+                .http_session_api
+                .http_post("chat.postMessage", &body, None)
+                .await;
             match r {
                 Ok(v) => return Ok(v.get("message").cloned().unwrap_or(v)),
                 Err(SlackClientError::RateLimitError(rl)) if attempt < RETRIES => {
-                    tokio::time::sleep(rl.retry_after.unwrap_or(Duration::from_secs(1)).min(MAX_WAIT)).await;
+                    tokio::time::sleep(
+                        rl.retry_after
+                            .unwrap_or(Duration::from_secs(1))
+                            .min(MAX_WAIT),
+                    )
+                    .await;
                     attempt += 1;
                 }
                 Err(e) => return Err(map_err(e)),
@@ -183,7 +243,9 @@ impl SlackApi for MorphismApi {
     }
 
     async fn download(&self, url: &str) -> VfsResult<Bytes> {
-        let uri: http::Uri = url.parse().map_err(|_| VfsError::Io(format!("slack: bad file URL {url}")))?;
+        let uri: http::Uri = url
+            .parse()
+            .map_err(|_| VfsError::Io(format!("slack: bad file URL {url}")))?;
         let mut attempt = 0;
         loop {
             let req = http::Request::get(uri.clone())
@@ -207,13 +269,22 @@ impl SlackApi for MorphismApi {
                 attempt += 1;
                 continue;
             }
-            let body = resp.into_body().collect().await.map_err(|e| VfsError::Io(format!("slack: file download: {e}")))?.to_bytes();
+            let body = resp
+                .into_body()
+                .collect()
+                .await
+                .map_err(|e| VfsError::Io(format!("slack: file download: {e}")))?
+                .to_bytes();
             return match status.as_u16() {
                 200..=299 => Ok(body),
                 401 | 403 => Err(VfsError::PermissionDenied),
                 404 => Err(VfsError::NotFound),
-                429 => Err(VfsError::Io("slack: rate limited; retried and gave up".into())),
-                s => Err(VfsError::Io(format!("slack: file download answered HTTP {s}"))),
+                429 => Err(VfsError::Io(
+                    "slack: rate limited; retried and gave up".into(),
+                )),
+                s => Err(VfsError::Io(format!(
+                    "slack: file download answered HTTP {s}"
+                ))),
             };
         }
     }

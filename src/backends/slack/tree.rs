@@ -54,9 +54,16 @@ pub struct Day {
 
 /// Replaces characters that cannot be in a file name.
 pub fn clean(name: &str) -> String {
-    let s: String = name.chars().map(|c| if c == '/' || c == '\0' { '_' } else { c }).collect();
+    let s: String = name
+        .chars()
+        .map(|c| if c == '/' || c == '\0' { '_' } else { c })
+        .collect();
     let s = s.trim().to_string();
-    if s.is_empty() || s == "." || s == ".." { "_".into() } else { s.chars().take(150).collect() }
+    if s.is_empty() || s == "." || s == ".." {
+        "_".into()
+    } else {
+        s.chars().take(150).collect()
+    }
 }
 
 /// Seconds of a Slack `ts` ("1714300000.123456").
@@ -70,7 +77,10 @@ fn time_of(secs: f64) -> SystemTime {
 
 /// `yyyy-mm-dd` (UTC) of a Unix time.
 pub fn day_of(secs: f64) -> String {
-    chrono::DateTime::from_timestamp(secs as i64, 0).unwrap_or_default().format("%Y-%m-%d").to_string()
+    chrono::DateTime::from_timestamp(secs as i64, 0)
+        .unwrap_or_default()
+        .format("%Y-%m-%d")
+        .to_string()
 }
 
 /// Names users `<name>__<id>.json`.
@@ -81,7 +91,10 @@ pub fn users(raw: &[Value]) -> Vec<User> {
             let name = u.get("name").and_then(|n| n.as_str()).unwrap_or(id);
             let mut json = serde_json::to_vec_pretty(u).ok()?;
             json.push(b'\n');
-            Some(User { file: format!("{}__{id}.json", clean(name)), json: json.into() })
+            Some(User {
+                file: format!("{}__{id}.json", clean(name)),
+                json: json.into(),
+            })
         })
         .collect()
 }
@@ -101,32 +114,62 @@ pub fn conversations(raw: &[Value], users: &[Value]) -> Vec<Conv> {
             let id = c.get("id")?.as_str()?.to_string();
             let dm = c.get("is_im").and_then(|x| x.as_bool()).unwrap_or(false);
             let name = if dm {
-                c.get("user").and_then(|u| u.as_str()).map(user_name).unwrap_or_else(|| id.clone())
+                c.get("user")
+                    .and_then(|u| u.as_str())
+                    .map(user_name)
+                    .unwrap_or_else(|| id.clone())
             } else {
-                c.get("name").and_then(|n| n.as_str()).unwrap_or(&id).to_string()
+                c.get("name")
+                    .and_then(|n| n.as_str())
+                    .unwrap_or(&id)
+                    .to_string()
             };
-            Some(Conv { dir: format!("{}__{id}", clean(&name)), id, dm })
+            Some(Conv {
+                dir: format!("{}__{id}", clean(&name)),
+                id,
+                dm,
+            })
         })
         .collect()
 }
 
 fn file_ref(f: &Value, fallback: f64) -> Option<FileRef> {
     let id = f.get("id")?.as_str()?;
-    let name = f.get("name").or_else(|| f.get("title")).and_then(|n| n.as_str()).unwrap_or(id);
+    let name = f
+        .get("name")
+        .or_else(|| f.get("title"))
+        .and_then(|n| n.as_str())
+        .unwrap_or(id);
     let (stem, ext_from_name) = match name.rsplit_once('.') {
         Some((s, e)) if !s.is_empty() && !e.is_empty() && e.len() <= 10 => (s, Some(e)),
         _ => (name, None),
     };
-    let ext = ext_from_name
-        .map(String::from)
-        .or_else(|| f.get("filetype").and_then(|t| t.as_str()).filter(|t| !t.is_empty()).map(String::from));
+    let ext = ext_from_name.map(String::from).or_else(|| {
+        f.get("filetype")
+            .and_then(|t| t.as_str())
+            .filter(|t| !t.is_empty())
+            .map(String::from)
+    });
     let shown = match ext {
         Some(e) => format!("{}__{id}.{}", clean(stem), clean(&e)),
         None => format!("{}__{id}", clean(stem)),
     };
-    let url = f.get("url_private_download").or_else(|| f.get("url_private")).and_then(|u| u.as_str())?.to_string();
-    let created = f.get("created").or_else(|| f.get("timestamp")).and_then(|t| t.as_f64()).unwrap_or(fallback);
-    Some(FileRef { name: shown, size: f.get("size").and_then(|s| s.as_u64()).unwrap_or(0), url, mtime: time_of(created) })
+    let url = f
+        .get("url_private_download")
+        .or_else(|| f.get("url_private"))
+        .and_then(|u| u.as_str())?
+        .to_string();
+    let created = f
+        .get("created")
+        .or_else(|| f.get("timestamp"))
+        .and_then(|t| t.as_f64())
+        .unwrap_or(fallback);
+    Some(FileRef {
+        name: shown,
+        size: f.get("size").and_then(|s| s.as_u64()).unwrap_or(0),
+        url,
+        mtime: time_of(created),
+    })
 }
 
 /// Groups messages (top-level and replies, any order, duplicates allowed) into days.
@@ -134,16 +177,26 @@ pub fn days(messages: Vec<Value>) -> BTreeMap<String, Day> {
     let mut msgs: Vec<(f64, String, Value)> = Vec::new();
     let mut seen = std::collections::HashSet::new();
     for m in messages {
-        let ts = m.get("ts").and_then(|t| t.as_str()).unwrap_or("0").to_string();
+        let ts = m
+            .get("ts")
+            .and_then(|t| t.as_str())
+            .unwrap_or("0")
+            .to_string();
         if !seen.insert(ts.clone()) {
             continue;
         }
         msgs.push((ts_secs(&ts), ts, m));
     }
-    msgs.sort_by(|a, b| a.0.partial_cmp(&b.0).unwrap_or(std::cmp::Ordering::Equal).then(a.1.cmp(&b.1)));
+    msgs.sort_by(|a, b| {
+        a.0.partial_cmp(&b.0)
+            .unwrap_or(std::cmp::Ordering::Equal)
+            .then(a.1.cmp(&b.1))
+    });
     let mut out: BTreeMap<String, (Vec<u8>, f64, Vec<FileRef>)> = BTreeMap::new();
     for (secs, _, m) in msgs {
-        let e = out.entry(day_of(secs)).or_insert_with(|| (Vec::new(), 0.0, Vec::new()));
+        let e = out
+            .entry(day_of(secs))
+            .or_insert_with(|| (Vec::new(), 0.0, Vec::new()));
         if let Ok(line) = serde_json::to_vec(&m) {
             e.0.extend_from_slice(&line);
             e.0.push(b'\n');
@@ -162,7 +215,14 @@ pub fn days(messages: Vec<Value>) -> BTreeMap<String, Day> {
     out.into_iter()
         .map(|(d, (jsonl, latest, mut files))| {
             files.sort_by(|a, b| a.name.cmp(&b.name));
-            (d, Day { jsonl: jsonl.into(), mtime: Some(time_of(latest)), files })
+            (
+                d,
+                Day {
+                    jsonl: jsonl.into(),
+                    mtime: Some(time_of(latest)),
+                    files,
+                },
+            )
         })
         .collect()
 }
@@ -180,7 +240,10 @@ mod tests {
             json!({"ts": "1714262400.5", "text": "prev day"}),
             json!({"ts": "1714348800.000100", "text": "a"}),
         ]);
-        assert_eq!(d.keys().cloned().collect::<Vec<_>>(), ["2024-04-28", "2024-04-29"]);
+        assert_eq!(
+            d.keys().cloned().collect::<Vec<_>>(),
+            ["2024-04-28", "2024-04-29"]
+        );
         let day = &d["2024-04-29"];
         assert_eq!(String::from_utf8_lossy(&day.jsonl).lines().count(), 2);
         assert!(String::from_utf8_lossy(&day.jsonl).starts_with("{\"files\""));
