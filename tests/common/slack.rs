@@ -117,7 +117,7 @@ struct Post(Arc<Mutex<Vec<Value>>>);
 impl Respond for Post {
     fn respond(&self, req: &Request) -> ResponseTemplate {
         let body: Value = serde_json::from_slice(&req.body).unwrap_or(json!({}));
-        if body["channel"] == json!("C_ARCHIVED") {
+        if body["channel"] == json!("C0EMPTY001") {
             return ResponseTemplate::new(200)
                 .set_body_json(json!({"ok": false, "error": "is_archived"}));
         }
