@@ -140,6 +140,20 @@ impl Shell {
         }
     }
 
+    /// Ends the session: runs the `trap … EXIT` handler if one is set (as bash does when a
+    /// script ends); returns what it printed.
+    pub async fn finish(&mut self) -> ExecResult {
+        match self.st.exit_trap.take() {
+            Some(trap) => {
+                let status = self.st.status;
+                let mut r = self.execute(&trap).await;
+                r.status = status;
+                r
+            }
+            None => ExecResult { status: self.st.status, ..ExecResult::default() },
+        }
+    }
+
     /// Parses and runs `script` on `io`, reporting syntax errors and limits on its stderr;
     /// returns the exit status (`exit` included).
     pub(crate) async fn run_script(&mut self, script: &str, io: &Io) -> i32 {
@@ -159,6 +173,14 @@ impl Shell {
             }
         };
         self.st.status = status;
+        if self.exited
+            && let Some(trap) = self.st.exit_trap.take()
+            && let Ok(node) = parse::parse(&trap)
+        {
+            // The EXIT trap runs when the session ends (`exit`), with `$?` the exit status.
+            let _ = self.run(&node, io).await;
+            self.st.status = status;
+        }
         status
     }
 

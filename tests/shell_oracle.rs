@@ -115,7 +115,10 @@ async fn mirage(script: &str) -> (Vec<u8>, i32, Vec<u8>) {
         vfs.write_all(&path, body.as_bytes(), false).await.unwrap();
     }
     let mut sh = Shell::with_limits(vfs, VPath::parse("/w").unwrap(), Default::default());
-    let r = sh.execute(script).await;
+    let mut r = sh.execute(script).await;
+    let end = sh.finish().await;
+    r.stdout.extend(end.stdout);
+    r.stderr.extend(end.stderr);
     (r.stdout, r.status, r.stderr)
 }
 

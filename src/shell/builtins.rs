@@ -46,7 +46,10 @@ pub fn lookup(name: &str) -> Option<Builtin> {
         "let" => let_,
         "type" => type_,
         "command" => command,
-        "wait" | "trap" | "shopt" | "umask" | "hash" => truth,
+        "trap" => trap,
+        "shopt" => shopt,
+        "mapfile" | "readarray" => mapfile,
+        "wait" | "umask" | "hash" | "disown" | "ulimit" => truth,
         "exec" => exec,
         _ => return None,
     })
@@ -57,6 +60,7 @@ pub const NAMES: &[&str] = &[
     "cd", "pwd", "export", "readonly", "local", "declare", "typeset", "unset", "set", "shift",
     "read", "source", ".", "eval", "exit", "return", "break", "continue", "true", ":", "false",
     "test", "[", "let", "type", "command", "wait", "trap", "shopt", "umask", "hash", "exec",
+    "mapfile", "readarray", "disown", "ulimit",
 ];
 
 async fn fail(io: &Io, msg: String, st: i32) -> Res {
@@ -766,4 +770,117 @@ builtin!(exec, |sh, argv, io| {
     }
     let st = sh.dispatch(argv[1..].to_vec(), io).await?;
     Err(ShellError::Exit(st))
+});
+
+builtin!(trap, |sh, argv, io| {
+    match argv.len() {
+        1 => {
+            if let Some(t) = &sh.st.exit_trap {
+                io.stdout.print(&format!("trap -- {} EXIT\n", super::commands::quote(t))).await?;
+            }
+            Ok(0)
+        }
+        _ => {
+            let action = argv[1].clone();
+            for sig in &argv[2..] {
+                match sig.as_str() {
+                    "EXIT" | "0" => sh.st.exit_trap = if action == "-" || action.is_empty() { None } else { Some(action.clone()) },
+                    // Other signals never reach an in-process shell; ERR/DEBUG/RETURN are not run.
+                    _ => {}
+                }
+            }
+            Ok(0)
+        }
+    }
+});
+
+builtin!(shopt, |sh, argv, io| {
+    let mut set = None;
+    let mut quiet = false;
+    let mut names = Vec::new();
+    for a in &argv[1..] {
+        match a.as_str() {
+            "-s" => set = Some(true),
+            "-u" => set = Some(false),
+            "-q" => quiet = true,
+            "-o" | "-p" => {}
+            n => names.push(n.to_string()),
+        }
+    }
+    let mut st = 0;
+    for n in &names {
+        let slot = match n.as_str() {
+            "nullglob" => Some(&mut sh.st.opts.nullglob),
+            "failglob" => Some(&mut sh.st.opts.failglob),
+            "globstar" => Some(&mut sh.st.opts.globstar),
+            "extglob" | "dotglob" | "nocaseglob" | "expand_aliases" | "lastpipe" | "inherit_errexit" | "checkwinsize" | "histappend" => None,
+            other => {
+                io.stderr.print(&format!("mirage: shopt: {other}: invalid shell option name\n")).await?;
+                st = 1;
+                continue;
+            }
+        };
+        match (set, slot) {
+            (Some(v), Some(s)) => *s = v,
+            (None, Some(s)) => {
+                if !*s {
+                    st = 1;
+                }
+                if !quiet {
+                    io.stdout.print(&format!("{n:<15}\t{}\n", if *s { "on" } else { "off" })).await?;
+                }
+            }
+            (None, None) => {
+                st = 1;
+                if !quiet {
+                    io.stdout.print(&format!("{n:<15}\toff\n")).await?;
+                }
+            }
+            (Some(_), None) => {}
+        }
+    }
+    Ok(st)
+});
+
+builtin!(mapfile, |sh, argv, io| {
+    let mut strip = false;
+    let mut count: Option<usize> = None;
+    let mut skip = 0usize;
+    let mut name = "MAPFILE".to_string();
+    let mut i = 1;
+    while i < argv.len() {
+        match argv[i].as_str() {
+            "-t" => strip = true,
+            "-n" => {
+                i += 1;
+                count = argv.get(i).and_then(|v| v.parse().ok()).filter(|n| *n > 0);
+            }
+            "-s" => {
+                i += 1;
+                skip = argv.get(i).and_then(|v| v.parse().ok()).unwrap_or(0);
+            }
+            "-d" | "-u" | "-C" | "-c" => i += 1,
+            n => name = n.to_string(),
+        }
+        i += 1;
+    }
+    let mut arr = std::collections::BTreeMap::new();
+    let mut n = 0i64;
+    let mut seen = 0usize;
+    while count.is_none_or(|c| (n as usize) < c) {
+        let Some(mut line) = io.stdin.read_line().await else { break };
+        seen += 1;
+        if seen <= skip {
+            continue;
+        }
+        if strip && line.last() == Some(&b'\n') {
+            line.pop();
+        }
+        arr.insert(n, String::from_utf8_lossy(&line).into_owned());
+        n += 1;
+    }
+    match sh.st.set(&name, Value::Array(arr)) {
+        Ok(()) => Ok(0),
+        Err(m) => fail(io, format!("mapfile: {m}"), 1).await,
+    }
 });

@@ -75,8 +75,11 @@ pub fn exec(
     sh.set_args(&name, args);
     let r = rt.block_on(sh.execute_with_input(&script, input));
     std::io::stdout().write_all(&r.stdout)?;
-    std::io::stdout().flush()?;
     std::io::stderr().write_all(&r.stderr)?;
+    let end = rt.block_on(sh.finish());
+    std::io::stdout().write_all(&end.stdout)?;
+    std::io::stdout().flush()?;
+    std::io::stderr().write_all(&end.stderr)?;
     Ok(r.status)
 }
 

@@ -125,6 +125,12 @@ impl Shell {
                             out.extend(matches);
                             continue;
                         }
+                        if self.st.opts.failglob {
+                            return Err(ShellError::Fatal(format!("no match: {}", f.text), 1));
+                        }
+                        if self.st.opts.nullglob {
+                            continue;
+                        }
                     }
                     out.push(f.text);
                 }
@@ -348,6 +354,32 @@ impl Shell {
             let last = i + 1 == comps.len();
             let mut next = Vec::new();
             for (shown, dir) in &cur {
+                if *comp == "**" && self.st.opts.globstar {
+                    // Zero or more directories (every file too when it is the last component).
+                    let mut stack = vec![(shown.clone(), dir.clone())];
+                    if !last {
+                        next.push((shown.clone(), dir.clone()));
+                    }
+                    while let Some((s, d)) = stack.pop() {
+                        let Ok(mut entries) = self.vfs.list(&d).await else { continue };
+                        entries.sort_by(|a, b| a.name.cmp(&b.name));
+                        for e in entries.into_iter().rev() {
+                            if e.name.starts_with('.') {
+                                continue;
+                            }
+                            let Ok(p) = d.join(&e.name) else { continue };
+                            let s2 = join_shown(&s, &e.name);
+                            if e.meta.is_dir() {
+                                stack.push((s2.clone(), p.clone()));
+                                next.push((s2, p));
+                            } else if last {
+                                next.push((s2, p));
+                            }
+                        }
+                    }
+                    next.sort_by(|a, b| a.0.cmp(&b.0));
+                    continue;
+                }
                 if has_magic(comp) {
                     let Ok(entries) = self.vfs.list(dir).await else {
                         continue;

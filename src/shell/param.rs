@@ -64,6 +64,16 @@ impl Shell {
                 .collect(),
             ),
             "0" => Some(st.arg0.clone()),
+            "RANDOM" if st.get("RANDOM").is_none() => {
+                let mut r = self.st.random;
+                r ^= r << 13;
+                r ^= r >> 17;
+                r ^= r << 5;
+                self.st.random = r;
+                return Ok(PVal::One(Some((r % 32768).to_string())));
+            }
+            "SECONDS" if st.get("SECONDS").is_none() => Some(st.started.elapsed().as_secs().to_string()),
+            "PPID" if st.get("PPID").is_none() => Some(std::process::id().to_string()),
             n if n.bytes().all(|c| c.is_ascii_digit()) => {
                 let i: usize = n.parse().unwrap_or(0);
                 st.positional.get(i.wrapping_sub(1)).cloned()

@@ -58,6 +58,12 @@ pub struct Options {
     pub xtrace: bool,
     /// `-f`
     pub noglob: bool,
+    /// `shopt -s nullglob`
+    pub nullglob: bool,
+    /// `shopt -s failglob`
+    pub failglob: bool,
+    /// `shopt -s globstar`: `**` matches any depth.
+    pub globstar: bool,
 }
 
 /// The copyable part of a shell session.
@@ -89,6 +95,12 @@ pub struct State {
     pub last_bg: u32,
     /// Status of the last command substitution of the command being expanded.
     pub status_from_subst: Option<i32>,
+    /// `trap 'cmd' EXIT`
+    pub exit_trap: Option<String>,
+    /// When the session started (`$SECONDS`).
+    pub started: std::time::Instant,
+    /// State of `$RANDOM`.
+    pub random: u32,
 }
 
 impl State {
@@ -108,6 +120,9 @@ impl State {
             loops: 0,
             last_bg: 0,
             status_from_subst: None,
+            exit_trap: None,
+            started: std::time::Instant::now(),
+            random: std::process::id().wrapping_mul(2654435761) | 1,
         };
         for (k, v) in [
             ("PWD", cwd.as_str()),
@@ -116,6 +131,11 @@ impl State {
             ("PATH", "/usr/bin:/bin"),
             ("SHELL", "/bin/mirage"),
             ("USER", "agent"),
+            ("HOSTNAME", "mirage"),
+            ("OSTYPE", "linux-gnu"),
+            ("BASH_VERSION", "5.2.0(1)-mirage"),
+            ("UID", "0"),
+            ("EUID", "0"),
         ] {
             s.vars.insert(
                 k.into(),

@@ -344,3 +344,19 @@ f() { :; }; type -t f; type -t cd; type nosuch 2>/dev/null; echo $?
 command -v cat; command -v cd; command -v nosuch; echo $?
 #### yes custom
 yes hi | head -2
+#### mapfile
+mapfile -t lines < a.txt; echo ${#lines[@]} "${lines[1]}"; printf 'x\ny\n' | { readarray arr; echo ${#arr[@]}; }
+#### trap exit
+trap 'echo cleanup $?' EXIT; echo body
+#### trap exit on exit call
+trap 'echo bye' EXIT; echo start; exit 3
+#### trap reset
+trap 'echo no' EXIT; trap - EXIT; echo done
+#### shopt nullglob
+shopt -s nullglob; for f in *.nothing; do echo "got $f"; done; echo end
+#### shopt globstar
+shopt -s globstar; echo dir/**/*.txt; echo **/three.txt
+#### random in range
+x=$RANDOM; [ $x -ge 0 ] && [ $x -lt 32768 ] && echo ok
+#### seconds
+[ $SECONDS -ge 0 ] && echo ok
