@@ -78,6 +78,8 @@ pub struct Shell {
     pub history: Vec<String>,
     /// True once a script ran `exit`.
     pub exited: bool,
+    /// Outputs of `<(…)` by their `/dev/fd/N` path (cleared by each `execute`).
+    pub(crate) fds: Rc<std::cell::RefCell<std::collections::HashMap<String, bytes::Bytes>>>,
 }
 
 impl Shell {
@@ -95,6 +97,7 @@ impl Shell {
             limits,
             history: Vec::new(),
             exited: false,
+            fds: Default::default(),
         }
     }
 
@@ -122,6 +125,7 @@ impl Shell {
     /// Runs `script` with `stdin` as its standard input.
     pub async fn execute_with_input(&mut self, script: &str, stdin: Vec<u8>) -> ExecResult {
         self.budget = Rc::new(Budget::new(self.limits.clone()));
+        self.fds.borrow_mut().clear();
         let out = Rc::new(std::cell::RefCell::new(Vec::new()));
         let err = Rc::new(std::cell::RefCell::new(Vec::new()));
         let io = Io {
@@ -150,7 +154,10 @@ impl Shell {
                 r.status = status;
                 r
             }
-            None => ExecResult { status: self.st.status, ..ExecResult::default() },
+            None => ExecResult {
+                status: self.st.status,
+                ..ExecResult::default()
+            },
         }
     }
 

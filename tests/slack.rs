@@ -268,7 +268,13 @@ async fn posting_in_write_mode() {
     assert_eq!(posted[0]["text"], "deploy is done");
     assert_eq!(posted[1]["thread_ts"], incident_day28()[1].0.as_str());
     // A post Slack refuses (archived channel) fails the write, and nothing is recorded.
-    let refused = v.write_all(&p("/slack/channels/quiet__C0EMPTY001/post"), b"anyone?\n", true).await;
+    let refused = v
+        .write_all(
+            &p("/slack/channels/quiet__C0EMPTY001/post"),
+            b"anyone?\n",
+            true,
+        )
+        .await;
     assert_eq!(refused.err(), Some(VfsError::PermissionDenied));
     assert_eq!(s.posted.lock().unwrap().len(), 2);
     // Other files cannot be created.

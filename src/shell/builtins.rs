@@ -57,10 +57,42 @@ pub fn lookup(name: &str) -> Option<Builtin> {
 
 /// Names of all builtins (for `help` and `type`).
 pub const NAMES: &[&str] = &[
-    "cd", "pwd", "export", "readonly", "local", "declare", "typeset", "unset", "set", "shift",
-    "read", "source", ".", "eval", "exit", "return", "break", "continue", "true", ":", "false",
-    "test", "[", "let", "type", "command", "wait", "trap", "shopt", "umask", "hash", "exec",
-    "mapfile", "readarray", "disown", "ulimit",
+    "cd",
+    "pwd",
+    "export",
+    "readonly",
+    "local",
+    "declare",
+    "typeset",
+    "unset",
+    "set",
+    "shift",
+    "read",
+    "source",
+    ".",
+    "eval",
+    "exit",
+    "return",
+    "break",
+    "continue",
+    "true",
+    ":",
+    "false",
+    "test",
+    "[",
+    "let",
+    "type",
+    "command",
+    "wait",
+    "trap",
+    "shopt",
+    "umask",
+    "hash",
+    "exec",
+    "mapfile",
+    "readarray",
+    "disown",
+    "ulimit",
 ];
 
 async fn fail(io: &Io, msg: String, st: i32) -> Res {
@@ -776,7 +808,9 @@ builtin!(trap, |sh, argv, io| {
     match argv.len() {
         1 => {
             if let Some(t) = &sh.st.exit_trap {
-                io.stdout.print(&format!("trap -- {} EXIT\n", super::commands::quote(t))).await?;
+                io.stdout
+                    .print(&format!("trap -- {} EXIT\n", super::commands::quote(t)))
+                    .await?;
             }
             Ok(0)
         }
@@ -784,7 +818,13 @@ builtin!(trap, |sh, argv, io| {
             let action = argv[1].clone();
             for sig in &argv[2..] {
                 match sig.as_str() {
-                    "EXIT" | "0" => sh.st.exit_trap = if action == "-" || action.is_empty() { None } else { Some(action.clone()) },
+                    "EXIT" | "0" => {
+                        sh.st.exit_trap = if action == "-" || action.is_empty() {
+                            None
+                        } else {
+                            Some(action.clone())
+                        }
+                    }
                     // Other signals never reach an in-process shell; ERR/DEBUG/RETURN are not run.
                     _ => {}
                 }
@@ -813,9 +853,14 @@ builtin!(shopt, |sh, argv, io| {
             "nullglob" => Some(&mut sh.st.opts.nullglob),
             "failglob" => Some(&mut sh.st.opts.failglob),
             "globstar" => Some(&mut sh.st.opts.globstar),
-            "extglob" | "dotglob" | "nocaseglob" | "expand_aliases" | "lastpipe" | "inherit_errexit" | "checkwinsize" | "histappend" => None,
+            "extglob" | "dotglob" | "nocaseglob" | "expand_aliases" | "lastpipe"
+            | "inherit_errexit" | "checkwinsize" | "histappend" => None,
             other => {
-                io.stderr.print(&format!("mirage: shopt: {other}: invalid shell option name\n")).await?;
+                io.stderr
+                    .print(&format!(
+                        "mirage: shopt: {other}: invalid shell option name\n"
+                    ))
+                    .await?;
                 st = 1;
                 continue;
             }
@@ -827,7 +872,9 @@ builtin!(shopt, |sh, argv, io| {
                     st = 1;
                 }
                 if !quiet {
-                    io.stdout.print(&format!("{n:<15}\t{}\n", if *s { "on" } else { "off" })).await?;
+                    io.stdout
+                        .print(&format!("{n:<15}\t{}\n", if *s { "on" } else { "off" }))
+                        .await?;
                 }
             }
             (None, None) => {
@@ -868,7 +915,9 @@ builtin!(mapfile, |sh, argv, io| {
     let mut n = 0i64;
     let mut seen = 0usize;
     while count.is_none_or(|c| (n as usize) < c) {
-        let Some(mut line) = io.stdin.read_line().await else { break };
+        let Some(mut line) = io.stdin.read_line().await else {
+            break;
+        };
         seen += 1;
         if seen <= skip {
             continue;

@@ -494,6 +494,9 @@ impl<'a> Ctx<'a> {
         if arg == "/dev/null" {
             return Ok(Bytes::new());
         }
+        if let Some(b) = self.sh.fd_content(arg) {
+            return Ok(b);
+        }
         let p = self.path(arg)?;
         self.read_path(&p).await
     }

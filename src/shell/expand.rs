@@ -302,7 +302,38 @@ impl Shell {
                 PVal::Many(v) | PVal::Star(v) => v.join(" "),
             }),
             Part::Double(_) => Ok(String::new()),
+            Part::ProcSub(script) => self.process_subst(script, io).await,
         }
+    }
+
+    /// `<(script)`: runs it now and returns a `/dev/fd/N` path whose content is its output
+    /// (readable by commands and `<` redirections for the rest of this `execute`).
+    pub(crate) async fn process_subst(&mut self, script: &str, io: &Io) -> R<String> {
+        let (out, buf) = Out::buffer();
+        let out = match out {
+            Out::Buffer(b, _) => Out::Buffer(b, Some(self.budget.clone())),
+            o => o,
+        };
+        let sub_io = Io {
+            stdin: io.stdin.clone(),
+            stdout: out,
+            stderr: io.stderr.clone(),
+        };
+        let mut sub = self.clone();
+        if let Ok(node) = super::parse::parse(script) {
+            sub.subshell(&node, &sub_io).await?;
+        }
+        drop(sub_io);
+        let data = std::mem::take(&mut *buf.borrow_mut());
+        let mut fds = self.fds.borrow_mut();
+        let path = format!("/dev/fd/{}", 63 + fds.len());
+        fds.insert(path.clone(), bytes::Bytes::from(data));
+        Ok(path)
+    }
+
+    /// The content of a `/dev/fd/N` made by a process substitution.
+    pub(crate) fn fd_content(&self, path: &str) -> Option<bytes::Bytes> {
+        self.fds.borrow().get(path).cloned()
     }
 
     /// Runs `script` in a subshell and returns its output without trailing newlines.
@@ -361,7 +392,9 @@ impl Shell {
                         next.push((shown.clone(), dir.clone()));
                     }
                     while let Some((s, d)) = stack.pop() {
-                        let Ok(mut entries) = self.vfs.list(&d).await else { continue };
+                        let Ok(mut entries) = self.vfs.list(&d).await else {
+                            continue;
+                        };
                         entries.sort_by(|a, b| a.name.cmp(&b.name));
                         for e in entries.into_iter().rev() {
                             if e.name.starts_with('.') {

@@ -21,6 +21,8 @@ pub enum Part {
     Arith(String),
     /// `~` or `~user` at the start of a word.
     Tilde(String),
+    /// `<(…)`: the script whose output is read as a file.
+    ProcSub(String),
 }
 
 /// Index just past the construct that starts at `i` with `open` (for `$(`: after the `(`),
@@ -134,8 +136,10 @@ pub fn split_words(text: &str) -> Vec<String> {
                 }
                 j + 1
             }
-            // `name=(a b)`: an array literal is one word.
-            b'(' if i > 0 && s[i - 1] == b'=' => skip_nested(s, i + 1, b'(', b')'),
+            // `name=(a b)`: an array literal is one word; so is `<(…)`.
+            b'(' if i > 0 && (s[i - 1] == b'=' || s[i - 1] == b'<') => {
+                skip_nested(s, i + 1, b'(', b')')
+            }
             _ => i + 1,
         }
         .min(s.len());
@@ -402,6 +406,13 @@ pub fn lex_word(text: &str) -> Vec<Part> {
                 let (n, p) = backtick(text, i);
                 parts.push(p);
                 i += n;
+            }
+            b'<' if s.get(i + 1) == Some(&b'(') => {
+                let end = skip_nested(s, i + 2, b'(', b')');
+                parts.push(Part::ProcSub(
+                    text[i + 2..end.saturating_sub(1).max(i + 2)].to_string(),
+                ));
+                i = end;
             }
             _ => {
                 let c = text[i..].chars().next().unwrap_or(' ');

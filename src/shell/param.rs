@@ -72,7 +72,9 @@ impl Shell {
                 self.st.random = r;
                 return Ok(PVal::One(Some((r % 32768).to_string())));
             }
-            "SECONDS" if st.get("SECONDS").is_none() => Some(st.started.elapsed().as_secs().to_string()),
+            "SECONDS" if st.get("SECONDS").is_none() => {
+                Some(st.started.elapsed().as_secs().to_string())
+            }
             "PPID" if st.get("PPID").is_none() => Some(std::process::id().to_string()),
             n if n.bytes().all(|c| c.is_ascii_digit()) => {
                 let i: usize = n.parse().unwrap_or(0);

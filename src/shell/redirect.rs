@@ -42,6 +42,9 @@ impl Shell {
                     let input = match target.as_str() {
                         "/dev/null" => In::null(),
                         "/dev/stdin" | "-" => io.stdin.clone(),
+                        t if self.fd_content(t).is_some() => {
+                            In::bytes(self.fd_content(t).unwrap_or_default())
+                        }
                         _ => {
                             let path = self
                                 .resolve(&target)

@@ -360,3 +360,11 @@ shopt -s globstar; echo dir/**/*.txt; echo **/three.txt
 x=$RANDOM; [ $x -ge 0 ] && [ $x -lt 32768 ] && echo ok
 #### seconds
 [ $SECONDS -ge 0 ] && echo ok
+#### process substitution diff
+diff <(printf 'a\nb\n') <(printf 'a\nc\n'); echo $?
+#### process substitution while read
+while read l; do echo "[$l]"; done < <(printf '1\n2\n')
+#### process substitution cat and comm
+cat <(echo one) <(echo two); comm -12 <(printf 'a\nb\n') <(printf 'b\nc\n')
+#### awk NR==FNR join with procsub
+awk 'NR==FNR {a[$1]=$2; next} $1 in a {print $1, a[$1], $2}' <(printf 'x 1\ny 3\n') <(printf 'x 2\nz 4\n')
