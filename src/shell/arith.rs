@@ -7,12 +7,26 @@ pub trait Env {
     fn get(&mut self, name: &str, index: Option<i64>) -> Option<String>;
     /// Assigns.
     fn set(&mut self, name: &str, index: Option<i64>, value: i64) -> Result<(), String>;
+    /// True for an associative array (its subscripts are strings, not expressions).
+    fn is_assoc(&self, _name: &str) -> bool {
+        false
+    }
+    /// `name[key]` of an associative array.
+    fn get_key(&mut self, _name: &str, _key: &str) -> Option<String> {
+        None
+    }
+    /// Assigns `name[key]` of an associative array.
+    fn set_key(&mut self, name: &str, _key: &str, _value: i64) -> Result<(), String> {
+        Err(format!("{name}: not an associative array"))
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
 enum Tok {
     Num(i64),
     Name(String),
+    /// The raw text inside `name[…]`.
+    Sub(String),
     Op(&'static str),
 }
 
@@ -61,6 +75,25 @@ fn lex(src: &str) -> Result<Vec<Tok>, String> {
                 i += 1;
             }
             out.push(Tok::Name(src[st..i].to_string()));
+            if b.get(i) == Some(&b'[') {
+                let mut depth = 0;
+                let mut j = i;
+                while j < b.len() {
+                    match b[j] {
+                        b'[' => depth += 1,
+                        b']' => {
+                            depth -= 1;
+                            if depth == 0 {
+                                break;
+                            }
+                        }
+                        _ => {}
+                    }
+                    j += 1;
+                }
+                out.push(Tok::Sub(src[i + 1..j.min(b.len())].to_string()));
+                i = (j + 1).min(b.len());
+            }
             continue;
         }
         for op in OPS {
@@ -81,7 +114,8 @@ fn lex(src: &str) -> Result<Vec<Tok>, String> {
 #[derive(Debug, Clone)]
 enum Expr {
     Num(i64),
-    Var(String, Option<Box<Expr>>),
+    /// A variable, with its subscript as raw text and parsed.
+    Var(String, Option<(String, Box<Expr>)>),
     Unary(&'static str, Box<Expr>),
     Pre(&'static str, Box<Expr>),
     Post(&'static str, Box<Expr>),
@@ -125,6 +159,7 @@ impl P {
         let rest = self.t.get(self.i).map_or(String::new(), |t| match t {
             Tok::Num(n) => n.to_string(),
             Tok::Name(n) => n.clone(),
+            Tok::Sub(r) => format!("[{r}]"),
             Tok::Op(o) => o.to_string(),
         });
         format!(
@@ -223,14 +258,20 @@ impl P {
             }
             Some(Tok::Name(n)) => {
                 self.i += 1;
-                let idx = if self.is_op("[") {
+                let idx = if let Some(Tok::Sub(raw)) = self.peek().cloned() {
                     self.i += 1;
-                    let e = self.comma()?;
-                    if !self.is_op("]") {
-                        return Err(self.err());
-                    }
-                    self.i += 1;
-                    Some(Box::new(e))
+                    let toks = lex(&raw)?;
+                    let mut p = P {
+                        t: toks,
+                        i: 0,
+                        src: raw.clone(),
+                    };
+                    let e = if p.t.is_empty() {
+                        Expr::Num(0)
+                    } else {
+                        p.comma().unwrap_or(Expr::Num(0))
+                    };
+                    Some((raw, Box::new(e)))
                 } else {
                     None
                 };
@@ -292,16 +333,62 @@ fn binop(op: &str, a: i64, b: i64) -> Result<i64, String> {
     })
 }
 
+/// The key of an associative subscript: the raw text without surrounding quotes.
+fn assoc_key(raw: &str) -> String {
+    let t = raw.trim();
+    for q in ['"', '\''] {
+        if let Some(inner) = t.strip_prefix(q).and_then(|x| x.strip_suffix(q)) {
+            return inner.to_string();
+        }
+    }
+    t.to_string()
+}
+
+fn var_get(
+    env: &mut dyn Env,
+    name: &str,
+    idx: &Option<(String, Box<Expr>)>,
+    depth: u32,
+) -> Result<i64, String> {
+    match idx {
+        Some((raw, _)) if env.is_assoc(name) => {
+            let v = env.get_key(name, &assoc_key(raw)).unwrap_or_default();
+            let v = v.trim();
+            if v.is_empty() {
+                Ok(0)
+            } else {
+                parse_num(v).or_else(|_| eval_depth(v, env, depth + 1))
+            }
+        }
+        Some((_, e)) => {
+            let i = run(e, env, depth)?;
+            var_value(env, name, Some(i), depth)
+        }
+        None => var_value(env, name, None, depth),
+    }
+}
+
+fn var_set(
+    env: &mut dyn Env,
+    name: &str,
+    idx: &Option<(String, Box<Expr>)>,
+    v: i64,
+    depth: u32,
+) -> Result<(), String> {
+    match idx {
+        Some((raw, _)) if env.is_assoc(name) => env.set_key(name, &assoc_key(raw), v),
+        Some((_, e)) => {
+            let i = run(e, env, depth)?;
+            env.set(name, Some(i), v)
+        }
+        None => env.set(name, None, v),
+    }
+}
+
 fn run(e: &Expr, env: &mut dyn Env, depth: u32) -> Result<i64, String> {
     Ok(match e {
         Expr::Num(n) => *n,
-        Expr::Var(name, idx) => {
-            let i = match idx {
-                Some(x) => Some(run(x, env, depth)?),
-                None => None,
-            };
-            var_value(env, name, i, depth)?
-        }
+        Expr::Var(name, idx) => var_get(env, name, idx, depth)?,
         Expr::Unary(op, x) => {
             let v = run(x, env, depth)?;
             match *op {
@@ -315,17 +402,13 @@ fn run(e: &Expr, env: &mut dyn Env, depth: u32) -> Result<i64, String> {
             let Expr::Var(name, idx) = &**x else {
                 return Err("invalid increment".into());
             };
-            let i = match idx {
-                Some(x) => Some(run(x, env, depth)?),
-                None => None,
-            };
-            let old = var_value(env, name, i, depth)?;
+            let old = var_get(env, name, idx, depth)?;
             let new = if *op == "++" {
                 old.wrapping_add(1)
             } else {
                 old.wrapping_sub(1)
             };
-            env.set(name, i, new)?;
+            var_set(env, name, idx, new, depth)?;
             if matches!(e, Expr::Pre(..)) { new } else { old }
         }
         Expr::Bin("&&", a, b) => (run(a, env, depth)? != 0 && run(b, env, depth)? != 0) as i64,
@@ -338,18 +421,14 @@ fn run(e: &Expr, env: &mut dyn Env, depth: u32) -> Result<i64, String> {
             let Expr::Var(name, idx) = &**l else {
                 return Err("attempted assignment to non-variable".into());
             };
-            let i = match idx {
-                Some(x) => Some(run(x, env, depth)?),
-                None => None,
-            };
             let rv = run(r, env, depth)?;
             let v = if *op == "=" {
                 rv
             } else {
-                let cur = var_value(env, name, i, depth)?;
+                let cur = var_get(env, name, idx, depth)?;
                 binop(&op[..op.len() - 1], cur, rv)?
             };
-            env.set(name, i, v)?;
+            var_set(env, name, idx, v, depth)?;
             v
         }
         Expr::Cond(c, a, b) => {

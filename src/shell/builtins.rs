@@ -167,6 +167,9 @@ async fn declare_args(sh: &mut Shell, args: &[String], io: &Io, flags: &str, loc
                 }
             }
         }
+        if flags.contains('A') && !sh.st.is_assoc(&name) {
+            let _ = sh.st.set(&name, Value::Assoc(Default::default()));
+        }
         if let Some(asg) = assign {
             if let Err(msg) = sh.assign(&asg, io, false).await? {
                 io.stderr.print(&format!("mirage: {msg}\n")).await?;
@@ -232,6 +235,10 @@ async fn print_vars(
                 let items: Vec<String> = a.iter().map(|(i, s)| format!("[{i}]=\"{s}\"")).collect();
                 out.push_str(&format!("declare -a {k}=({})\n", items.join(" ")));
             }
+            Value::Assoc(m) => {
+                let items: Vec<String> = m.iter().map(|(i, s)| format!("[{i}]=\"{s}\"")).collect();
+                out.push_str(&format!("declare -A {k}=({} )\n", items.join(" ")));
+            }
         }
     }
     io.stdout.print(&out).await?;
@@ -277,14 +284,6 @@ builtin!(declare, |sh, argv, io| {
             args.push(a.clone());
         }
     }
-    if flags.contains('A') {
-        return fail(
-            io,
-            format!("{}: -A: associative arrays are not supported", argv[0]),
-            2,
-        )
-        .await;
-    }
     if args.is_empty() {
         return print_vars(sh, io, |_| true, "declare -- ").await;
     }
@@ -316,6 +315,10 @@ builtin!(unset, |sh, argv, io| {
                     && expanded.ends_with(']')
                 {
                     let (n, ix) = (&expanded[..open], &expanded[open + 1..expanded.len() - 1]);
+                    if let Some(Value::Assoc(m)) = sh.st.vars.get_mut(n).map(|v| &mut v.value) {
+                        m.shift_remove(ix);
+                        continue;
+                    }
                     let i = sh.arith(ix, io).await.unwrap_or(0);
                     if let Some(Value::Array(arr)) = sh.st.vars.get_mut(n).map(|v| &mut v.value) {
                         arr.remove(&i);

@@ -468,7 +468,20 @@ impl super::arith::Env for ArithVars<'_> {
             (Value::Array(a), Some(i)) => a.get(&i).cloned(),
             (v, None) | (v @ Value::Str(_), Some(0)) => Some(v.scalar()),
             (Value::Str(_), Some(_)) => None,
+            (Value::Assoc(m), Some(i)) => m.get(&i.to_string()).cloned(),
         }
+    }
+    fn is_assoc(&self, name: &str) -> bool {
+        self.0.st.is_assoc(name)
+    }
+    fn get_key(&mut self, name: &str, key: &str) -> Option<String> {
+        match self.0.st.get(name)? {
+            Value::Assoc(m) => m.get(key).cloned(),
+            _ => None,
+        }
+    }
+    fn set_key(&mut self, name: &str, key: &str, value: i64) -> Result<(), String> {
+        self.0.st.set_key(name, key, value.to_string())
     }
     fn set(&mut self, name: &str, index: Option<i64>, value: i64) -> Result<(), String> {
         match index {

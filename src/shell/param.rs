@@ -87,6 +87,11 @@ impl Shell {
                 (Some(v), Some("@")) => return Ok(PVal::Many(v.elements())),
                 (Some(v), Some("*")) => return Ok(PVal::Star(v.elements())),
                 (Some(v), None) => Some(v.scalar()),
+                (Some(Value::Assoc(m)), Some(ix)) => {
+                    let m = m.clone();
+                    let key = self.expand_one(ix, io).await?;
+                    m.get(&key).cloned()
+                }
                 (Some(v), Some(ix)) => {
                     let v = v.clone();
                     let i = self
@@ -103,6 +108,7 @@ impl Shell {
                             };
                             a.get(&i).cloned()
                         }
+                        Value::Assoc(m) => m.get(&i.to_string()).cloned(),
                     }
                 }
             },
@@ -128,6 +134,7 @@ impl Shell {
             if let Some((name, Some("@" | "*"), "")) = split_name(rest) {
                 let keys = match self.st.get(name) {
                     Some(Value::Array(a)) => a.keys().map(|k| k.to_string()).collect(),
+                    Some(Value::Assoc(m)) => m.keys().cloned().collect(),
                     Some(_) => vec!["0".to_string()],
                     None => vec![],
                 };

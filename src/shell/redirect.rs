@@ -151,6 +151,33 @@ impl Shell {
         export: bool,
     ) -> Result<Result<(), String>, ShellError> {
         let r = match (&a.value, &a.index) {
+            (AssignValue::Scalar(w), Some(ix)) if self.st.is_assoc(&a.name) => {
+                let key = self.expand_one(ix, io).await?;
+                let v = self.expand_one(w, io).await?;
+                let v = match (a.append, self.st.get(&a.name)) {
+                    (true, Some(Value::Assoc(m))) => m.get(&key).cloned().unwrap_or_default() + &v,
+                    _ => v,
+                };
+                self.st.set_key(&a.name, &key, v)
+            }
+            (AssignValue::Array(words), _) if self.st.is_assoc(&a.name) => {
+                let mut m = match (a.append, self.st.get(&a.name)) {
+                    (true, Some(Value::Assoc(m))) => m.clone(),
+                    _ => Default::default(),
+                };
+                for w in words {
+                    let Some(rest) = w.strip_prefix('[') else {
+                        continue;
+                    };
+                    let Some(close) = rest.find("]=") else {
+                        continue;
+                    };
+                    let key = self.expand_one(&rest[..close], io).await?;
+                    let v = self.expand_one(&rest[close + 2..], io).await?;
+                    m.insert(key, v);
+                }
+                self.st.set(&a.name, Value::Assoc(m))
+            }
             (AssignValue::Scalar(w), Some(ix)) => {
                 let v = self.expand_one(w, io).await?;
                 let i = match self.arith(ix, io).await {

@@ -14,6 +14,8 @@ pub enum Value {
     Str(String),
     /// An indexed array (sparse).
     Array(BTreeMap<i64, String>),
+    /// An associative array (`declare -A`), in insertion order.
+    Assoc(indexmap::IndexMap<String, String>),
 }
 
 impl Value {
@@ -22,6 +24,7 @@ impl Value {
         match self {
             Value::Str(s) => s.clone(),
             Value::Array(a) => a.get(&0).cloned().unwrap_or_default(),
+            Value::Assoc(m) => m.get("0").cloned().unwrap_or_default(),
         }
     }
 
@@ -30,6 +33,7 @@ impl Value {
         match self {
             Value::Str(s) => vec![s.clone()],
             Value::Array(a) => a.values().cloned().collect(),
+            Value::Assoc(m) => m.values().cloned().collect(),
         }
     }
 }
@@ -186,12 +190,39 @@ impl State {
         self.set(name, Value::Str(value.into()))
     }
 
+    /// True when `name` is an associative array.
+    pub fn is_assoc(&self, name: &str) -> bool {
+        matches!(self.get(name), Some(Value::Assoc(_)))
+    }
+
+    /// Sets `name[key]` of an associative array.
+    pub fn set_key(&mut self, name: &str, key: &str, value: String) -> Result<(), String> {
+        match self.vars.get_mut(name) {
+            Some(v) if v.readonly => Err(format!("{name}: readonly variable")),
+            Some(Var {
+                value: Value::Assoc(m),
+                ..
+            }) => {
+                m.insert(key.to_string(), value);
+                Ok(())
+            }
+            _ => {
+                let mut m = indexmap::IndexMap::new();
+                m.insert(key.to_string(), value);
+                self.set(name, Value::Assoc(m))
+            }
+        }
+    }
+
     /// Sets element `index` of array `name` (a string becomes element 0).
     pub fn set_index(&mut self, name: &str, index: i64, value: String) -> Result<(), String> {
+        if self.is_assoc(name) {
+            return self.set_key(name, &index.to_string(), value);
+        }
         let mut arr = match self.get(name) {
             Some(Value::Array(a)) => a.clone(),
             Some(Value::Str(s)) => BTreeMap::from([(0, s.clone())]),
-            None => BTreeMap::new(),
+            Some(Value::Assoc(_)) | None => BTreeMap::new(),
         };
         let index = if index < 0 {
             arr.keys().next_back().map_or(0, |k| k + 1) + index

@@ -368,3 +368,17 @@ while read l; do echo "[$l]"; done < <(printf '1\n2\n')
 cat <(echo one) <(echo two); comm -12 <(printf 'a\nb\n') <(printf 'b\nc\n')
 #### awk NR==FNR join with procsub
 awk 'NR==FNR {a[$1]=$2; next} $1 in a {print $1, a[$1], $2}' <(printf 'x 1\ny 3\n') <(printf 'x 2\nz 4\n')
+#### assoc basic
+declare -A m; m[apple]=red; m[banana]=yellow; k="cherry pie"; m[$k]=dark; echo ${m[apple]} ${m[banana]} "${m[$k]}" ${#m[@]}
+#### assoc literal and keys sorted
+declare -A m=([one]=1 [two]=2 [three]=3); for k in "${!m[@]}"; do echo "$k=${m[$k]}"; done | sort
+#### assoc counting words
+declare -A c; for w in $(cat words.txt); do c[$w]=$(( ${c[$w]:-0} + 1 )); done; for k in "${!c[@]}"; do echo "$k ${c[$k]}"; done | sort
+#### assoc arithmetic increment
+declare -A n; for w in a b a c a; do ((n[$w]++)); done; echo ${n[a]} ${n[b]} ${n[c]}
+#### assoc unset and test
+declare -A m=([x]=1 [y]=2); unset 'm[x]'; echo ${#m[@]} "${m[x]:-gone}" ${m[y]}
+#### assoc append
+declare -A m=([k]=a); m[k]+=b; m+=([z]=9); echo ${m[k]} ${m[z]}
+#### assoc in function local
+f() { local -A t=([q]=w); echo ${t[q]}; }; f
