@@ -49,6 +49,10 @@ pub fn lookup(name: &str) -> Option<Builtin> {
         "trap" => trap,
         "shopt" => shopt,
         "mapfile" | "readarray" => mapfile,
+        "pushd" => pushd,
+        "popd" => popd,
+        "dirs" => dirs,
+        "getopts" => getopts,
         "wait" | "umask" | "hash" | "disown" | "ulimit" => truth,
         "exec" => exec,
         _ => return None,
@@ -91,6 +95,10 @@ pub const NAMES: &[&str] = &[
     "exec",
     "mapfile",
     "readarray",
+    "pushd",
+    "popd",
+    "dirs",
+    "getopts",
     "disown",
     "ulimit",
 ];
@@ -431,24 +439,39 @@ builtin!(read, |sh, argv, io| {
     let mut nchars: Option<usize> = None;
     let mut i = 1;
     while i < argv.len() {
-        match argv[i].as_str() {
-            "-r" => raw = true,
-            "-a" => {
-                i += 1;
-                array = argv.get(i).cloned();
+        let a = argv[i].clone();
+        if a.len() < 2 || !a.starts_with('-') || !names.is_empty() {
+            names.push(a);
+            i += 1;
+            continue;
+        }
+        // A cluster like `-ra NAME` or `-rp PROMPT`: flags taking a value take the rest of the
+        // cluster or the next argument.
+        let chars: Vec<char> = a[1..].chars().collect();
+        let mut k = 0;
+        while k < chars.len() {
+            let f = chars[k];
+            let takes = matches!(f, 'a' | 'd' | 'n' | 'N' | 'p' | 't' | 'u' | 'i');
+            let value = if takes {
+                let rest: String = chars[k + 1..].iter().collect();
+                k = chars.len();
+                if rest.is_empty() {
+                    i += 1;
+                    argv.get(i).cloned()
+                } else {
+                    Some(rest)
+                }
+            } else {
+                k += 1;
+                None
+            };
+            match f {
+                'r' => raw = true,
+                'a' => array = value,
+                'd' => delim = value.and_then(|d| d.bytes().next()).unwrap_or(0),
+                'n' | 'N' => nchars = value.and_then(|n| n.parse().ok()),
+                _ => {}
             }
-            "-d" => {
-                i += 1;
-                delim = argv.get(i).and_then(|d| d.bytes().next()).unwrap_or(0);
-            }
-            "-n" | "-N" => {
-                i += 1;
-                nchars = argv.get(i).and_then(|n| n.parse().ok());
-            }
-            "-p" | "-t" | "-u" => i += 1,
-            "-s" | "-e" => {}
-            s if s.starts_with("-r") => raw = true,
-            s => names.push(s.to_string()),
         }
         i += 1;
     }
@@ -935,4 +958,145 @@ builtin!(mapfile, |sh, argv, io| {
         Ok(()) => Ok(0),
         Err(m) => fail(io, format!("mapfile: {m}"), 1).await,
     }
+});
+
+builtin!(pushd, |sh, argv, io| {
+    let cur = sh.st.cwd.as_str().to_string();
+    let Some(target) = argv.get(1).cloned() else {
+        return fail(io, "pushd: no other directory".into(), 1).await;
+    };
+    let st = cd(sh, vec!["cd".into(), target], io).await?;
+    if st != 0 {
+        return Ok(st);
+    }
+    sh.st.dir_stack.insert(0, cur);
+    print_dirs(sh, io).await
+});
+
+builtin!(popd, |sh, _argv, io| {
+    if sh.st.dir_stack.is_empty() {
+        return fail(io, "popd: directory stack empty".into(), 1).await;
+    }
+    let top = sh.st.dir_stack.remove(0);
+    let st = cd(sh, vec!["cd".into(), top], io).await?;
+    if st != 0 {
+        return Ok(st);
+    }
+    print_dirs(sh, io).await
+});
+
+builtin!(dirs, |sh, _argv, io| { print_dirs(sh, io).await });
+
+async fn print_dirs(sh: &Shell, io: &Io) -> Res {
+    let mut all = vec![sh.st.cwd.as_str().to_string()];
+    all.extend(sh.st.dir_stack.iter().cloned());
+    let home = sh.st.get_str("HOME").unwrap_or_default();
+    let shown: Vec<String> = all
+        .into_iter()
+        .map(|d| {
+            if !home.is_empty() && home != "/" && d.starts_with(&home) {
+                format!("~{}", &d[home.len()..])
+            } else {
+                d
+            }
+        })
+        .collect();
+    io.stdout.print(&format!("{}\n", shown.join(" "))).await?;
+    Ok(0)
+}
+
+builtin!(getopts, |sh, argv, io| {
+    let (Some(spec), Some(var)) = (argv.get(1).cloned(), argv.get(2).cloned()) else {
+        return fail(
+            io,
+            "getopts: usage: getopts optstring name [arg ...]".into(),
+            2,
+        )
+        .await;
+    };
+    let args: Vec<String> = if argv.len() > 3 {
+        argv[3..].to_vec()
+    } else {
+        sh.st.positional.clone()
+    };
+    let silent = spec.starts_with(':');
+    let spec_chars = spec.trim_start_matches(':').to_string();
+    let mut optind: usize = sh
+        .st
+        .get_str("OPTIND")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1)
+        .max(1);
+    let mut pos = sh.st.getopts_pos;
+    let set = |sh: &mut Shell, k: &str, v: String| {
+        let _ = sh.st.set_str(k, v);
+    };
+    let Some(word) = args.get(optind - 1).cloned() else {
+        set(sh, &var, "?".into());
+        return Ok(1);
+    };
+    if pos == 0 {
+        if word == "--" {
+            set(sh, "OPTIND", (optind + 1).to_string());
+            set(sh, &var, "?".into());
+            return Ok(1);
+        }
+        if !word.starts_with('-') || word == "-" {
+            set(sh, &var, "?".into());
+            return Ok(1);
+        }
+        pos = 1;
+    }
+    let chars: Vec<char> = word.chars().collect();
+    let c = chars[pos];
+    pos += 1;
+    let done_word = pos >= chars.len();
+    let takes = spec_chars
+        .find(c)
+        .is_some_and(|i| spec_chars[i + c.len_utf8()..].starts_with(':'));
+    if !spec_chars.contains(c) || c == ':' {
+        if silent {
+            set(sh, "OPTARG", c.to_string());
+        } else {
+            sh.st.vars.remove("OPTARG");
+            io.stderr
+                .print(&format!("mirage: illegal option -- {c}\n"))
+                .await?;
+        }
+        set(sh, &var, "?".into());
+    } else if takes {
+        let arg = if !done_word {
+            Some(chars[pos..].iter().collect::<String>())
+        } else {
+            optind += 1;
+            args.get(optind - 1).cloned()
+        };
+        match arg {
+            Some(a) => {
+                set(sh, "OPTARG", a);
+                set(sh, &var, c.to_string());
+            }
+            None => {
+                if silent {
+                    set(sh, "OPTARG", c.to_string());
+                    set(sh, &var, ":".into());
+                } else {
+                    io.stderr
+                        .print(&format!("mirage: option requires an argument -- {c}\n"))
+                        .await?;
+                    set(sh, &var, "?".into());
+                }
+            }
+        }
+        pos = chars.len();
+    } else {
+        set(sh, &var, c.to_string());
+    }
+    if pos >= chars.len() {
+        optind += 1;
+        pos = 0;
+    }
+    sh.st.getopts_pos = pos;
+    set(sh, "OPTIND", optind.to_string());
+    Ok(0)
 });

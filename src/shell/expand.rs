@@ -338,6 +338,37 @@ impl Shell {
 
     /// Runs `script` in a subshell and returns its output without trailing newlines.
     pub(crate) async fn command_subst(&mut self, script: &str, io: &Io) -> R<String> {
+        // `$(< file)`: the file's contents, without running anything.
+        let t = script.trim();
+        if let Some(rest) = t.strip_prefix('<')
+            && !rest.starts_with('<')
+            && !rest.trim().is_empty()
+            && super::lex::split_words(rest).len() == 1
+        {
+            let name = self.expand_one(rest.trim(), io).await?;
+            let data = match self.resolve(&name) {
+                Ok(p) => match self.stat_follow(&p).await {
+                    Some((real, _)) => self.vfs.read_all(&real).await.map_err(|e| e.user_message()),
+                    None => Err("No such file or directory".to_string()),
+                },
+                Err(e) => Err(e.user_message()),
+            };
+            return match data {
+                Ok(d) => {
+                    self.st.status_from_subst = Some(0);
+                    let mut s = String::from_utf8_lossy(&d).into_owned();
+                    while s.ends_with('\n') {
+                        s.pop();
+                    }
+                    Ok(s)
+                }
+                Err(m) => {
+                    io.stderr.print(&format!("mirage: {name}: {m}\n")).await?;
+                    self.st.status_from_subst = Some(1);
+                    Ok(String::new())
+                }
+            };
+        }
         let (out, buf) = Out::buffer();
         let out = match out {
             Out::Buffer(b, _) => Out::Buffer(b, Some(self.budget.clone())),

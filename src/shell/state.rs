@@ -105,6 +105,10 @@ pub struct State {
     pub started: std::time::Instant,
     /// State of `$RANDOM`.
     pub random: u32,
+    /// `pushd` stack (below the cwd).
+    pub dir_stack: Vec<String>,
+    /// Position inside the current word of `getopts`.
+    pub getopts_pos: usize,
 }
 
 impl State {
@@ -127,6 +131,8 @@ impl State {
             exit_trap: None,
             started: std::time::Instant::now(),
             random: std::process::id().wrapping_mul(2654435761) | 1,
+            dir_stack: Vec::new(),
+            getopts_pos: 0,
         };
         for (k, v) in [
             ("PWD", cwd.as_str()),
@@ -139,6 +145,7 @@ impl State {
             ("OSTYPE", "linux-gnu"),
             ("BASH_VERSION", "5.2.0(1)-mirage"),
             ("UID", "0"),
+            ("OPTIND", "1"),
             ("EUID", "0"),
         ] {
             s.vars.insert(

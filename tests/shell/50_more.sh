@@ -382,3 +382,13 @@ declare -A m=([x]=1 [y]=2); unset 'm[x]'; echo ${#m[@]} "${m[x]:-gone}" ${m[y]}
 declare -A m=([k]=a); m[k]+=b; m+=([z]=9); echo ${m[k]} ${m[z]}
 #### assoc in function local
 f() { local -A t=([q]=w); echo ${t[q]}; }; f
+#### read clustered flags
+IFS=, read -ra parts <<< "a,b,c"; echo ${#parts[@]} ${parts[2]}; read -rd ';' x <<< "one;two"; echo $x
+#### dollar paren file
+x=$(<a.txt); echo "${x%%$'\n'*}"; y=$(< nums.txt); echo ${#y}
+#### pushd popd
+pushd dir >/dev/null; pwd | sed 's|.*/||'; pushd sub >/dev/null; popd >/dev/null; pwd | sed 's|.*/||'; popd >/dev/null; [ -f a.txt ] && echo back
+#### getopts
+f() { local OPTIND opt; while getopts "ab:c" opt; do case $opt in a) echo A;; b) echo "B=$OPTARG";; c) echo C;; ?) echo bad;; esac; done; shift $((OPTIND-1)); echo "rest: $*"; }; f -a -b val -c x y; f -ab2 z; f -q 2>/dev/null
+#### getopts silent missing arg
+f() { while getopts ":b:" o; do case $o in b) echo "b=$OPTARG";; :) echo "missing $OPTARG";; \?) echo "unknown $OPTARG";; esac; done; }; f -b; f -z
