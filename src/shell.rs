@@ -25,6 +25,7 @@ mod redirect;
 pub mod state;
 mod test_expr;
 
+use std::io::Write as _;
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -161,6 +162,37 @@ impl Shell {
         }
     }
 
+    /// Runs `script` writing its stdout and stderr to `stdout`/`stderr` as it produces them
+    /// (so long scripts show progress); returns the exit status.
+    pub async fn execute_streaming(
+        &mut self,
+        script: &str,
+        stdin: Vec<u8>,
+        stdout: Box<dyn std::io::Write>,
+        stderr: Box<dyn std::io::Write>,
+    ) -> i32 {
+        self.budget = Rc::new(Budget::new(self.limits.clone()));
+        self.fds.borrow_mut().clear();
+        let io = Io {
+            stdin: In::bytes(stdin),
+            stdout: Out::Host(
+                Rc::new(std::cell::RefCell::new(stdout)),
+                self.budget.clone(),
+            ),
+            stderr: Out::Host(
+                Rc::new(std::cell::RefCell::new(stderr)),
+                self.budget.clone(),
+            ),
+        };
+        let status = self.run_script(script, &io).await;
+        if let Some(trap) = self.st.exit_trap.take()
+            && let Ok(node) = parse::parse(&trap)
+        {
+            let _ = self.run(&node, &io).await;
+        }
+        status
+    }
+
     /// Parses and runs `script` on `io`, reporting syntax errors and limits on its stderr;
     /// returns the exit status (`exit` included).
     pub(crate) async fn run_script(&mut self, script: &str, io: &Io) -> i32 {
@@ -202,6 +234,8 @@ impl Shell {
                 if let Out::Buffer(b, _) = &io.stderr {
                     b.borrow_mut()
                         .extend_from_slice(format!("{msg}\n").as_bytes());
+                } else if let Out::Host(w, _) = &io.stderr {
+                    let _ = w.borrow_mut().write_all(format!("{msg}\n").as_bytes());
                 } else {
                     let _ = io.stderr.print(&format!("{msg}\n")).await;
                 }

@@ -73,14 +73,12 @@ pub fn exec(
     }
     let mut sh = Shell::new(vfs);
     sh.set_args(&name, args);
-    let r = rt.block_on(sh.execute_with_input(&script, input));
-    std::io::stdout().write_all(&r.stdout)?;
-    std::io::stderr().write_all(&r.stderr)?;
-    let end = rt.block_on(sh.finish());
-    std::io::stdout().write_all(&end.stdout)?;
+    // Output goes out as the script produces it, so long scripts show progress.
+    let stdout: Box<dyn Write> = Box::new(std::io::LineWriter::new(std::io::stdout()));
+    let stderr: Box<dyn Write> = Box::new(std::io::stderr());
+    let status = rt.block_on(sh.execute_streaming(&script, input, stdout, stderr));
     std::io::stdout().flush()?;
-    std::io::stderr().write_all(&end.stderr)?;
-    Ok(r.status)
+    Ok(status)
 }
 
 /// The interactive prompt: reads lines (continuing incomplete constructs), runs them in one

@@ -107,6 +107,9 @@ pub enum Out {
     Pipe(mpsc::Sender<Bytes>),
     /// A file redirection.
     File(Rc<FileSink>),
+    /// A host stream (`mirage exec` writes the script's stdout and stderr as they come),
+    /// counted against the output budget.
+    Host(Rc<std::cell::RefCell<Box<dyn std::io::Write>>>, Rc<Budget>),
 }
 
 /// Output going to a file in the VFS: buffered, written through in 1 MiB steps and at close.
@@ -167,6 +170,13 @@ impl Out {
                 }
                 b.borrow_mut().extend_from_slice(data);
                 Ok(())
+            }
+            Out::Host(w, budget) => {
+                budget.output(data.len())?;
+                let mut w = w.borrow_mut();
+                // A closed host stdout ends the script as a broken pipe would.
+                w.write_all(data).map_err(|_| ShellError::BrokenPipe)?;
+                w.flush().map_err(|_| ShellError::BrokenPipe)
             }
             Out::Pipe(tx) => tx
                 .send(Bytes::copy_from_slice(data))
