@@ -100,3 +100,5 @@ echo '{"b":1,"a":2}' | jq -S -c .
 jq -r '"\(.id): \(.tag)"' lines.jsonl
 #### jq to_entries
 jq -c 'to_entries | map(.key)' obj.json
+#### jq inputs with null input
+jq -n -c '[inputs.id]' lines.jsonl; jq -n 'input.tag' lines.jsonl

@@ -44,6 +44,40 @@ const BLOCKED: &[&str] = &[
 /// Safe stand-ins, defined before the standard library so its definitions use them.
 const SHIMS: &str = "def env: $ENV; def halt: [] | .[]; def halt_error($code): error; def debug: .; def stderr: .; def input_filename: {} | .a;";
 
+/// JSON values parsed one at a time from the input buffers.
+struct JsonStream {
+    bufs: Vec<(String, bytes::Bytes)>,
+    idx: usize,
+    pos: usize,
+}
+
+impl Iterator for JsonStream {
+    type Item = Result<Val, String>;
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            let (_, data) = self.bufs.get(self.idx)?;
+            let rest = &data[self.pos.min(data.len())..];
+            let mut lexer = hifijson::SliceLexer::new(rest);
+            match lexer.ws_token() {
+                None => {
+                    self.idx += 1;
+                    self.pos = 0;
+                }
+                Some(tok) => {
+                    let r = Val::parse(tok, &mut lexer).map_err(|e| format!("{e}"));
+                    if r.is_err() {
+                        // Stop after a parse error, as jq does.
+                        self.idx = self.bufs.len();
+                    } else {
+                        self.pos += rest.len() - lexer.as_slice().len();
+                    }
+                    return Some(r);
+                }
+            }
+        }
+    }
+}
+
 /// Parses every JSON value in `data`.
 fn parse_all(data: &[u8]) -> Result<Vec<Val>, String> {
     let mut lexer = hifijson::SliceLexer::new(data);
@@ -272,30 +306,34 @@ command!(|c| {
             }
         }
     }
-    let mut inputs: Vec<Val> = Vec::new();
-    for (name, d) in &raw {
-        if a.has('R') {
+    // Inputs are parsed lazily, one value at a time, so a large JSONL file is never held as
+    // values all at once; `input`/`inputs` inside the filter draw from the same stream.
+    let stream: Box<dyn Iterator<Item = Result<Val, String>>> = if a.has('R') {
+        let mut vals = Vec::new();
+        for (_, d) in &raw {
             let text = String::from_utf8_lossy(d);
             if a.has('s') {
-                inputs.push(Val::from(text.into_owned()));
+                vals.push(Val::from(text.into_owned()));
             } else {
-                inputs.extend(text.lines().map(|l| Val::from(l.to_string())));
-            }
-            continue;
-        }
-        match parse_all(d) {
-            Ok(v) => inputs.extend(v),
-            Err(e) => {
-                c.io.stderr
-                    .print(&format!("jq: error (at {name}): Cannot parse input: {e}\n"))
-                    .await?;
-                return Ok(2);
+                vals.extend(text.lines().map(|l| Val::from(l.to_string())));
             }
         }
-    }
-    if a.has('s') && !a.has('R') {
-        inputs = vec![Val::from_iter(inputs)];
-    }
+        if a.has('s') && vals.len() > 1 {
+            let joined: String = vals.iter().filter_map(|v| if let Val::Str(s) = v { Some(s.to_string()) } else { None }).collect();
+            vals = vec![Val::from(joined)];
+        }
+        Box::new(vals.into_iter().map(Ok))
+    } else {
+        Box::new(JsonStream { bufs: raw.clone(), idx: 0, pos: 0 })
+    };
+    let stream: Box<dyn Iterator<Item = Result<Val, String>>> = if a.has('s') && !a.has('R') {
+        match stream.collect::<Result<Vec<Val>, String>>() {
+            Ok(all) => Box::new(std::iter::once(Ok(Val::from_iter(all)))),
+            Err(e) => Box::new(std::iter::once(Err(e))),
+        }
+    } else {
+        stream
+    };
     let fmt = Fmt {
         indent: if a.has('t') {
             "\t".into()
@@ -305,19 +343,30 @@ command!(|c| {
         compact: a.has('c') || a.value('i') == Some("0"),
         sort: a.has('S'),
     };
-    let (firsts, rest): (Vec<Val>, Vec<Val>) = if a.has('n') {
-        (vec![Val::Null], inputs)
-    } else {
-        (inputs, Vec::new())
-    };
-    let rest_iter: Box<dyn Iterator<Item = Result<Val, String>>> =
-        Box::new(rest.into_iter().map(Ok));
-    let shared = RcIter::new(rest_iter);
+    let shared = RcIter::new(stream);
     let mut status = 0;
     let mut last: Option<Val> = None;
     let mut out = String::new();
-    let firsts_iter: Vec<Val> = firsts;
-    for input in firsts_iter {
+    let null_input = a.has('n');
+    let mut first = true;
+    loop {
+        let input = if null_input {
+            if !first {
+                break;
+            }
+            Val::Null
+        } else {
+            match (&shared).next() {
+                None => break,
+                Some(Ok(v)) => v,
+                Some(Err(e)) => {
+                    c.print(&std::mem::take(&mut out)).await?;
+                    c.io.stderr.print(&format!("jq: error (at <stdin>): Cannot parse input: {e}\n")).await?;
+                    return Ok(2);
+                }
+            }
+        };
+        first = false;
         for r in filter.run((Ctx::new(values.clone(), &shared), input)) {
             match r {
                 Ok(v) => {
