@@ -57,6 +57,13 @@ pub enum ShellError {
     Fatal(String, i32),
 }
 
+/// Words and arithmetic parsed once per distinct text.
+#[derive(Default)]
+pub(crate) struct Caches {
+    words: std::cell::RefCell<std::collections::HashMap<String, Rc<Vec<lex::Part>>>>,
+    arith: std::cell::RefCell<std::collections::HashMap<String, Rc<arith::Compiled>>>,
+}
+
 /// What a script produced.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ExecResult {
@@ -79,6 +86,8 @@ pub struct Shell {
     pub history: Vec<String>,
     /// True once a script ran `exit`.
     pub exited: bool,
+    /// Parse caches shared by the session and its subshells.
+    pub(crate) caches: Rc<Caches>,
     /// Outputs of `<(…)` by their `/dev/fd/N` path (cleared by each `execute`).
     pub(crate) fds: Rc<std::cell::RefCell<std::collections::HashMap<String, bytes::Bytes>>>,
 }
@@ -99,6 +108,7 @@ impl Shell {
             history: Vec::new(),
             exited: false,
             fds: Default::default(),
+            caches: Default::default(),
         }
     }
 

@@ -445,10 +445,15 @@ fn run(e: &Expr, env: &mut dyn Env, depth: u32) -> Result<i64, String> {
     })
 }
 
-fn eval_depth(src: &str, env: &mut dyn Env, depth: u32) -> Result<i64, String> {
+/// A parsed expression, reusable (loops evaluate the same text many times).
+#[derive(Debug)]
+pub struct Compiled(Option<Expr>);
+
+/// Parses `src` once.
+pub fn compile(src: &str) -> Result<Compiled, String> {
     let t = lex(src)?;
     if t.is_empty() {
-        return Ok(0);
+        return Ok(Compiled(None));
     }
     let mut p = P {
         t,
@@ -459,7 +464,24 @@ fn eval_depth(src: &str, env: &mut dyn Env, depth: u32) -> Result<i64, String> {
     if p.i != p.t.len() {
         return Err(p.err());
     }
-    run(&e, env, depth)
+    Ok(Compiled(Some(e)))
+}
+
+impl Compiled {
+    /// Evaluates against `env`.
+    pub fn eval(&self, env: &mut dyn Env) -> Result<i64, String> {
+        match &self.0 {
+            Some(e) => run(e, env, 0),
+            None => Ok(0),
+        }
+    }
+}
+
+fn eval_depth(src: &str, env: &mut dyn Env, depth: u32) -> Result<i64, String> {
+    match compile(src)?.0 {
+        Some(e) => run(&e, env, depth),
+        None => Ok(0),
+    }
 }
 
 /// Evaluates `src` (already parameter-expanded) against `env`.

@@ -455,7 +455,20 @@ impl Shell {
         } else {
             src.to_string()
         };
-        super::arith::eval(&text, &mut ArithVars(self))
+        let cached = self.caches.arith.borrow().get(&text).cloned();
+        let compiled = match cached {
+            Some(c) => c,
+            None => {
+                let c = std::rc::Rc::new(super::arith::compile(&text)?);
+                let mut cache = self.caches.arith.borrow_mut();
+                if cache.len() > 4096 {
+                    cache.clear();
+                }
+                cache.insert(text, c.clone());
+                c
+            }
+        };
+        compiled.eval(&mut ArithVars(self))
     }
 }
 

@@ -112,12 +112,26 @@ impl Shell {
         self.st.get_str("IFS").unwrap_or_else(|| " \t\n".into())
     }
 
+    /// The parts of a raw word, lexed once per distinct text (loop bodies repeat words).
+    fn lexed(&self, word: &str) -> std::rc::Rc<Vec<Part>> {
+        if let Some(p) = self.caches.words.borrow().get(word) {
+            return p.clone();
+        }
+        let parts = std::rc::Rc::new(lex_word(word));
+        let mut cache = self.caches.words.borrow_mut();
+        if cache.len() > 16384 {
+            cache.clear();
+        }
+        cache.insert(word.to_string(), parts.clone());
+        parts
+    }
+
     /// Expands command words into fields.
     pub(crate) async fn expand_words(&mut self, words: &[String], io: &Io) -> R<Vec<String>> {
         let mut out = Vec::new();
         for w in words {
             for b in brace::expand(w) {
-                let fields = self.fields(&lex_word(&b), Mode::Words, io).await?;
+                let fields = self.fields(&self.lexed(&b), Mode::Words, io).await?;
                 for f in fields {
                     if f.glob && !self.st.opts.noglob {
                         let matches = self.glob(&f.pat).await;
@@ -141,13 +155,13 @@ impl Shell {
 
     /// Expands one word to one string (assignments, redirection targets, `case` words).
     pub(crate) async fn expand_one(&mut self, word: &str, io: &Io) -> R<String> {
-        let f = self.fields(&lex_word(word), Mode::String, io).await?;
+        let f = self.fields(&self.lexed(word), Mode::String, io).await?;
         Ok(f.into_iter().next().map(|f| f.text).unwrap_or_default())
     }
 
     /// Expands one word to a pattern (quoted characters escaped).
     pub(crate) async fn expand_pattern(&mut self, word: &str, io: &Io) -> R<String> {
-        let f = self.fields(&lex_word(word), Mode::Pattern, io).await?;
+        let f = self.fields(&self.lexed(word), Mode::Pattern, io).await?;
         Ok(f.into_iter().next().map(|f| f.pat).unwrap_or_default())
     }
 

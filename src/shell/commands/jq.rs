@@ -319,12 +319,25 @@ command!(|c| {
             }
         }
         if a.has('s') && vals.len() > 1 {
-            let joined: String = vals.iter().filter_map(|v| if let Val::Str(s) = v { Some(s.to_string()) } else { None }).collect();
+            let joined: String = vals
+                .iter()
+                .filter_map(|v| {
+                    if let Val::Str(s) = v {
+                        Some(s.to_string())
+                    } else {
+                        None
+                    }
+                })
+                .collect();
             vals = vec![Val::from(joined)];
         }
         Box::new(vals.into_iter().map(Ok))
     } else {
-        Box::new(JsonStream { bufs: raw.clone(), idx: 0, pos: 0 })
+        Box::new(JsonStream {
+            bufs: raw.clone(),
+            idx: 0,
+            pos: 0,
+        })
     };
     let stream: Box<dyn Iterator<Item = Result<Val, String>>> = if a.has('s') && !a.has('R') {
         match stream.collect::<Result<Vec<Val>, String>>() {
@@ -361,7 +374,11 @@ command!(|c| {
                 Some(Ok(v)) => v,
                 Some(Err(e)) => {
                     c.print(&std::mem::take(&mut out)).await?;
-                    c.io.stderr.print(&format!("jq: error (at <stdin>): Cannot parse input: {e}\n")).await?;
+                    c.io.stderr
+                        .print(&format!(
+                            "jq: error (at <stdin>): Cannot parse input: {e}\n"
+                        ))
+                        .await?;
                     return Ok(2);
                 }
             }
