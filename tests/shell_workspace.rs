@@ -248,3 +248,48 @@ proptest::proptest! {
         let _ = limited(Limits { loop_iterations: 200, commands: 500, wall_time: Duration::from_secs(2), output_bytes: 1 << 16, ..Limits::default() }, &script);
     }
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 200, ..Default::default() })]
+    /// Arbitrary programs for the tools with their own languages (awk, sed, jq, printf, expr,
+    /// bc, find, test): errors are fine, panics and hangs are not.
+    #[test]
+    fn tool_languages_never_panic(
+        tool in proptest::sample::select(vec!["awk", "sed", "jq", "printf", "expr", "bc", "find . ", "test", "tr", "cut -f", "sort -k"]),
+        prog in "[ -~]{0,24}",
+    ) {
+        let quoted = format!("'{}'", prog.replace('\'', "'\\''"));
+        let script = match tool {
+            "bc" => format!("printf '%s\\n' {quoted} | bc"),
+            "expr" | "test" | "printf" => format!("{tool} {prog}"),
+            t => format!("printf 'a b\\n1 2\\n' | {t} {quoted}"),
+        };
+        let (err, st) = limited(Limits { loop_iterations: 1000, commands: 200, wall_time: Duration::from_secs(2), output_bytes: 1 << 16, ..Limits::default() }, &script);
+        proptest::prop_assert_ne!(st, 70, "{} crashed: {}", script, err);
+    }
+}
+
+#[test]
+fn mirage_sh_reads_lines_keeps_state_and_history() {
+    use std::io::Write;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_mirage"))
+        .args(["sh"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"mkdir /d && cd /d\nx=5\nfor i in 1 2; do\n  echo $((x+i))\ndone\nhistory | wc -l\npwd\nexit 3\necho never\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "6\n7\n4\n/d\n");
+    assert_eq!(out.status.code(), Some(3));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("mirage:/d$ "),
+        "prompt goes to stderr"
+    );
+}

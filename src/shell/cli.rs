@@ -108,7 +108,7 @@ pub fn interactive(rt: &tokio::runtime::Runtime, vfs: Arc<Vfs>) -> anyhow::Resul
         if script.trim().is_empty() {
             continue;
         }
-        sh.history.push(script.trim_end().to_string());
+        sh.history.push(one_line(&script));
         let r = rt.block_on(sh.execute(&script));
         std::io::stdout().write_all(&r.stdout)?;
         std::io::stdout().flush()?;
@@ -118,6 +118,22 @@ pub fn interactive(rt: &tokio::runtime::Runtime, vfs: Arc<Vfs>) -> anyhow::Resul
             return Ok(status);
         }
     }
+}
+
+/// A multi-line command as one history line, the way bash's `cmdhist` shows it.
+fn one_line(script: &str) -> String {
+    let mut out = String::new();
+    for line in script.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        if !out.is_empty() {
+            let joins_plain = ["do", "then", "else", "{", "|", "&&", "||", "in"]
+                .iter()
+                .any(|t| out.ends_with(t))
+                || out.ends_with(';');
+            out.push_str(if joins_plain { " " } else { "; " });
+        }
+        out.push_str(line);
+    }
+    out
 }
 
 /// True when `text` fails to parse only because it ends early (an open quote or block).

@@ -416,8 +416,19 @@ impl Shell {
                     .await?;
                 return Ok(0);
             }
+            let name = name.to_string();
             let ctx = commands::Ctx::new(self, argv, io.clone());
-            return c(ctx).await;
+            // A bug in one command must not take the session (or the MCP server) down.
+            use futures::FutureExt;
+            return match std::panic::AssertUnwindSafe(c(ctx)).catch_unwind().await {
+                Ok(r) => r,
+                Err(_) => {
+                    io.stderr
+                        .print(&format!("mirage: {name}: internal error (please report it); the command was stopped\n"))
+                        .await?;
+                    Ok(70)
+                }
+            };
         }
         io.stderr
             .print(&format!("mirage: {name}: command not found\n"))
