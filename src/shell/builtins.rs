@@ -53,6 +53,7 @@ pub fn lookup(name: &str) -> Option<Builtin> {
         "popd" => popd,
         "dirs" => dirs,
         "getopts" => getopts,
+        "time" => time,
         "wait" | "umask" | "hash" | "disown" | "ulimit" => truth,
         "exec" => exec,
         _ => return None,
@@ -99,6 +100,7 @@ pub const NAMES: &[&str] = &[
     "popd",
     "dirs",
     "getopts",
+    "time",
     "disown",
     "ulimit",
 ];
@@ -1099,4 +1101,30 @@ builtin!(getopts, |sh, argv, io| {
     sh.st.getopts_pos = pos;
     set(sh, "OPTIND", optind.to_string());
     Ok(0)
+});
+
+builtin!(time, |sh, argv, io| {
+    // `time CMD …` (the keyword form for a simple command): bash's report on stderr.
+    let start = std::time::Instant::now();
+    let args: Vec<String> = argv[1..]
+        .iter()
+        .skip_while(|a| *a == "-p")
+        .cloned()
+        .collect();
+    let st = if args.is_empty() {
+        0
+    } else {
+        sh.dispatch(args, io).await?
+    };
+    let t = start.elapsed().as_secs_f64();
+    let fmt = |s: f64| format!("{}m{:.3}s", (s / 60.0) as u64, s % 60.0);
+    io.stderr
+        .print(&format!(
+            "\nreal\t{}\nuser\t{}\nsys\t{}\n",
+            fmt(t),
+            fmt(0.0),
+            fmt(0.0)
+        ))
+        .await?;
+    Ok(st)
 });

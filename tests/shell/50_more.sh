@@ -392,3 +392,5 @@ pushd dir >/dev/null; pwd | sed 's|.*/||'; pushd sub >/dev/null; popd >/dev/null
 f() { local OPTIND opt; while getopts "ab:c" opt; do case $opt in a) echo A;; b) echo "B=$OPTARG";; c) echo C;; ?) echo bad;; esac; done; shift $((OPTIND-1)); echo "rest: $*"; }; f -a -b val -c x y; f -ab2 z; f -q 2>/dev/null
 #### getopts silent missing arg
 f() { while getopts ":b:" o; do case $o in b) echo "b=$OPTARG";; :) echo "missing $OPTARG";; \?) echo "unknown $OPTARG";; esac; done; }; f -b; f -z
+#### time keyword
+time echo timed 2>/dev/null; echo $?
