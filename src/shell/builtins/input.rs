@@ -1,0 +1,236 @@
+//! Input builtins: `read` (flags, IFS splitting, backslashes) and `mapfile`/`readarray`.
+
+use super::fail;
+use crate::shell::io::Io;
+use crate::shell::state::Value;
+
+builtin!(read, |sh, argv, io| {
+    let mut raw = false;
+    let mut names = Vec::new();
+    let mut array: Option<String> = None;
+    let mut delim = b'\n';
+    let mut nchars: Option<usize> = None;
+    let mut i = 1;
+    while i < argv.len() {
+        let a = argv[i].clone();
+        if a.len() < 2 || !a.starts_with('-') || !names.is_empty() {
+            names.push(a);
+            i += 1;
+            continue;
+        }
+        // A cluster like `-ra NAME` or `-rp PROMPT`: flags taking a value take the rest of the
+        // cluster or the next argument.
+        let chars: Vec<char> = a[1..].chars().collect();
+        let mut k = 0;
+        while k < chars.len() {
+            let f = chars[k];
+            let takes = matches!(f, 'a' | 'd' | 'n' | 'N' | 'p' | 't' | 'u' | 'i');
+            let value = if takes {
+                let rest: String = chars[k + 1..].iter().collect();
+                k = chars.len();
+                if rest.is_empty() {
+                    i += 1;
+                    argv.get(i).cloned()
+                } else {
+                    Some(rest)
+                }
+            } else {
+                k += 1;
+                None
+            };
+            match f {
+                'r' => raw = true,
+                'a' => array = value,
+                'd' => delim = value.and_then(|d| d.bytes().next()).unwrap_or(0),
+                'n' | 'N' => nchars = value.and_then(|n| n.parse().ok()),
+                _ => {}
+            }
+        }
+        i += 1;
+    }
+    // Read one record.
+    let mut line = Vec::new();
+    let mut got_delim = false;
+    loop {
+        if nchars.is_some_and(|n| line.len() >= n) {
+            got_delim = true;
+            break;
+        }
+        let rec = if delim == b'\n' && nchars.is_none() {
+            io.stdin.read_line().await
+        } else {
+            // Byte at a time through lines.
+            read_until(io, delim, nchars.map(|n| n - line.len())).await
+        };
+        let Some(mut rec) = rec else { break };
+        if rec.last() == Some(&delim) {
+            rec.pop();
+            got_delim = true;
+        }
+        if !raw && rec.last() == Some(&b'\\') && got_delim {
+            rec.pop();
+            line.extend_from_slice(&rec);
+            got_delim = false;
+            continue;
+        }
+        line.extend_from_slice(&rec);
+        if nchars.is_none() || got_delim {
+            break;
+        }
+    }
+    let eof = !got_delim;
+    let mut text = String::from_utf8_lossy(&line).into_owned();
+    if !raw {
+        let mut out = String::new();
+        let mut it = text.chars();
+        while let Some(c) = it.next() {
+            if c == '\\' {
+                if let Some(n) = it.next() {
+                    out.push(n);
+                }
+            } else {
+                out.push(c);
+            }
+        }
+        text = out;
+    }
+    let ifs = sh.st.get_str("IFS").unwrap_or_else(|| " \t\n".into());
+    let ws: Vec<char> = ifs.chars().filter(|c| c.is_whitespace()).collect();
+    if let Some(arr) = array {
+        let items: Vec<String> = split_ifs(&text, &ifs, usize::MAX);
+        let map = items
+            .into_iter()
+            .enumerate()
+            .map(|(i, s)| (i as i64, s))
+            .collect();
+        let _ = sh.st.set(&arr, Value::Array(map));
+        return Ok(eof as i32);
+    }
+    if names.is_empty() {
+        names.push("REPLY".into());
+        let _ = sh.st.set_str("REPLY", text);
+        return Ok(if eof && line.is_empty() {
+            1
+        } else {
+            eof as i32
+        });
+    }
+    let fields = split_ifs(&text, &ifs, names.len());
+    for (i, n) in names.iter().enumerate() {
+        let v = fields.get(i).cloned().unwrap_or_default();
+        let v = if i + 1 == names.len() {
+            v.trim_end_matches(|c| ws.contains(&c)).to_string()
+        } else {
+            v
+        };
+        if let Err(m) = sh.st.set_str(n, v) {
+            return fail(io, m, 1).await;
+        }
+    }
+    Ok(if eof { 1 } else { 0 })
+});
+
+async fn read_until(io: &Io, delim: u8, max: Option<usize>) -> Option<Vec<u8>> {
+    let mut out = Vec::new();
+    loop {
+        let chunk = io.stdin.chunk().await;
+        let Some(chunk) = chunk else {
+            return (!out.is_empty()).then_some(out);
+        };
+        let limit = max.map_or(chunk.len(), |m| (m - out.len()).min(chunk.len()));
+        let end = chunk[..limit]
+            .iter()
+            .position(|&b| b == delim)
+            .map_or(limit, |p| p + 1);
+        out.extend_from_slice(&chunk[..end]);
+        if end < chunk.len() {
+            io.stdin.unread(chunk.slice(end..)).await;
+        }
+        if out.last() == Some(&delim) || max.is_some_and(|m| out.len() >= m) {
+            return Some(out);
+        }
+    }
+}
+
+/// Splits `text` on `ifs` into at most `max` fields, the last taking the rest (as `read`).
+fn split_ifs(text: &str, ifs: &str, max: usize) -> Vec<String> {
+    let is_ws = |c: char| ifs.contains(c) && c.is_whitespace();
+    let is_sep = |c: char| ifs.contains(c);
+    let mut out = Vec::new();
+    let t = text.trim_start_matches(is_ws);
+    let mut rest = t;
+    while !rest.is_empty() {
+        if out.len() + 1 == max {
+            out.push(rest.to_string());
+            return out;
+        }
+        match rest.find(is_sep) {
+            Some(p) => {
+                out.push(rest[..p].to_string());
+                let mut r = &rest[p..];
+                let first = r.chars().next().unwrap_or(' ');
+                r = &r[first.len_utf8()..];
+                r = r.trim_start_matches(is_ws);
+                if !is_ws(first) {
+                    // Non-blank separator: only blanks after it are absorbed.
+                } else if let Some(c) = r.chars().next()
+                    && is_sep(c)
+                    && !is_ws(c)
+                {
+                    r = r[c.len_utf8()..].trim_start_matches(is_ws);
+                }
+                rest = r;
+            }
+            None => {
+                out.push(rest.to_string());
+                rest = "";
+            }
+        }
+    }
+    out
+}
+
+builtin!(mapfile, |sh, argv, io| {
+    let mut strip = false;
+    let mut count: Option<usize> = None;
+    let mut skip = 0usize;
+    let mut name = "MAPFILE".to_string();
+    let mut i = 1;
+    while i < argv.len() {
+        match argv[i].as_str() {
+            "-t" => strip = true,
+            "-n" => {
+                i += 1;
+                count = argv.get(i).and_then(|v| v.parse().ok()).filter(|n| *n > 0);
+            }
+            "-s" => {
+                i += 1;
+                skip = argv.get(i).and_then(|v| v.parse().ok()).unwrap_or(0);
+            }
+            "-d" | "-u" | "-C" | "-c" => i += 1,
+            n => name = n.to_string(),
+        }
+        i += 1;
+    }
+    let mut arr = std::collections::BTreeMap::new();
+    let mut n = 0i64;
+    let mut seen = 0usize;
+    while count.is_none_or(|c| (n as usize) < c) {
+        let Some(mut line) = io.stdin.read_line().await else {
+            break;
+        };
+        seen += 1;
+        if seen <= skip {
+            continue;
+        }
+        if strip && line.last() == Some(&b'\n') {
+            line.pop();
+        }
+        arr.insert(n, String::from_utf8_lossy(&line).into_owned());
+        n += 1;
+    }
+    match sh.st.set(&name, Value::Array(arr)) {
+        Ok(()) => Ok(0),
+        Err(m) => fail(io, format!("mapfile: {m}"), 1).await,
+    }
+});

@@ -1,0 +1,235 @@
+//! Session builtins: `trap`, `shopt`, the directory stack (`pushd`, `popd`, `dirs`) and
+//! `getopts`.
+
+use super::{Res, cd, fail};
+use crate::shell::Shell;
+use crate::shell::io::Io;
+
+builtin!(trap, |sh, argv, io| {
+    match argv.len() {
+        1 => {
+            if let Some(t) = &sh.st.exit_trap {
+                io.stdout
+                    .print(&format!(
+                        "trap -- {} EXIT\n",
+                        crate::shell::commands::quote(t)
+                    ))
+                    .await?;
+            }
+            Ok(0)
+        }
+        _ => {
+            let action = argv[1].clone();
+            for sig in &argv[2..] {
+                match sig.as_str() {
+                    "EXIT" | "0" => {
+                        sh.st.exit_trap = if action == "-" || action.is_empty() {
+                            None
+                        } else {
+                            Some(action.clone())
+                        }
+                    }
+                    // Other signals never reach an in-process shell; ERR/DEBUG/RETURN are not run.
+                    _ => {}
+                }
+            }
+            Ok(0)
+        }
+    }
+});
+
+builtin!(shopt, |sh, argv, io| {
+    let mut set = None;
+    let mut quiet = false;
+    let mut names = Vec::new();
+    for a in &argv[1..] {
+        match a.as_str() {
+            "-s" => set = Some(true),
+            "-u" => set = Some(false),
+            "-q" => quiet = true,
+            "-o" | "-p" => {}
+            n => names.push(n.to_string()),
+        }
+    }
+    let mut st = 0;
+    for n in &names {
+        let slot = match n.as_str() {
+            "nullglob" => Some(&mut sh.st.opts.nullglob),
+            "failglob" => Some(&mut sh.st.opts.failglob),
+            "globstar" => Some(&mut sh.st.opts.globstar),
+            "extglob" | "dotglob" | "nocaseglob" | "expand_aliases" | "lastpipe"
+            | "inherit_errexit" | "checkwinsize" | "histappend" => None,
+            other => {
+                io.stderr
+                    .print(&format!(
+                        "mirage: shopt: {other}: invalid shell option name\n"
+                    ))
+                    .await?;
+                st = 1;
+                continue;
+            }
+        };
+        match (set, slot) {
+            (Some(v), Some(s)) => *s = v,
+            (None, Some(s)) => {
+                if !*s {
+                    st = 1;
+                }
+                if !quiet {
+                    io.stdout
+                        .print(&format!("{n:<15}\t{}\n", if *s { "on" } else { "off" }))
+                        .await?;
+                }
+            }
+            (None, None) => {
+                st = 1;
+                if !quiet {
+                    io.stdout.print(&format!("{n:<15}\toff\n")).await?;
+                }
+            }
+            (Some(_), None) => {}
+        }
+    }
+    Ok(st)
+});
+
+builtin!(pushd, |sh, argv, io| {
+    let cur = sh.st.cwd.as_str().to_string();
+    let Some(target) = argv.get(1).cloned() else {
+        return fail(io, "pushd: no other directory".into(), 1).await;
+    };
+    let st = cd(sh, vec!["cd".into(), target], io).await?;
+    if st != 0 {
+        return Ok(st);
+    }
+    sh.st.dir_stack.insert(0, cur);
+    print_dirs(sh, io).await
+});
+
+builtin!(popd, |sh, _argv, io| {
+    if sh.st.dir_stack.is_empty() {
+        return fail(io, "popd: directory stack empty".into(), 1).await;
+    }
+    let top = sh.st.dir_stack.remove(0);
+    let st = cd(sh, vec!["cd".into(), top], io).await?;
+    if st != 0 {
+        return Ok(st);
+    }
+    print_dirs(sh, io).await
+});
+
+builtin!(dirs, |sh, _argv, io| { print_dirs(sh, io).await });
+
+async fn print_dirs(sh: &Shell, io: &Io) -> Res {
+    let mut all = vec![sh.st.cwd.as_str().to_string()];
+    all.extend(sh.st.dir_stack.iter().cloned());
+    let home = sh.st.get_str("HOME").unwrap_or_default();
+    let shown: Vec<String> = all
+        .into_iter()
+        .map(|d| {
+            if !home.is_empty() && home != "/" && d.starts_with(&home) {
+                format!("~{}", &d[home.len()..])
+            } else {
+                d
+            }
+        })
+        .collect();
+    io.stdout.print(&format!("{}\n", shown.join(" "))).await?;
+    Ok(0)
+}
+
+builtin!(getopts, |sh, argv, io| {
+    let (Some(spec), Some(var)) = (argv.get(1).cloned(), argv.get(2).cloned()) else {
+        return fail(
+            io,
+            "getopts: usage: getopts optstring name [arg ...]".into(),
+            2,
+        )
+        .await;
+    };
+    let args: Vec<String> = if argv.len() > 3 {
+        argv[3..].to_vec()
+    } else {
+        sh.st.positional.clone()
+    };
+    let silent = spec.starts_with(':');
+    let spec_chars = spec.trim_start_matches(':').to_string();
+    let mut optind: usize = sh
+        .st
+        .get_str("OPTIND")
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1)
+        .max(1);
+    let mut pos = sh.st.getopts_pos;
+    let set = |sh: &mut Shell, k: &str, v: String| {
+        let _ = sh.st.set_str(k, v);
+    };
+    let Some(word) = args.get(optind - 1).cloned() else {
+        set(sh, &var, "?".into());
+        return Ok(1);
+    };
+    if pos == 0 {
+        if word == "--" {
+            set(sh, "OPTIND", (optind + 1).to_string());
+            set(sh, &var, "?".into());
+            return Ok(1);
+        }
+        if !word.starts_with('-') || word == "-" {
+            set(sh, &var, "?".into());
+            return Ok(1);
+        }
+        pos = 1;
+    }
+    let chars: Vec<char> = word.chars().collect();
+    let c = chars[pos];
+    pos += 1;
+    let done_word = pos >= chars.len();
+    let takes = spec_chars
+        .find(c)
+        .is_some_and(|i| spec_chars[i + c.len_utf8()..].starts_with(':'));
+    if !spec_chars.contains(c) || c == ':' {
+        if silent {
+            set(sh, "OPTARG", c.to_string());
+        } else {
+            sh.st.vars.remove("OPTARG");
+            io.stderr
+                .print(&format!("mirage: illegal option -- {c}\n"))
+                .await?;
+        }
+        set(sh, &var, "?".into());
+    } else if takes {
+        let arg = if !done_word {
+            Some(chars[pos..].iter().collect::<String>())
+        } else {
+            optind += 1;
+            args.get(optind - 1).cloned()
+        };
+        match arg {
+            Some(a) => {
+                set(sh, "OPTARG", a);
+                set(sh, &var, c.to_string());
+            }
+            None => {
+                if silent {
+                    set(sh, "OPTARG", c.to_string());
+                    set(sh, &var, ":".into());
+                } else {
+                    io.stderr
+                        .print(&format!("mirage: option requires an argument -- {c}\n"))
+                        .await?;
+                    set(sh, &var, "?".into());
+                }
+            }
+        }
+        pos = chars.len();
+    } else {
+        set(sh, &var, c.to_string());
+    }
+    if pos >= chars.len() {
+        optind += 1;
+        pos = 0;
+    }
+    sh.st.getopts_pos = pos;
+    set(sh, "OPTIND", optind.to_string());
+    Ok(0)
+});

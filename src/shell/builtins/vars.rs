@@ -1,0 +1,295 @@
+//! Variable builtins: `export`, `readonly`, `declare`/`local`/`typeset`, `unset`, `set`,
+//! `shift`.
+
+use super::{Res, fail};
+use crate::shell::Shell;
+use crate::shell::io::Io;
+use crate::shell::lex::{is_name, parse_assignment};
+use crate::shell::state::Value;
+
+/// Applies `NAME=value` / `NAME` arguments of declaration builtins.
+async fn declare_args(sh: &mut Shell, args: &[String], io: &Io, flags: &str, local: bool) -> Res {
+    let mut st = 0;
+    for a in args {
+        let (name, assign) = match parse_assignment(a) {
+            Some(asg) => (asg.name.clone(), Some(asg)),
+            None => {
+                let n = sh.expand_one(a, io).await?;
+                (n, None)
+            }
+        };
+        if !is_name(&name) {
+            io.stderr
+                .print(&format!(
+                    "mirage: {}: `{a}': not a valid identifier\n",
+                    flags_cmd(flags)
+                ))
+                .await?;
+            st = 1;
+            continue;
+        }
+        if local {
+            sh.st.make_local(&name);
+            if assign.is_none() {
+                if flags.contains('a') {
+                    let _ = sh.st.set(&name, Value::Array(Default::default()));
+                } else {
+                    sh.st.vars.remove(&name);
+                }
+            }
+        }
+        if flags.contains('A') && !sh.st.is_assoc(&name) {
+            let _ = sh.st.set(&name, Value::Assoc(Default::default()));
+        }
+        if let Some(asg) = assign {
+            if let Err(msg) = sh.assign(&asg, io, false).await? {
+                io.stderr.print(&format!("mirage: {msg}\n")).await?;
+                st = 1;
+                continue;
+            }
+        } else if flags.contains('a') && sh.st.get(&name).is_none() {
+            let _ = sh.st.set(&name, Value::Array(Default::default()));
+        }
+        if let Some(v) = sh.st.vars.get_mut(&name) {
+            if flags.contains('x') {
+                v.exported = true;
+            }
+            if flags.contains('r') {
+                v.readonly = true;
+            }
+        } else if flags.contains('x') || flags.contains('r') {
+            let _ = sh.st.set_str(&name, "");
+            sh.st.vars.remove(&name);
+            sh.st.vars.insert(
+                name.clone(),
+                crate::shell::state::Var {
+                    value: Value::Str(String::new()),
+                    exported: flags.contains('x'),
+                    readonly: flags.contains('r'),
+                },
+            );
+            if flags.contains('x') && !flags.contains('r') {
+                // `export NAME` of an unset variable marks it without setting it.
+                sh.st.vars.remove(&name);
+            }
+        }
+    }
+    Ok(st)
+}
+
+fn flags_cmd(flags: &str) -> &'static str {
+    if flags.contains('x') {
+        "export"
+    } else if flags.contains('r') {
+        "readonly"
+    } else {
+        "declare"
+    }
+}
+
+async fn print_vars(
+    sh: &Shell,
+    io: &Io,
+    filter: impl Fn(&crate::shell::state::Var) -> bool,
+    prefix: &str,
+) -> Res {
+    let mut names: Vec<_> = sh.st.vars.iter().filter(|(_, v)| filter(v)).collect();
+    names.sort_by(|a, b| a.0.cmp(b.0));
+    let mut out = String::new();
+    for (k, v) in names {
+        match &v.value {
+            Value::Str(s) => out.push_str(&format!(
+                "{prefix}{k}=\"{}\"\n",
+                s.replace('\\', "\\\\").replace('"', "\\\"")
+            )),
+            Value::Array(a) => {
+                let items: Vec<String> = a.iter().map(|(i, s)| format!("[{i}]=\"{s}\"")).collect();
+                out.push_str(&format!("declare -a {k}=({})\n", items.join(" ")));
+            }
+            Value::Assoc(m) => {
+                let items: Vec<String> = m.iter().map(|(i, s)| format!("[{i}]=\"{s}\"")).collect();
+                out.push_str(&format!("declare -A {k}=({} )\n", items.join(" ")));
+            }
+        }
+    }
+    io.stdout.print(&out).await?;
+    Ok(0)
+}
+
+builtin!(export, |sh, argv, io| {
+    let args: Vec<String> = argv[1..]
+        .iter()
+        .filter(|a| *a != "-n" && *a != "-p")
+        .cloned()
+        .collect();
+    if args.is_empty() {
+        return print_vars(sh, io, |v| v.exported, "declare -x ").await;
+    }
+    declare_args(sh, &args, io, "x", false).await
+});
+
+builtin!(readonly, |sh, argv, io| {
+    let args: Vec<String> = argv[1..]
+        .iter()
+        .filter(|a| !a.starts_with('-'))
+        .cloned()
+        .collect();
+    if args.is_empty() {
+        return print_vars(sh, io, |v| v.readonly, "declare -r ").await;
+    }
+    declare_args(sh, &args, io, "r", false).await
+});
+
+builtin!(declare, |sh, argv, io| {
+    let local = argv[0] == "local" || (!sh.st.frames.is_empty() && !argv.iter().any(|a| a == "-g"));
+    if argv[0] == "local" && sh.st.frames.is_empty() {
+        return fail(io, "local: can only be used in a function".into(), 1).await;
+    }
+    let mut flags = String::new();
+    let mut args = Vec::new();
+    for a in &argv[1..] {
+        if a.starts_with('-') && args.is_empty() && a.len() > 1 {
+            flags.push_str(&a[1..]);
+        } else if a.starts_with('+') && args.is_empty() {
+        } else {
+            args.push(a.clone());
+        }
+    }
+    if args.is_empty() {
+        return print_vars(sh, io, |_| true, "declare -- ").await;
+    }
+    if flags.contains('f') {
+        let mut st = 0;
+        for a in &args {
+            if !sh.st.funcs.contains_key(a) {
+                st = 1;
+            }
+        }
+        return Ok(st);
+    }
+    declare_args(sh, &args, io, &flags, local).await
+});
+
+builtin!(unset, |sh, argv, io| {
+    let mut funcs = false;
+    let mut st = 0;
+    for a in &argv[1..] {
+        match a.as_str() {
+            "-f" => funcs = true,
+            "-v" => funcs = false,
+            name if funcs => {
+                sh.st.funcs.remove(name);
+            }
+            name => {
+                let expanded = sh.expand_one(name, io).await?;
+                if let Some(open) = expanded.find('[')
+                    && expanded.ends_with(']')
+                {
+                    let (n, ix) = (&expanded[..open], &expanded[open + 1..expanded.len() - 1]);
+                    if let Some(Value::Assoc(m)) = sh.st.vars.get_mut(n).map(|v| &mut v.value) {
+                        m.shift_remove(ix);
+                        continue;
+                    }
+                    let i = sh.arith(ix, io).await.unwrap_or(0);
+                    if let Some(Value::Array(arr)) = sh.st.vars.get_mut(n).map(|v| &mut v.value) {
+                        arr.remove(&i);
+                    }
+                    continue;
+                }
+                if let Err(msg) = sh.st.unset(&expanded) {
+                    io.stderr.print(&format!("mirage: unset: {msg}\n")).await?;
+                    st = 1;
+                }
+            }
+        }
+    }
+    Ok(st)
+});
+
+builtin!(set, |sh, argv, io| {
+    let mut i = 1;
+    if argv.len() == 1 {
+        return print_vars(sh, io, |_| true, "").await;
+    }
+    while i < argv.len() {
+        let a = argv[i].as_str();
+        if a == "--" {
+            sh.st.positional = argv[i + 1..].to_vec();
+            return Ok(0);
+        }
+        let (on, body) = match a.as_bytes().first() {
+            Some(b'-') => (true, &a[1..]),
+            Some(b'+') => (false, &a[1..]),
+            _ => {
+                sh.st.positional = argv[i..].to_vec();
+                return Ok(0);
+            }
+        };
+        if body == "o" {
+            i += 1;
+            let Some(name) = argv.get(i) else {
+                let o = sh.st.opts;
+                let mut out = String::new();
+                for (n, v) in [
+                    ("errexit", o.errexit),
+                    ("noglob", o.noglob),
+                    ("nounset", o.nounset),
+                    ("pipefail", o.pipefail),
+                    ("xtrace", o.xtrace),
+                ] {
+                    out.push_str(&format!("{n:<15}\t{}\n", if v { "on" } else { "off" }));
+                }
+                io.stdout.print(&out).await?;
+                return Ok(0);
+            };
+            match name.as_str() {
+                "errexit" => sh.st.opts.errexit = on,
+                "nounset" => sh.st.opts.nounset = on,
+                "pipefail" => sh.st.opts.pipefail = on,
+                "xtrace" => sh.st.opts.xtrace = on,
+                "noglob" => sh.st.opts.noglob = on,
+                "posix"
+                | "noclobber"
+                | "braceexpand"
+                | "interactive-comments"
+                | "monitor"
+                | "vi"
+                | "emacs" => {}
+                other => return fail(io, format!("set: {other}: invalid option name"), 2).await,
+            }
+        } else {
+            for c in body.chars() {
+                match c {
+                    'e' => sh.st.opts.errexit = on,
+                    'u' => sh.st.opts.nounset = on,
+                    'x' => sh.st.opts.xtrace = on,
+                    'f' => sh.st.opts.noglob = on,
+                    'v' | 'h' | 'B' | 'H' | 'm' | 'C' => {}
+                    other => return fail(io, format!("set: -{other}: invalid option"), 2).await,
+                }
+            }
+        }
+        i += 1;
+    }
+    Ok(0)
+});
+
+builtin!(shift, |sh, argv, io| {
+    let n: usize = match argv.get(1).map(|s| s.parse()) {
+        None => 1,
+        Some(Ok(n)) => n,
+        Some(Err(_)) => {
+            return fail(
+                io,
+                format!("shift: {}: numeric argument required", argv[1]),
+                1,
+            )
+            .await;
+        }
+    };
+    if n > sh.st.positional.len() {
+        return Ok(1);
+    }
+    sh.st.positional.drain(..n);
+    Ok(0)
+});
