@@ -1,5 +1,7 @@
-//! Builtins: the commands that change the session itself (cd, variables, options, control
-//! flow, `read`, `source`, `eval`) plus `test`/`[` and `type`.
+//! Builtins: the commands that change the session itself. This module has the registry and
+//! cd, control flow, `source`, `eval`, `test`/`[`, `type`, `command`, `time`; [`vars`] has the
+//! variable builtins, [`input`] `read`/`mapfile`, [`session`] traps, options, the directory
+//! stack and `getopts`.
 
 use futures::future::LocalBoxFuture;
 
