@@ -123,6 +123,15 @@ async fn fail(io: &Io, msg: String, st: i32) -> Res {
 }
 
 builtin!(cd, |sh, argv, io| {
+    // `-L`/`-P`: paths are resolved logically either way (the VFS has no `..` through links).
+    let argv: Vec<String> = std::iter::once(argv[0].clone())
+        .chain(
+            argv[1..]
+                .iter()
+                .skip_while(|a| matches!(a.as_str(), "-L" | "-P" | "-e" | "-@"))
+                .cloned(),
+        )
+        .collect();
     let target = match argv.get(1).map(String::as_str) {
         None => sh.st.get_str("HOME").unwrap_or_else(|| "/".into()),
         Some("-") => match sh.st.get_str("OLDPWD") {

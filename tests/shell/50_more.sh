@@ -394,3 +394,5 @@ f() { local OPTIND opt; while getopts "ab:c" opt; do case $opt in a) echo A;; b)
 f() { while getopts ":b:" o; do case $o in b) echo "b=$OPTARG";; :) echo "missing $OPTARG";; \?) echo "unknown $OPTARG";; esac; done; }; f -b; f -z
 #### time keyword
 time echo timed 2>/dev/null; echo $?
+#### cd -P and sort -S
+cd -P dir && ls | head -1; sort -S 10M --parallel=2 ../words.txt | head -2

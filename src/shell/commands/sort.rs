@@ -8,7 +8,7 @@ use super::Spec;
 use super::text::input_all;
 
 const SPEC: Spec = Spec {
-    short: "nrufbhVgsk:t:o:czdMR",
+    short: "nrufbhVgsk:t:o:czdMRS:T:",
     long: &[
         ("numeric-sort", 'n', false),
         ("reverse", 'r', false),
@@ -25,6 +25,9 @@ const SPEC: Spec = Spec {
         ("check", 'c', false),
         ("zero-terminated", 'z', false),
         ("dictionary-order", 'd', false),
+        ("buffer-size", 'S', true),
+        ("parallel", 'P', true),
+        ("temporary-directory", 'T', true),
     ],
     bad_status: 2,
     numeric: false,
