@@ -323,26 +323,33 @@ impl Shell {
     /// `<(script)`: runs it now and returns a `/dev/fd/N` path whose content is its output
     /// (readable by commands and `<` redirections for the rest of this `execute`).
     pub(crate) async fn process_subst(&mut self, script: &str, io: &Io) -> R<String> {
-        let (out, buf) = Out::buffer();
-        let out = match out {
-            Out::Buffer(b, _) => Out::Buffer(b, Some(self.budget.clone())),
-            o => o,
-        };
-        let sub_io = Io {
-            stdin: io.stdin.clone(),
-            stdout: out,
-            stderr: io.stderr.clone(),
-        };
-        let mut sub = self.clone();
-        if let Ok(node) = super::parse::parse(script) {
-            sub.subshell(&node, &sub_io).await?;
-        }
-        drop(sub_io);
-        let data = std::mem::take(&mut *buf.borrow_mut());
+        let (data, _) = self.capture(script, io).await?;
         let mut fds = self.fds.borrow_mut();
         let path = format!("/dev/fd/{}", 63 + fds.len());
         fds.insert(path.clone(), bytes::Bytes::from(data));
         Ok(path)
+    }
+
+    /// Runs `script` in a subshell with stdout captured (counted against the output budget):
+    /// the output and the status (2 and a message on stderr for a syntax error).
+    async fn capture(&mut self, script: &str, io: &Io) -> R<(Vec<u8>, i32)> {
+        let buf = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
+        let sub_io = Io {
+            stdin: io.stdin.clone(),
+            stdout: Out::Buffer(buf.clone(), Some(self.budget.clone())),
+            stderr: io.stderr.clone(),
+        };
+        let mut sub = self.clone();
+        let st = match super::parse::parse(script) {
+            Ok(node) => sub.subshell(&node, &sub_io).await?,
+            Err(e) => {
+                io.stderr.print(&format!("mirage: {}\n", e.0)).await?;
+                2
+            }
+        };
+        drop(sub_io);
+        let data = std::mem::take(&mut *buf.borrow_mut());
+        Ok((data, st))
     }
 
     /// The content of a `/dev/fd/N` made by a process substitution.
@@ -383,28 +390,9 @@ impl Shell {
                 }
             };
         }
-        let (out, buf) = Out::buffer();
-        let out = match out {
-            Out::Buffer(b, _) => Out::Buffer(b, Some(self.budget.clone())),
-            o => o,
-        };
-        let sub_io = Io {
-            stdin: io.stdin.clone(),
-            stdout: out,
-            stderr: io.stderr.clone(),
-        };
-        let mut sub = self.clone();
-        let st = match super::parse::parse(script) {
-            Ok(node) => sub.subshell(&node, &sub_io).await?,
-            Err(e) => {
-                io.stderr.print(&format!("mirage: {}\n", e.0)).await?;
-                2
-            }
-        };
-        drop(sub_io);
+        let (bytes, st) = self.capture(script, io).await?;
         self.st.status_from_subst = Some(st);
         self.st.status = st;
-        let bytes = std::mem::take(&mut *buf.borrow_mut());
         let mut s = String::from_utf8_lossy(&bytes).into_owned();
         while s.ends_with('\n') {
             s.pop();

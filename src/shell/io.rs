@@ -151,12 +151,6 @@ impl FileSink {
 }
 
 impl Out {
-    /// A fresh capture buffer.
-    pub fn buffer() -> (Self, Rc<RefCell<Vec<u8>>>) {
-        let b = Rc::new(RefCell::new(Vec::new()));
-        (Out::Buffer(b.clone(), None), b)
-    }
-
     /// Writes all of `data`.
     pub async fn write(&self, data: &[u8]) -> Result<(), ShellError> {
         if data.is_empty() {
