@@ -17,7 +17,7 @@ mod expand;
 pub mod io;
 pub mod lex;
 pub mod limits;
-mod links;
+pub(crate) mod links;
 mod param;
 pub mod parse;
 pub mod pattern;

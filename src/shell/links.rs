@@ -4,10 +4,21 @@
 use super::Shell;
 use crate::vfs::{FileKind, Metadata, VPath};
 
+/// Which components of a path may be missing when it is canonicalized.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Missing {
+    /// Every component must exist (`readlink -e`).
+    None,
+    /// The last one may be missing (`readlink -f`, a file about to be created).
+    Last,
+    /// Any may be missing (`readlink -m`).
+    Any,
+}
+
 impl Shell {
-    /// Resolves every symlink along `p` (at most 40); `None` when a component is missing (the
-    /// last one may be missing when `last_missing_ok`).
-    pub(crate) async fn canonical(&self, p: &VPath, last_missing_ok: bool) -> Option<VPath> {
+    /// Resolves every symlink along `p` (at most 40); `None` when a component is missing that
+    /// `missing` does not allow.
+    pub(crate) async fn canonical(&self, p: &VPath, missing: Missing) -> Option<VPath> {
         let mut cur = VPath::root();
         let mut queue: std::collections::VecDeque<String> =
             p.components().map(String::from).collect();
@@ -29,7 +40,12 @@ impl Shell {
                     cur = VPath::root();
                 }
                 Ok(_) => cur = next,
-                Err(_) if last_missing_ok && queue.is_empty() => cur = next,
+                Err(_)
+                    if missing == Missing::Any
+                        || (missing == Missing::Last && queue.is_empty()) =>
+                {
+                    cur = next
+                }
                 Err(_) => return None,
             }
         }
@@ -43,7 +59,7 @@ impl Shell {
         {
             return Some((path.clone(), m));
         }
-        let real = self.canonical(path, false).await?;
+        let real = self.canonical(path, Missing::None).await?;
         let m = self.vfs.stat(&real).await.ok()?;
         Some((real, m))
     }
@@ -53,7 +69,7 @@ impl Shell {
         match self.vfs.stat(path).await {
             Ok(m) if m.kind != FileKind::Symlink => path.clone(),
             _ => self
-                .canonical(path, true)
+                .canonical(path, Missing::Last)
                 .await
                 .unwrap_or_else(|| path.clone()),
         }

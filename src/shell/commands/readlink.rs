@@ -1,7 +1,7 @@
 //! `readlink [-f|-e|-m] [-n] FILE...` and `realpath [-e|-m] [-s] FILE...`
 
 use super::Spec;
-use crate::vfs::{FileKind, VPath};
+use crate::shell::links::Missing;
 
 const SPEC: Spec = Spec {
     short: "femnqsvz",
@@ -16,46 +16,6 @@ const SPEC: Spec = Spec {
     bad_status: 1,
     numeric: false,
 };
-
-/// Resolves every symlink along `p`; `None` when a component (other than the last, unless
-/// `missing_ok`) does not exist.
-async fn canonical(
-    c: &super::Ctx<'_>,
-    p: &VPath,
-    last_missing_ok: bool,
-    all_missing_ok: bool,
-) -> Option<VPath> {
-    let mut cur = VPath::root();
-    let comps: Vec<String> = p.components().map(String::from).collect();
-    let mut hops = 0;
-    let mut queue: std::collections::VecDeque<String> = comps.into();
-    while let Some(comp) = queue.pop_front() {
-        let next = cur.join(&comp).ok()?;
-        match c.lstat(&next).await {
-            Ok(m) if m.kind == FileKind::Symlink => {
-                hops += 1;
-                if hops > 40 {
-                    return None;
-                }
-                let t = c.vfs().readlink(&next).await.ok()?;
-                let resolved = cur.resolve(&t).ok()?;
-                let mut rest: Vec<String> = resolved.components().map(String::from).collect();
-                rest.extend(queue.drain(..));
-                queue = rest.into();
-                cur = VPath::root();
-            }
-            Ok(_) => cur = next,
-            Err(_) => {
-                if all_missing_ok || (last_missing_ok && queue.is_empty()) {
-                    cur = next;
-                } else {
-                    return None;
-                }
-            }
-        }
-    }
-    Some(cur)
-}
 
 command!(|c| {
     let a = opts!(c, SPEC);
@@ -83,7 +43,17 @@ command!(|c| {
         let r = if realpath && a.has('s') {
             Some(path.clone())
         } else {
-            canonical(&c, &path, !a.has('e'), a.has('m')).await
+            c.sh.canonical(
+                &path,
+                if a.has('m') {
+                    Missing::Any
+                } else if a.has('e') {
+                    Missing::None
+                } else {
+                    Missing::Last
+                },
+            )
+            .await
         };
         match r {
             Some(p) => {
