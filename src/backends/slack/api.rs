@@ -106,22 +106,25 @@ impl MorphismApi {
         })
     }
 
-    /// One GET call with rate-limit retries.
-    async fn get(&self, method: &str, params: &[(&str, Option<String>)]) -> VfsResult<Value> {
+    /// One Web API call (GET with `params`, or POST of `body`), retried after `Retry-After`
+    /// when Slack rate-limits it (bounded waits), then mapped to the VFS error model.
+    async fn call(
+        &self,
+        method: &str,
+        params: &[(&str, Option<String>)],
+        body: Option<&Value>,
+    ) -> VfsResult<Value> {
         let mut attempt = 0;
         loop {
             let session = self.client.open_session(&self.token);
-            let r: Result<Value, _> = session
-                .http_session_api
-                .http_get(
-                    method,
-                    &params
-                        .iter()
-                        .map(|(k, v)| (*k, v.clone()))
-                        .collect::<Vec<_>>(),
-                    None,
-                )
-                .await;
+            let r: Result<Value, _> = match body {
+                Some(b) => session.http_session_api.http_post(method, b, None).await,
+                None => {
+                    let p: Vec<(&str, Option<String>)> =
+                        params.iter().map(|(k, v)| (*k, v.clone())).collect();
+                    session.http_session_api.http_get(method, &p, None).await
+                }
+            };
             match r {
                 Ok(v) => return Ok(v),
                 Err(SlackClientError::RateLimitError(rl)) if attempt < RETRIES => {
@@ -153,7 +156,7 @@ impl MorphismApi {
             if let Some(c) = &cursor {
                 p.push(("cursor", Some(c.clone())));
             }
-            let v = self.get(method, &p).await?;
+            let v = self.call(method, &p, None).await?;
             if let Some(items) = v.get(field).and_then(|x| x.as_array()) {
                 out.extend(items.iter().cloned());
             }
@@ -219,27 +222,8 @@ impl SlackApi for MorphismApi {
         if let Some(t) = thread_ts {
             body["thread_ts"] = json!(t);
         }
-        let mut attempt = 0;
-        loop {
-            let session = self.client.open_session(&self.token);
-            let r: Result<Value, _> = session
-                .http_session_api
-                .http_post("chat.postMessage", &body, None)
-                .await;
-            match r {
-                Ok(v) => return Ok(v.get("message").cloned().unwrap_or(v)),
-                Err(SlackClientError::RateLimitError(rl)) if attempt < RETRIES => {
-                    tokio::time::sleep(
-                        rl.retry_after
-                            .unwrap_or(Duration::from_secs(1))
-                            .min(MAX_WAIT),
-                    )
-                    .await;
-                    attempt += 1;
-                }
-                Err(e) => return Err(map_err(e)),
-            }
-        }
+        let v = self.call("chat.postMessage", &[], Some(&body)).await?;
+        Ok(v.get("message").cloned().unwrap_or(v))
     }
 
     async fn download(&self, url: &str) -> VfsResult<Bytes> {
