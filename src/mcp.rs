@@ -216,6 +216,17 @@ impl MirageMcp {
         }
     }
 
+    /// The workspace path of a tool argument and the file's bytes, or the tool error.
+    async fn load(&self, shown: &str) -> Result<(VPath, bytes::Bytes), ToolResult> {
+        let path = abs(shown).map_err(|e| vfs_fail(shown, &e))?;
+        let data = self
+            .vfs
+            .read_all(&path)
+            .await
+            .map_err(|e| vfs_fail(shown, &e))?;
+        Ok((path, data))
+    }
+
     async fn run_shell(&self, script: String) -> Result<crate::shell::ExecResult, String> {
         let (tx, rx) = oneshot::channel();
         self.shell
@@ -248,13 +259,9 @@ impl MirageMcp {
         description = "Read a text file with numbered lines (like cat -n). offset is the first line (1-based), limit the number of lines (default 2000)."
     )]
     async fn read(&self, Parameters(a): Parameters<ReadArgs>) -> ToolResult {
-        let path = match abs(&a.path) {
-            Ok(p) => p,
-            Err(e) => return vfs_fail(&a.path, &e),
-        };
-        let data = match self.vfs.read_all(&path).await {
-            Ok(d) => d,
-            Err(e) => return vfs_fail(&a.path, &e),
+        let (_, data) = match self.load(&a.path).await {
+            Ok(x) => x,
+            Err(r) => return r,
         };
         let text = String::from_utf8_lossy(&data);
         let start = a.offset.unwrap_or(1).max(1);
@@ -289,13 +296,9 @@ impl MirageMcp {
         description = "Replace an exact string in a file. old_string must occur exactly once unless replace_all is true."
     )]
     async fn edit(&self, Parameters(a): Parameters<EditArgs>) -> ToolResult {
-        let path = match abs(&a.path) {
-            Ok(p) => p,
-            Err(e) => return vfs_fail(&a.path, &e),
-        };
-        let data = match self.vfs.read_all(&path).await {
-            Ok(d) => d,
-            Err(e) => return vfs_fail(&a.path, &e),
+        let (path, data) = match self.load(&a.path).await {
+            Ok(x) => x,
+            Err(r) => return r,
         };
         let Ok(text) = String::from_utf8(data.to_vec()) else {
             return fail(format!("{}: not a UTF-8 text file", a.path));

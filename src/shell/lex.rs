@@ -185,16 +185,27 @@ pub fn parse_assignment(text: &str) -> Option<Assign> {
     })
 }
 
-/// Decodes the body of `$'…'`.
-pub fn ansi_c(body: &str) -> String {
+/// Which backslash escapes a decoder accepts.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Escapes {
+    /// `$'…'`: `\NNN` octal, `\'`, `\"`; `\x` without digits is NUL.
+    AnsiC,
+    /// `echo -e` and `printf %b`: `\0NNN` octal, `\c` stops output; `\x` without digits stays.
+    Echo,
+}
+
+/// Decodes backslash escapes; `true` when `\c` stopped the output (echo dialect only).
+pub fn decode_escapes(s: &str, dialect: Escapes) -> (String, bool) {
+    let echo = dialect == Escapes::Echo;
     let mut out = String::new();
-    let mut it = body.chars().peekable();
+    let mut it = s.chars().peekable();
     while let Some(c) = it.next() {
         if c != '\\' {
             out.push(c);
             continue;
         }
-        match it.next() {
+        let next = it.next();
+        match next {
             Some('n') => out.push('\n'),
             Some('t') => out.push('\t'),
             Some('r') => out.push('\r'),
@@ -204,8 +215,8 @@ pub fn ansi_c(body: &str) -> String {
             Some('f') => out.push('\x0c'),
             Some('v') => out.push('\x0b'),
             Some('\\') => out.push('\\'),
-            Some('\'') => out.push('\''),
-            Some('"') => out.push('"'),
+            Some(q @ ('\'' | '"')) if !echo => out.push(q),
+            Some('c') if echo => return (out, true),
             Some('x') => {
                 let mut v = 0u32;
                 let mut n = 0;
@@ -213,12 +224,20 @@ pub fn ansi_c(body: &str) -> String {
                     v = v * 16 + it.next().and_then(|c| c.to_digit(16)).unwrap_or(0);
                     n += 1;
                 }
-                out.push(char::from_u32(v).unwrap_or('?'));
+                if n == 0 && echo {
+                    out.push_str("\\x");
+                } else {
+                    out.push(char::from_u32(v).unwrap_or('?'));
+                }
             }
-            Some(d @ '0'..='7') => {
-                let mut v = d.to_digit(8).unwrap_or(0);
-                let mut n = 1;
-                while n < 3 && it.peek().is_some_and(|c| ('0'..='7').contains(c)) {
+            // Octal: `\0NNN` for echo, `\N`, `\NN`, `\NNN` for `$'…'`.
+            Some(d @ '0'..='7') if !echo || d == '0' => {
+                let (mut v, mut n, max) = if echo {
+                    (0, 0, 3)
+                } else {
+                    (d.to_digit(8).unwrap_or(0), 1, 3)
+                };
+                while n < max && it.peek().is_some_and(|c| ('0'..='7').contains(c)) {
                     v = v * 8 + it.next().and_then(|c| c.to_digit(8)).unwrap_or(0);
                     n += 1;
                 }
@@ -231,7 +250,12 @@ pub fn ansi_c(body: &str) -> String {
             None => out.push('\\'),
         }
     }
-    out
+    (out, false)
+}
+
+/// Decodes the body of `$'…'`.
+pub fn ansi_c(body: &str) -> String {
+    decode_escapes(body, Escapes::AnsiC).0
 }
 
 /// Length of a `$…` construct starting at `s[i] == '$'`, and its part; `None` for a lone `$`.
