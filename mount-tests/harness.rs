@@ -165,9 +165,19 @@ root = "./rodata"
 "#;
 
 impl Workspace {
-    /// A workspace with `/data` (local, write), `/scratch` (ram, write), `/ro` (local, read)
-    /// and `/s3` (a fresh prefix of the test bucket on the local S3 server, write).
+    /// A workspace with `/data` (local, write), `/scratch` (ram, write) and `/ro` (local,
+    /// read): every writable mount writes through, so the kernel opens files itself.
     pub fn new() -> Workspace {
+        Self::build(false)
+    }
+
+    /// [`Workspace::new`] plus `/s3` (a fresh prefix of the test bucket on the local S3 server,
+    /// write): a mount that commits at close, so every open reaches mirage.
+    pub fn with_s3() -> Workspace {
+        Self::build(true)
+    }
+
+    fn build(s3: bool) -> Workspace {
         let tmp = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
         for d in ["data", "rodata/sub", "plain_a", "plain_b"] {
             std::fs::create_dir_all(tmp.path().join(d)).unwrap();
@@ -175,19 +185,22 @@ impl Workspace {
         std::fs::write(tmp.path().join("rodata/readme.txt"), "read only\n").unwrap();
         std::fs::write(tmp.path().join("rodata/sub/x.txt"), "x\n").unwrap();
         let config = tmp.path().join("config.toml");
-        let endpoint = crate::s3::endpoint();
-        tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap()
-            .block_on(crate::s3::ensure_bucket(&endpoint, crate::s3::BUCKET));
-        let s3 = format!(
-            "\n[[mount]]\npath = \"/s3\"\nbackend = \"s3\"\nmode = \"write\"\nbucket = \"{}\"\nprefix = \"{}\"\n\
-             endpoint = \"{endpoint}\"\npath_style = true\naccess_key_id = \"test\"\nsecret_access_key = \"test\"\n",
-            crate::s3::BUCKET,
-            crate::s3::fresh_prefix()
-        );
-        std::fs::write(&config, format!("{CONFIG}{s3}")).unwrap();
+        let mut text = CONFIG.to_string();
+        if s3 {
+            let endpoint = crate::s3::endpoint();
+            tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap()
+                .block_on(crate::s3::ensure_bucket(&endpoint, crate::s3::BUCKET));
+            text += &format!(
+                "\n[[mount]]\npath = \"/s3\"\nbackend = \"s3\"\nmode = \"write\"\nbucket = \"{}\"\nprefix = \"{}\"\n\
+                 endpoint = \"{endpoint}\"\npath_style = true\naccess_key_id = \"test\"\nsecret_access_key = \"test\"\n",
+                crate::s3::BUCKET,
+                crate::s3::fresh_prefix()
+            );
+        }
+        std::fs::write(&config, text).unwrap();
         Workspace { tmp, config }
     }
 

@@ -22,7 +22,11 @@ fn same_as_plain(sub: &str, other_sub: &str, case: &str, script: &str) {
 }
 
 fn same_as_plain_with(sub: &str, other_sub: &str, case: &str, script: &str, flags: &[&str]) {
-    let ws = Workspace::new();
+    let ws = if sub == "s3" || other_sub == "s3" {
+        Workspace::with_s3()
+    } else {
+        Workspace::new()
+    };
     let mnt = ws.path("mnt");
     let guard = MountGuard::mount_with(&mnt, &ws.config, flags);
     let dir = mnt.join(sub).join(case);
@@ -130,11 +134,20 @@ print(open('f').read().split()[0])"
 
 macro_rules! script_tests {
     ($($name:ident: $script:ident),* $(,)?) => {
+        /// The kernel opens files itself (no mount commits at close).
         mod on_ram { $( #[test] fn $name() { super::same_as_plain("scratch", "data", stringify!($name), super::$script); } )* }
         mod on_local { $( #[test] fn $name() { super::same_as_plain("data", "scratch", stringify!($name), super::$script); } )* }
-        /// local with every read and write going through mirage instead of kernel passthrough.
+        /// Every open reaches mirage (as with a writable S3 mount in the workspace).
+        mod on_ram_with_open_requests { $( #[test] fn $name() {
+            super::same_as_plain_with("scratch", "data", stringify!($name), super::$script, &["--open-requests"]);
+        } )* }
+        /// local with open requests and kernel passthrough for reads.
+        mod on_local_with_passthrough { $( #[test] fn $name() {
+            super::same_as_plain_with("data", "scratch", stringify!($name), super::$script, &["--open-requests"]);
+        } )* }
+        /// local with every read and write going through mirage.
         mod on_local_without_passthrough { $( #[test] fn $name() {
-            super::same_as_plain_with("data", "scratch", stringify!($name), super::$script, &["--no-passthrough"]);
+            super::same_as_plain_with("data", "scratch", stringify!($name), super::$script, &["--open-requests", "--no-passthrough"]);
         } )* }
     };
 }
@@ -222,7 +235,7 @@ fn synthetic_root_lists_mounts_and_refuses_writes() {
     );
     assert_eq!(
         String::from_utf8_lossy(&out.stdout),
-        "data\nro\ns3\nscratch\nRead-only file system\ndirectory\n"
+        "data\nro\nscratch\nRead-only file system\ndirectory\n"
     );
 }
 
@@ -315,10 +328,10 @@ chown-other EPERM\nchown-self ok\nmkfifo EPERM\nchmod 0o600\nfallocate 100\nseek
 read-after-unlink b'hello'\nexists-after-unlink False\nexcl-again EEXIST\nrename-noreplace ok\n\
 rmdir-file ENOTDIR unlink-dir EISDIR\nlong-name ENAMETOOLONG\n";
 
-fn posix_edges_on(sub: &str) {
+fn posix_edges_on(sub: &str, flags: &[&str]) {
     let ws = Workspace::new();
     let mnt = ws.path("mnt");
-    let _guard = MountGuard::mount(&mnt, &ws.config);
+    let _guard = MountGuard::mount_with(&mnt, &ws.config, flags);
     let dir = mnt.join(sub);
     let out = std::process::Command::new("python3")
         .arg("-c")
@@ -336,12 +349,22 @@ fn posix_edges_on(sub: &str) {
 
 #[test]
 fn posix_edges_on_ram() {
-    posix_edges_on("scratch");
+    posix_edges_on("scratch", &[]);
+}
+
+#[test]
+fn posix_edges_on_ram_with_open_requests() {
+    posix_edges_on("scratch", &["--open-requests"]);
 }
 
 #[test]
 fn posix_edges_on_local() {
-    posix_edges_on("data");
+    posix_edges_on("data", &[]);
+}
+
+#[test]
+fn posix_edges_on_local_with_passthrough() {
+    posix_edges_on("data", &["--open-requests"]);
 }
 
 #[test]
@@ -382,6 +405,31 @@ fn local_shows_changes_made_on_the_host_within_the_ttl() {
         );
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
+    // Same size, new mtime: the kernel's cached pages must go too (kernel-side opens keep
+    // them across opens until the attributes change).
+    std::fs::write(ws.path("data/from-host.txt"), "version 333").unwrap();
+    let f = std::fs::File::options()
+        .write(true)
+        .open(ws.path("data/from-host.txt"))
+        .unwrap();
+    f.set_modified(std::time::SystemTime::now() + std::time::Duration::from_secs(5))
+        .unwrap();
+    drop(f);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    loop {
+        if std::fs::read_to_string(mnt.join("data/from-host.txt"))
+            .ok()
+            .as_deref()
+            == Some("version 333")
+        {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "same-size host rewrite never became visible"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
 }
 
 /// fsx-style: random pwrite/pread/truncate/mmap on one file through the mount, checked against
@@ -416,10 +464,14 @@ assert open(path, "rb").read() == bytes(shadow), "final content"
 print("ok", len(shadow))
 "#;
 
-fn random_io_on(sub: &str, seed: u32, ops: u32) {
-    let ws = Workspace::new();
+fn random_io_on(sub: &str, seed: u32, ops: u32, flags: &[&str]) {
+    let ws = if sub == "s3" {
+        Workspace::with_s3()
+    } else {
+        Workspace::new()
+    };
     let mnt = ws.path("mnt");
-    let guard = MountGuard::mount(&mnt, &ws.config);
+    let guard = MountGuard::mount_with(&mnt, &ws.config, flags);
     let out = std::process::Command::new("python3")
         .args(["-c", RANDOM_IO, &seed.to_string(), &ops.to_string()])
         .current_dir(mnt.join(sub))
@@ -436,17 +488,27 @@ fn random_io_on(sub: &str, seed: u32, ops: u32) {
 
 #[test]
 fn random_io_matches_a_shadow_copy_on_ram() {
-    random_io_on("scratch", 1, 3000);
+    random_io_on("scratch", 1, 3000, &[]);
+}
+
+#[test]
+fn random_io_matches_a_shadow_copy_on_ram_with_open_requests() {
+    random_io_on("scratch", 4, 3000, &["--open-requests"]);
 }
 
 #[test]
 fn random_io_matches_a_shadow_copy_on_local() {
-    random_io_on("data", 2, 3000);
+    random_io_on("data", 2, 3000, &[]);
+}
+
+#[test]
+fn random_io_matches_a_shadow_copy_on_local_with_passthrough() {
+    random_io_on("data", 5, 3000, &["--open-requests"]);
 }
 
 #[test]
 fn random_io_matches_a_shadow_copy_on_s3() {
-    random_io_on("s3", 3, 300);
+    random_io_on("s3", 3, 300, &[]);
 }
 
 /// A GitHub repository (served by a local API server) read with host tools, compared with the

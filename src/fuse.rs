@@ -7,6 +7,7 @@
 //! unchanged, directory pages cached likewise.
 
 mod attr;
+mod implicit;
 mod ops;
 mod passthrough;
 
@@ -30,8 +31,12 @@ pub struct MountOptions {
     pub allow_other: bool,
     /// FUSE worker threads.
     pub threads: usize,
-    /// Let the kernel read and write host files of `local` mounts directly (Linux ≥ 6.9, root).
+    /// Let the kernel read and write host files of `local` mounts directly (Linux ≥ 6.9, root)
+    /// — only when every open reaches mirage (`kernel_opens` off or not possible).
     pub passthrough: bool,
+    /// Let the kernel open files itself when no mount commits at close (see `implicit`):
+    /// no round trip per open, at the cost of passthrough.
+    pub kernel_opens: bool,
 }
 
 impl Default for MountOptions {
@@ -40,6 +45,7 @@ impl Default for MountOptions {
             allow_other: false,
             threads: 8,
             passthrough: true,
+            kernel_opens: true,
         }
     }
 }
@@ -61,13 +67,21 @@ pub struct MirageFs {
     seen: Mutex<HashMap<u64, String>>,
     passthrough: passthrough::Passthrough,
     passthrough_wanted: bool,
+    implicit: implicit::Implicit,
     uid: u32,
     gid: u32,
 }
 
 impl MirageFs {
-    /// An adapter over `vfs` that runs core calls on `rt`.
-    pub fn new(vfs: Arc<Vfs>, rt: tokio::runtime::Handle, passthrough: bool) -> Self {
+    /// An adapter over `vfs` that runs core calls on `rt`; `kernel_opens` lets the kernel open
+    /// files itself (only valid when `!vfs.commits_on_close()`), which rules out passthrough.
+    pub fn new(
+        vfs: Arc<Vfs>,
+        rt: tokio::runtime::Handle,
+        passthrough: bool,
+        kernel_opens: bool,
+    ) -> Self {
+        let kernel_opens = kernel_opens && !vfs.commits_on_close();
         MirageFs {
             vfs,
             rt,
@@ -76,7 +90,8 @@ impl MirageFs {
             next_dir: AtomicU64::new(1),
             seen: Mutex::new(HashMap::new()),
             passthrough: passthrough::Passthrough::default(),
-            passthrough_wanted: passthrough,
+            passthrough_wanted: passthrough && !kernel_opens,
+            implicit: implicit::Implicit::new(kernel_opens),
             uid: nix::unistd::geteuid().as_raw(),
             gid: nix::unistd::getegid().as_raw(),
         }
@@ -124,7 +139,16 @@ pub fn mount_and_serve(
     opts: &MountOptions,
     rt: &tokio::runtime::Runtime,
 ) -> anyhow::Result<()> {
-    let fs = MirageFs::new(vfs.clone(), rt.handle().clone(), opts.passthrough);
+    let fs = MirageFs::new(
+        vfs.clone(),
+        rt.handle().clone(),
+        opts.passthrough,
+        opts.kernel_opens,
+    );
+    tracing::info!(
+        kernel_opens = opts.kernel_opens && !vfs.commits_on_close(),
+        "open handling"
+    );
     let mut cfg = fuser::Config::default();
     cfg.mount_options = vec![
         MountOption::FSName("mirage".into()),
@@ -141,6 +165,7 @@ pub fn mount_and_serve(
     let session = fuser::spawn_mount(fs, dir, &cfg)
         .map_err(|e| anyhow::anyhow!("cannot mount at {}: {e}", dir.display()))?;
     tracing::info!(dir = %dir.display(), "mounted");
+    raise_readahead(dir);
     eprintln!(
         "mirage: mounted at {} (Ctrl-C or `mirage umount {}` to stop)",
         dir.display(),
@@ -186,6 +211,28 @@ pub fn mount_and_serve(
     }
     eprintln!("mirage: unmounted {}", dir.display());
     Ok(())
+}
+
+/// Read-ahead of the mount, in KiB: one maximal FUSE read (`max_pages`), against the kernel's
+/// 128 KiB default for FUSE — a quarter of the requests for sequential reads.
+const READ_AHEAD_KB: u32 = 1024;
+
+/// Raises the kernel read-ahead of the mount at `dir` (its bdi in sysfs; needs root, best
+/// effort: without it reads are just smaller).
+fn raise_readahead(dir: &Path) {
+    use std::os::unix::fs::MetadataExt;
+    let Ok(meta) = std::fs::metadata(dir) else {
+        return;
+    };
+    let dev = meta.dev();
+    let bdi = format!(
+        "/sys/class/bdi/{}:{}/read_ahead_kb",
+        nix::sys::stat::major(dev),
+        nix::sys::stat::minor(dev)
+    );
+    if let Err(e) = std::fs::write(&bdi, READ_AHEAD_KB.to_string()) {
+        tracing::debug!("read-ahead stays at the kernel default ({bdi}: {e})");
+    }
 }
 
 /// Unmounts a mirage mount at `dir` (`fusermount3 -u`, falling back to `umount`).

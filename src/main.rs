@@ -31,6 +31,10 @@ enum Command {
         /// Do not use FUSE passthrough for local directories (all I/O goes through mirage).
         #[arg(long)]
         no_passthrough: bool,
+        /// Send every open to mirage even when no mount needs it: slower opens of small files,
+        /// but big reads of local files can use passthrough.
+        #[arg(long)]
+        open_requests: bool,
     },
     /// Unmount a mirage mount.
     Umount {
@@ -115,6 +119,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             allow_other,
             threads,
             no_passthrough,
+            open_requests,
         } => {
             if !dir.is_dir() {
                 anyhow::bail!("mount point {} is not an existing directory", dir.display());
@@ -127,6 +132,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 allow_other,
                 threads,
                 passthrough: !no_passthrough,
+                kernel_opens: !open_requests,
             };
             mirage::fuse::mount_and_serve(vfs, &dir, &opts, &rt)
         }

@@ -109,6 +109,15 @@ impl Vfs {
         &self.table
     }
 
+    /// True when some writable mount stages files and commits them at close (object stores),
+    /// so the FUSE frontend must see every open, flush and release.
+    pub fn commits_on_close(&self) -> bool {
+        self.table
+            .mounts()
+            .iter()
+            .any(|m| m.mode == Mode::Write && !m.stack.info().capability.random_io)
+    }
+
     /// The TTL of the mount serving `path` (handed to the kernel).
     pub fn ttl(&self, path: &VPath) -> Duration {
         self.table.route(path).0.ttl

@@ -56,10 +56,16 @@ impl fuser::Filesystem for MirageFs {
             InitFlags::FUSE_DO_READDIRPLUS,
             InitFlags::FUSE_READDIRPLUS_AUTO,
             InitFlags::FUSE_PARALLEL_DIROPS,
-            InitFlags::FUSE_ATOMIC_O_TRUNC,
             InitFlags::FUSE_CACHE_SYMLINKS,
         ] {
             let _ = config.add_capabilities(flag);
+        }
+        if self.implicit.enabled() {
+            // Pages stay cached across the kernel's own opens: drop them when the attributes
+            // show a new mtime. O_TRUNC then reaches us as a truncating setattr.
+            let _ = config.add_capabilities(InitFlags::FUSE_AUTO_INVAL_DATA);
+        } else {
+            let _ = config.add_capabilities(InitFlags::FUSE_ATOMIC_O_TRUNC);
         }
         if self.passthrough_wanted
             && config.add_capabilities(InitFlags::FUSE_PASSTHROUGH).is_ok()
@@ -92,15 +98,15 @@ impl fuser::Filesystem for MirageFs {
     }
 
     fn forget(&self, _req: &Request, ino: INodeNo, nlookup: u64) {
-        self.inodes.forget(ino.0, nlookup);
+        if self.inodes.forget(ino.0, nlookup) {
+            self.drop_implicit(ino.0);
+        }
     }
 
     fn getattr(&self, _req: &Request, ino: INodeNo, fh: Option<FileHandle>, reply: ReplyAttr) {
-        let meta = match fh {
-            Some(fh) if fh.0 != 0 && !self.is_dir_handle(fh.0) => {
-                self.rt.block_on(self.vfs.fstat(fh.0))
-            }
-            _ => {
+        let meta = match self.existing_handle(ino.0, fh.map(|f| f.0)) {
+            Some(fh) => self.rt.block_on(self.vfs.fstat(fh)),
+            None => {
                 let path = tryr!(reply, self.path(ino));
                 self.rt.block_on(self.vfs.stat(&path))
             }
@@ -149,9 +155,9 @@ impl fuser::Filesystem for MirageFs {
                     other => other?,
                 }
             }
-            match fh {
-                Some(fh) if fh.0 != 0 && !self.is_dir_handle(fh.0) => self.vfs.fstat(fh.0).await,
-                _ => self.vfs.stat(&path).await,
+            match self.existing_handle(ino.0, fh.map(|f| f.0)) {
+                Some(fh) => self.vfs.fstat(fh).await,
+                None => self.vfs.stat(&path).await,
             }
         });
         let meta = tryr!(reply, r);
@@ -212,6 +218,7 @@ impl fuser::Filesystem for MirageFs {
 
     fn unlink(&self, _req: &Request, parent: INodeNo, name: &OsStr, reply: ReplyEmpty) {
         let path = tryr!(reply, self.child(parent, name));
+        self.keep_unlinked(&path);
         tryr!(reply, self.rt.block_on(self.vfs.remove_file(&path)));
         self.inodes.unlinked(&path);
         reply.ok();
@@ -256,6 +263,7 @@ impl fuser::Filesystem for MirageFs {
         {
             return reply.error(Errno::EINVAL);
         }
+        self.keep_unlinked(&to);
         let r = self.rt.block_on(async {
             if flags.contains(RenameFlags::RENAME_NOREPLACE) && self.vfs.stat(&to).await.is_ok() {
                 return Err(VfsError::AlreadyExists);
@@ -280,6 +288,10 @@ impl fuser::Filesystem for MirageFs {
     }
 
     fn open(&self, _req: &Request, ino: INodeNo, flags: FuseOpenFlags, reply: ReplyOpen) {
+        if self.implicit.enabled() {
+            // The kernel opens files itself from now on (see `implicit`).
+            return reply.error(Errno::ENOSYS);
+        }
         let path = tryr!(reply, self.path(ino));
         let flags = OpenFlags::from_libc(flags.0);
         let r = self.rt.block_on(async {
@@ -318,7 +330,7 @@ impl fuser::Filesystem for MirageFs {
     fn read(
         &self,
         _req: &Request,
-        _ino: INodeNo,
+        ino: INodeNo,
         fh: FileHandle,
         offset: u64,
         size: u32,
@@ -326,7 +338,8 @@ impl fuser::Filesystem for MirageFs {
         _lock_owner: Option<LockOwner>,
         reply: ReplyData,
     ) {
-        let data = tryr!(reply, self.rt.block_on(self.vfs.read(fh.0, offset, size)));
+        let h = tryr!(reply, self.handle_for(ino.0, fh.0, false));
+        let data = tryr!(reply, self.rt.block_on(self.vfs.read(h.fh, offset, size)));
         reply.data(&data);
     }
 
@@ -342,7 +355,8 @@ impl fuser::Filesystem for MirageFs {
         _lock_owner: Option<LockOwner>,
         reply: ReplyWrite,
     ) {
-        let n = tryr!(reply, self.rt.block_on(self.vfs.write(fh.0, offset, data)));
+        let h = tryr!(reply, self.handle_for(ino.0, fh.0, true));
+        let n = tryr!(reply, self.rt.block_on(self.vfs.write(h.fh, offset, data)));
         lock(&self.seen).remove(&ino.0);
         reply.written(n as u32);
     }
@@ -355,6 +369,10 @@ impl fuser::Filesystem for MirageFs {
         _lock_owner: LockOwner,
         reply: ReplyEmpty,
     ) {
+        if self.implicit.enabled() {
+            // Nothing to commit at close: every writable mount writes through (see `implicit`).
+            return reply.error(Errno::ENOSYS);
+        }
         tryr!(reply, self.rt.block_on(self.vfs.flush(fh.0)));
         reply.ok();
     }
@@ -380,12 +398,13 @@ impl fuser::Filesystem for MirageFs {
     fn fsync(
         &self,
         _req: &Request,
-        _ino: INodeNo,
+        ino: INodeNo,
         fh: FileHandle,
         _datasync: bool,
         reply: ReplyEmpty,
     ) {
-        tryr!(reply, self.rt.block_on(self.vfs.fsync(fh.0)));
+        let h = tryr!(reply, self.handle_for(ino.0, fh.0, false));
+        tryr!(reply, self.rt.block_on(self.vfs.fsync(h.fh)));
         reply.ok();
     }
 
@@ -635,7 +654,7 @@ impl fuser::Filesystem for MirageFs {
     fn fallocate(
         &self,
         _req: &Request,
-        _ino: INodeNo,
+        ino: INodeNo,
         fh: FileHandle,
         offset: u64,
         length: u64,
@@ -645,11 +664,12 @@ impl fuser::Filesystem for MirageFs {
         if mode != 0 {
             return reply.error(Errno::EOPNOTSUPP);
         }
+        let h = tryr!(reply, self.handle_for(ino.0, fh.0, true));
         let r = self.rt.block_on(async {
-            let size = self.vfs.fstat(fh.0).await?.size;
+            let size = self.vfs.fstat(h.fh).await?.size;
             let end = offset.saturating_add(length);
             if end > size {
-                self.vfs.set_len(fh.0, end).await
+                self.vfs.set_len(h.fh, end).await
             } else {
                 Ok(())
             }
@@ -678,13 +698,14 @@ impl fuser::Filesystem for MirageFs {
     fn lseek(
         &self,
         _req: &Request,
-        _ino: INodeNo,
+        ino: INodeNo,
         fh: FileHandle,
         offset: i64,
         whence: i32,
         reply: ReplyLseek,
     ) {
-        let size = tryr!(reply, self.rt.block_on(self.vfs.fstat(fh.0))).size as i64;
+        let h = tryr!(reply, self.handle_for(ino.0, fh.0, false));
+        let size = tryr!(reply, self.rt.block_on(self.vfs.fstat(h.fh))).size as i64;
         match whence {
             libc::SEEK_DATA if offset < size => reply.offset(offset),
             libc::SEEK_HOLE if offset < size => reply.offset(size),
@@ -698,7 +719,7 @@ impl fuser::Filesystem for MirageFs {
 const DIR_HANDLE_BIT: u64 = 1 << 62;
 
 impl MirageFs {
-    fn is_dir_handle(&self, fh: u64) -> bool {
+    pub(super) fn is_dir_handle(&self, fh: u64) -> bool {
         fh & DIR_HANDLE_BIT != 0
     }
 

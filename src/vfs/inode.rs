@@ -94,14 +94,15 @@ impl InodeTable {
         lock(&self.inner).by_path.get(path).copied().unwrap_or(0)
     }
 
-    /// Drops `n` lookups; the inode is forgotten at zero (the root never is).
-    pub fn forget(&self, ino: u64, n: u64) {
+    /// Drops `n` lookups; the inode is forgotten at zero (the root never is). Returns true
+    /// when it was.
+    pub fn forget(&self, ino: u64, n: u64) -> bool {
         if ino == ROOT_INO {
-            return;
+            return false;
         }
         let mut inner = lock(&self.inner);
         let Some(node) = inner.nodes.get_mut(&ino) else {
-            return;
+            return false;
         };
         node.lookups = node.lookups.saturating_sub(n);
         if node.lookups == 0 {
@@ -112,7 +113,9 @@ impl InodeTable {
             {
                 inner.by_path.remove(&p);
             }
+            return true;
         }
+        false
     }
 
     /// Detaches the inode at `path` (after unlink/rmdir or when a rename replaces it).
