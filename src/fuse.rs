@@ -29,8 +29,10 @@ pub struct MountOptions {
     /// Let other users (and root) see the mount (needs `user_allow_other` in /etc/fuse.conf
     /// for non-root users).
     pub allow_other: bool,
-    /// FUSE worker threads.
-    pub threads: usize,
+    /// FUSE worker threads; `None`: one per CPU when every mount is local (ram, local: a
+    /// request never waits, and more threads than CPUs only contend), else 8 (requests wait on
+    /// the network).
+    pub threads: Option<usize>,
     /// Let the kernel read and write host files of `local` mounts directly (Linux ≥ 6.9, root)
     /// — only when every open reaches mirage (`kernel_opens` off or not possible).
     pub passthrough: bool,
@@ -43,7 +45,7 @@ impl Default for MountOptions {
     fn default() -> Self {
         MountOptions {
             allow_other: false,
-            threads: 8,
+            threads: None,
             passthrough: true,
             kernel_opens: true,
         }
@@ -160,7 +162,7 @@ pub fn mount_and_serve(
     if opts.allow_other {
         cfg.acl = SessionACL::All;
     }
-    cfg.n_threads = Some(opts.threads.max(1));
+    cfg.n_threads = Some(opts.threads.unwrap_or_else(|| default_threads(&vfs)).max(1));
     cfg.clone_fd = true;
     let session = fuser::spawn_mount(fs, dir, &cfg)
         .map_err(|e| anyhow::anyhow!("cannot mount at {}: {e}", dir.display()))?;
@@ -211,6 +213,20 @@ pub fn mount_and_serve(
     }
     eprintln!("mirage: unmounted {}", dir.display());
     Ok(())
+}
+
+/// Worker threads when not given: see [`MountOptions::threads`].
+fn default_threads(vfs: &Vfs) -> usize {
+    let remote = vfs
+        .table()
+        .mounts()
+        .iter()
+        .any(|m| m.stack.info().capability.cacheable);
+    if remote {
+        8
+    } else {
+        std::thread::available_parallelism().map_or(2, |n| n.get().max(2))
+    }
 }
 
 /// Read-ahead of the mount, in KiB: one maximal FUSE read (`max_pages`), against the kernel's

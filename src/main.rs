@@ -25,9 +25,9 @@ enum Command {
         /// Let other users see the mount (non-root users need user_allow_other in /etc/fuse.conf).
         #[arg(long)]
         allow_other: bool,
-        /// FUSE worker threads.
-        #[arg(long, default_value_t = 8)]
-        threads: usize,
+        /// FUSE worker threads (default: one per CPU for ram/local workspaces, else 8).
+        #[arg(long)]
+        threads: Option<usize>,
         /// Do not use FUSE passthrough for local directories (all I/O goes through mirage).
         #[arg(long)]
         no_passthrough: bool,

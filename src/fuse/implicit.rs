@@ -108,7 +108,13 @@ impl MirageFs {
         }
         // Not a regular file, or not openable: nothing the kernel could read either.
         if let Ok(fh) = self.open_implicit(path, true) {
-            lock(&self.implicit.pinned).insert(ino, fh);
+            let mut pinned = lock(&self.implicit.pinned);
+            pinned.insert(ino, fh);
+            tracing::debug!(
+                ino,
+                kept = pinned.len(),
+                "handle kept for an unlinked inode"
+            );
         }
     }
 
