@@ -66,6 +66,11 @@ impl MountGuard {
         guard
     }
 
+    /// The pid of the serving `mirage` process.
+    pub fn pid(&self) -> u32 {
+        self.child.as_ref().map_or(0, |c| c.id())
+    }
+
     pub fn log_text(&self) -> String {
         std::fs::read_to_string(&self.log).unwrap_or_default()
     }
@@ -141,6 +146,8 @@ pub fn run_script(dir: &Path, other: &Path, script: &str) -> Output {
 pub struct Workspace {
     pub tmp: tempfile::TempDir,
     pub config: PathBuf,
+    /// The key prefix of `/s3` in the test bucket, when there is one.
+    pub s3_prefix: Option<String>,
 }
 
 pub const CONFIG: &str = r#"
@@ -186,6 +193,7 @@ impl Workspace {
         std::fs::write(tmp.path().join("rodata/sub/x.txt"), "x\n").unwrap();
         let config = tmp.path().join("config.toml");
         let mut text = CONFIG.to_string();
+        let mut s3_prefix = None;
         if s3 {
             let endpoint = crate::s3::endpoint();
             tokio::runtime::Builder::new_current_thread()
@@ -193,15 +201,21 @@ impl Workspace {
                 .build()
                 .unwrap()
                 .block_on(crate::s3::ensure_bucket(&endpoint, crate::s3::BUCKET));
+            let prefix = crate::s3::fresh_prefix();
             text += &format!(
                 "\n[[mount]]\npath = \"/s3\"\nbackend = \"s3\"\nmode = \"write\"\nbucket = \"{}\"\nprefix = \"{}\"\n\
                  endpoint = \"{endpoint}\"\npath_style = true\naccess_key_id = \"test\"\nsecret_access_key = \"test\"\n",
                 crate::s3::BUCKET,
-                crate::s3::fresh_prefix()
+                prefix
             );
+            s3_prefix = Some(prefix);
         }
         std::fs::write(&config, text).unwrap();
-        Workspace { tmp, config }
+        Workspace {
+            tmp,
+            config,
+            s3_prefix,
+        }
     }
 
     pub fn path(&self, rel: &str) -> PathBuf {

@@ -164,10 +164,16 @@ script_tests! {
 }
 
 /// The scripts whose POSIX needs S3 meets (no symlinks, times or shared-open visibility there).
+/// (The kernel opens files, FLUSH commits; `with_open_requests`: every open reaches mirage.)
 mod on_s3 {
     macro_rules! s3_tests {
         ($($name:ident: $script:ident),* $(,)?) => {
             $( #[test] fn $name() { super::same_as_plain("s3", "scratch", stringify!($name), super::$script); } )*
+            mod with_open_requests {
+                $( #[test] fn $name() {
+                    super::super::same_as_plain_with("s3", "scratch", stringify!($name), super::super::$script, &["--open-requests"]);
+                } )*
+            }
         };
     }
     s3_tests! {
@@ -504,6 +510,82 @@ fn random_io_matches_a_shadow_copy_on_local() {
 #[test]
 fn random_io_matches_a_shadow_copy_on_local_with_passthrough() {
     random_io_on("data", 5, 3000, &["--open-requests"]);
+}
+
+/// Once the kernel opens files itself it sends no RELEASE for created files: they must not
+/// hold a core handle (a host descriptor on `local`) that nothing would ever close.
+#[test]
+fn created_files_hold_no_descriptors_once_the_kernel_opens_files() {
+    let ws = Workspace::new();
+    let mnt = ws.path("mnt");
+    let guard = MountGuard::mount(&mnt, &ws.config);
+    std::fs::write(mnt.join("data/seed.txt"), "seed").unwrap();
+    // A kernel open: from here on the kernel opens files itself.
+    assert_eq!(
+        std::fs::read_to_string(mnt.join("data/seed.txt")).unwrap(),
+        "seed"
+    );
+    let fds = || {
+        std::fs::read_dir(format!("/proc/{}/fd", guard.pid()))
+            .unwrap()
+            .count()
+    };
+    let before = fds();
+    for i in 0..100 {
+        std::fs::write(mnt.join(format!("data/f{i}")), format!("file {i}")).unwrap();
+    }
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert!(
+        fds() <= before + 2,
+        "{before} descriptors before, {} after",
+        fds()
+    );
+    assert_eq!(
+        std::fs::read_to_string(mnt.join("data/f42")).unwrap(),
+        "file 42"
+    );
+    assert_eq!(
+        std::fs::read_to_string(ws.path("data/f99")).unwrap(),
+        "file 99"
+    );
+}
+
+/// `truncate(2)` by path sends what `open(O_TRUNC)` sends, which is staged until close; with
+/// no close coming, the truncation still reaches the bucket on its own.
+#[test]
+fn lone_truncate_by_path_reaches_the_bucket() {
+    let ws = Workspace::with_s3();
+    let mnt = ws.path("mnt");
+    let _guard = MountGuard::mount(&mnt, &ws.config);
+    let file = mnt.join("s3/t.txt");
+    std::fs::write(&file, "some content").unwrap();
+    nix::unistd::truncate(&file, 0).unwrap();
+    assert_eq!(std::fs::metadata(&file).unwrap().len(), 0);
+    let key = format!("{}t.txt", ws.s3_prefix.as_deref().unwrap());
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let client = rt.block_on(s3::options(&s3::endpoint(), s3::BUCKET, "").client());
+    let size = || {
+        rt.block_on(client.head_object().bucket(s3::BUCKET).key(&key).send())
+            .unwrap()
+            .content_length()
+    };
+    assert_eq!(size(), Some(12), "staged, not uploaded yet");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    while size() != Some(0) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the truncation never reached the bucket"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+}
+
+#[test]
+fn random_io_matches_a_shadow_copy_on_s3_with_open_requests() {
+    random_io_on("s3", 6, 300, &["--open-requests"]);
 }
 
 #[test]

@@ -36,8 +36,8 @@ pub struct MountOptions {
     /// Let the kernel read and write host files of `local` mounts directly (Linux ≥ 6.9, root)
     /// — only when every open reaches mirage (`kernel_opens` off or not possible).
     pub passthrough: bool,
-    /// Let the kernel open files itself when no mount commits at close (see `implicit`):
-    /// no round trip per open, at the cost of passthrough.
+    /// Let the kernel open files itself (see `implicit`): no round trip per open (nor per
+    /// close when no mount commits at close), at the cost of passthrough.
     pub kernel_opens: bool,
 }
 
@@ -76,14 +76,19 @@ pub struct MirageFs {
 
 impl MirageFs {
     /// An adapter over `vfs` that runs core calls on `rt`; `kernel_opens` lets the kernel open
-    /// files itself (only valid when `!vfs.commits_on_close()`), which rules out passthrough.
+    /// files itself, which rules out passthrough.
     pub fn new(
         vfs: Arc<Vfs>,
         rt: tokio::runtime::Handle,
         passthrough: bool,
         kernel_opens: bool,
     ) -> Self {
-        let kernel_opens = kernel_opens && !vfs.commits_on_close();
+        let opens = match (kernel_opens, vfs.commits_on_close()) {
+            (false, _) => implicit::Opens::Requested,
+            (true, true) => implicit::Opens::KernelWithFlush,
+            (true, false) => implicit::Opens::Kernel,
+        };
+        tracing::info!(?opens, "open handling");
         MirageFs {
             vfs,
             rt,
@@ -92,8 +97,8 @@ impl MirageFs {
             next_dir: AtomicU64::new(1),
             seen: Mutex::new(HashMap::new()),
             passthrough: passthrough::Passthrough::default(),
-            passthrough_wanted: passthrough && !kernel_opens,
-            implicit: implicit::Implicit::new(kernel_opens),
+            passthrough_wanted: passthrough && opens == implicit::Opens::Requested,
+            implicit: implicit::Implicit::new(opens),
             uid: nix::unistd::geteuid().as_raw(),
             gid: nix::unistd::getegid().as_raw(),
         }
@@ -146,10 +151,6 @@ pub fn mount_and_serve(
         rt.handle().clone(),
         opts.passthrough,
         opts.kernel_opens,
-    );
-    tracing::info!(
-        kernel_opens = opts.kernel_opens && !vfs.commits_on_close(),
-        "open handling"
     );
     let mut cfg = fuser::Config::default();
     cfg.mount_options = vec![

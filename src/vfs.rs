@@ -118,6 +118,12 @@ impl Vfs {
             .any(|m| m.mode == Mode::Write && !m.stack.info().capability.random_io)
     }
 
+    /// True when the mount serving `path` stages files and commits them at close.
+    pub fn commits_on_close_at(&self, path: &VPath) -> bool {
+        let m = self.table.route(path).0;
+        m.mode == Mode::Write && !m.stack.info().capability.random_io
+    }
+
     /// The TTL of the mount serving `path` (handed to the kernel).
     pub fn ttl(&self, path: &VPath) -> Duration {
         self.table.route(path).0.ttl

@@ -14,6 +14,7 @@ use fuser::{
 };
 
 use super::attr::{file_type, synthetic_ino, time_of, to_attr};
+use super::implicit::Opens;
 use super::{DirSnapshot, MirageFs, errno};
 use crate::vfs::{Metadata, Mode, OpenFlags, VfsError, lock};
 
@@ -60,7 +61,7 @@ impl fuser::Filesystem for MirageFs {
         ] {
             let _ = config.add_capabilities(flag);
         }
-        if self.implicit.enabled() {
+        if self.implicit.opens() != Opens::Requested {
             // Pages stay cached across the kernel's own opens: drop them when the attributes
             // show a new mtime. O_TRUNC then reaches us as a truncating setattr.
             let _ = config.add_capabilities(InitFlags::FUSE_AUTO_INVAL_DATA);
@@ -138,24 +139,32 @@ impl fuser::Filesystem for MirageFs {
         if uid.is_some_and(|u| u != self.uid) || gid.is_some_and(|g| g != self.gid) {
             return reply.error(Errno::EPERM);
         }
+        let fh = fh.map(|f| f.0);
+        tracing::debug!(ino = ino.0, ?size, ?mtime, ?fh, "setattr");
+        // A truncation that must wait for close(2) on an object store is staged, and the
+        // upload at close sets the mtime.
+        let staged = match size {
+            Some(size) => tryr!(reply, self.stage_truncate(ino.0, fh, size)),
+            None => false,
+        };
         let r = self.rt.block_on(async {
-            if let Some(size) = size {
-                match fh {
-                    Some(fh) if fh.0 != 0 => self.vfs.set_len(fh.0, size).await?,
-                    _ => self.vfs.truncate(&path, size).await?,
+            if let Some(size) = size.filter(|_| !staged) {
+                match self.existing_handle(ino.0, fh) {
+                    Some(h) => self.vfs.set_len(h, size).await?,
+                    None => self.vfs.truncate(&path, size).await?,
                 }
             }
             if let Some(mode) = mode {
                 self.vfs.set_perm(&path, (mode & 0o7777) as u16).await?;
             }
-            if let Some(t) = mtime.or(atime) {
+            if let Some(t) = mtime.or(atime).filter(|_| !staged) {
                 match self.vfs.set_times(&path, time_of(t)).await {
                     // Backends without times keep theirs; `touch` must still succeed.
                     Err(VfsError::Unsupported) if mtime.is_none() => {}
                     other => other?,
                 }
             }
-            match self.existing_handle(ino.0, fh.map(|f| f.0)) {
+            match self.existing_handle(ino.0, fh) {
                 Some(fh) => self.vfs.fstat(fh).await,
                 None => self.vfs.stat(&path).await,
             }
@@ -288,7 +297,7 @@ impl fuser::Filesystem for MirageFs {
     }
 
     fn open(&self, _req: &Request, ino: INodeNo, flags: FuseOpenFlags, reply: ReplyOpen) {
-        if self.implicit.enabled() {
+        if self.implicit.opens() != Opens::Requested {
             // The kernel opens files itself from now on (see `implicit`).
             return reply.error(Errno::ENOSYS);
         }
@@ -364,16 +373,17 @@ impl fuser::Filesystem for MirageFs {
     fn flush(
         &self,
         _req: &Request,
-        _ino: INodeNo,
+        ino: INodeNo,
         fh: FileHandle,
         _lock_owner: LockOwner,
         reply: ReplyEmpty,
     ) {
-        if self.implicit.enabled() {
+        match self.implicit.opens() {
             // Nothing to commit at close: every writable mount writes through (see `implicit`).
-            return reply.error(Errno::ENOSYS);
+            Opens::Kernel => return reply.error(Errno::ENOSYS),
+            Opens::KernelWithFlush if fh.0 == 0 => tryr!(reply, self.flush_implicit(ino.0)),
+            _ => tryr!(reply, self.rt.block_on(self.vfs.flush(fh.0))),
         }
-        tryr!(reply, self.rt.block_on(self.vfs.flush(fh.0)));
         reply.ok();
     }
 
@@ -387,6 +397,9 @@ impl fuser::Filesystem for MirageFs {
         _flush: bool,
         reply: ReplyEmpty,
     ) {
+        if fh.0 == 0 {
+            return reply.ok(); // a file the kernel opened (see `implicit`)
+        }
         self.passthrough.release(ino.0, fh.0);
         if let Err(e) = self.rt.block_on(self.vfs.release(fh.0)) {
             tracing::error!(ino = ino.0, "commit on release failed: {e}");
@@ -607,6 +620,9 @@ impl fuser::Filesystem for MirageFs {
         } else {
             FopenFlags::FOPEN_NOFLUSH
         };
+        // Once the kernel opens files itself it sends no RELEASE for created files either:
+        // they are served like kernel-opened ones (handle 0).
+        let fh = self.adopt_created(ino, &path, fh);
         reply.created(
             &self.ttl(&path),
             &attr,

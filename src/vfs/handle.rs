@@ -409,6 +409,14 @@ impl Vfs {
         self.commit(&f).await
     }
 
+    /// True while the handle holds staged changes not yet committed.
+    pub async fn is_dirty(&self, fh: u64) -> bool {
+        match self.handles.get(fh).as_deref().map(|f| &f.io) {
+            Ok(HandleIo::Staged(s)) => s.lock().await.dirty,
+            _ => false,
+        }
+    }
+
     /// Makes the file durable: commit, then the backend's sync.
     pub async fn fsync(&self, fh: u64) -> VfsResult<()> {
         let f = self.handles.get(fh)?;
