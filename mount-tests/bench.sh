@@ -11,7 +11,8 @@
 #   ls_l_wide           ls -l wide > /dev/null
 # Targets: tmpfs (native), ram (mirage ram mount, seeded by cp), local (mirage local mount
 # whose root is the tmpfs copy, so the difference is mirage + FUSE alone).
-# Knobs: RUNS=5, BIG_MIB=1024, SMALL=10000, WIDE=5000, WORK=/tmp/mirage-bench.
+# Knobs: RUNS=5, BIG_MIB=1024, SMALL=10000, WIDE=5000, WORK=/tmp/mirage-bench,
+# MIRAGE_FLAGS (extra `mirage mount` flags, e.g. --open-requests).
 set -euo pipefail
 BIN=$(realpath "${1:?usage: bench.sh path/to/mirage}")
 RUNS=${RUNS:-5}; BIG_MIB=${BIG_MIB:-1024}; SMALL=${SMALL:-10000}; WIDE=${WIDE:-5000}
@@ -67,7 +68,8 @@ backend = "local"
 mode = "write"
 root = "$DATA"
 TOML
-"$BIN" mount "$WORK/mnt" "$WORK/config.toml" 2>"$WORK/mirage.log" & PID=$!
+# shellcheck disable=SC2086
+"$BIN" mount "$WORK/mnt" "$WORK/config.toml" ${MIRAGE_FLAGS:-} 2>"$WORK/mirage.log" & PID=$!
 for _ in $(seq 1 200); do grep -q " $WORK/mnt fuse" /proc/mounts && break; sleep 0.05; done
 grep -q " $WORK/mnt fuse" /proc/mounts || { cat "$WORK/mirage.log" >&2; exit 1; }
 echo "bench: seeding the ram mount" >&2
