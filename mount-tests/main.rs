@@ -322,6 +322,9 @@ os.close(fd)
 fd = os.open("a", os.O_RDONLY); os.unlink("a")
 print("read-after-unlink", os.read(fd, 5)); os.close(fd)
 print("exists-after-unlink", os.path.exists("a"))
+open("u", "w").write("hello"); fd = os.open("u", os.O_RDWR); os.unlink("u")
+os.ftruncate(fd, 3); os.pwrite(fd, b"J", 0)
+print("unlinked-rw", os.fstat(fd).st_size, os.pread(fd, 10, 0)); os.close(fd)
 fd = os.open("x", os.O_WRONLY | os.O_CREAT | os.O_EXCL); os.close(fd)
 print("excl-again", err(lambda: os.open("x", os.O_WRONLY | os.O_CREAT | os.O_EXCL)))
 print("rename-noreplace", err(lambda: os.rename("x", "x")))
@@ -331,7 +334,7 @@ print("long-name", err(lambda: open("n" * 256, "w")))
 
 const POSIX_EDGES_EXPECTED: &str = "link EPERM\ngetxattr ENOTSUP\nsetxattr ENOTSUP\nlistxattr ENOTSUP\n\
 chown-other EPERM\nchown-self ok\nmkfifo EPERM\nchmod 0o600\nfallocate 100\nseek_hole 100 seek_data 5\n\
-read-after-unlink b'hello'\nexists-after-unlink False\nexcl-again EEXIST\nrename-noreplace ok\n\
+read-after-unlink b'hello'\nexists-after-unlink False\nunlinked-rw 3 b'Jel'\nexcl-again EEXIST\nrename-noreplace ok\n\
 rmdir-file ENOTDIR unlink-dir EISDIR\nlong-name ENAMETOOLONG\n";
 
 fn posix_edges_on(sub: &str, flags: &[&str]) {

@@ -21,8 +21,8 @@
 //! those are answered with handle 0 too: their core handle is closed at once (write-through
 //! mounts) or becomes the inode's writing handle.
 //!
-//! An inode unlinked while the kernel may hold it open gets a handle opened just before the
-//! unlink and kept until the kernel forgets the inode — so a file opened, unlinked and then
+//! An inode unlinked while the kernel may hold it open (in every mode) gets a handle opened
+//! just before the unlink and kept until the kernel forgets the inode — so a file opened, unlinked and then
 //! read still reads, as on a local filesystem.
 
 use std::collections::HashMap;
@@ -267,10 +267,11 @@ impl MirageFs {
     }
 
     /// Before `path` is unlinked or replaced: opens a handle on its inode (if the kernel knows
-    /// it) so descriptors the kernel opened on it keep reading and writing the old file.
+    /// it) so descriptors open on it keep reading, writing and `fstat`-ing the old file (the
+    /// kernel's `fstat` of an inode comes without a handle).
     pub(super) fn keep_unlinked(&self, path: &VPath) {
         // Object stores cannot read an unlinked object anyway.
-        if self.implicit.opens == Opens::Requested || self.vfs.commits_on_close_at(path) {
+        if self.vfs.commits_on_close_at(path) {
             return;
         }
         let ino = self.inodes.peek(path);

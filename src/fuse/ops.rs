@@ -135,7 +135,12 @@ impl fuser::Filesystem for MirageFs {
         _flags: Option<fuser::BsdFileFlags>,
         reply: ReplyAttr,
     ) {
-        let path = tryr!(reply, self.path(ino));
+        // An unlinked file the kernel still has open has no path, only a kept handle.
+        let path = self.path(ino);
+        let handle = self.existing_handle(ino.0, fh.map(|f| f.0));
+        if path.is_err() && handle.is_none() {
+            return reply.error(Errno::ENOENT);
+        }
         if uid.is_some_and(|u| u != self.uid) || gid.is_some_and(|g| g != self.gid) {
             return reply.error(Errno::EPERM);
         }
@@ -148,17 +153,18 @@ impl fuser::Filesystem for MirageFs {
             None => false,
         };
         let r = self.rt.block_on(async {
+            let path = || path.clone().map_err(|_| VfsError::NotFound);
             if let Some(size) = size.filter(|_| !staged) {
                 match self.existing_handle(ino.0, fh) {
                     Some(h) => self.vfs.set_len(h, size).await?,
-                    None => self.vfs.truncate(&path, size).await?,
+                    None => self.vfs.truncate(&path()?, size).await?,
                 }
             }
             if let Some(mode) = mode {
-                self.vfs.set_perm(&path, (mode & 0o7777) as u16).await?;
+                self.vfs.set_perm(&path()?, (mode & 0o7777) as u16).await?;
             }
             if let Some(t) = mtime.or(atime).filter(|_| !staged) {
-                match self.vfs.set_times(&path, time_of(t)).await {
+                match self.vfs.set_times(&path()?, time_of(t)).await {
                     // Backends without times keep theirs; `touch` must still succeed.
                     Err(VfsError::Unsupported) if mtime.is_none() => {}
                     other => other?,
@@ -166,11 +172,12 @@ impl fuser::Filesystem for MirageFs {
             }
             match self.existing_handle(ino.0, fh) {
                 Some(fh) => self.vfs.fstat(fh).await,
-                None => self.vfs.stat(&path).await,
+                None => self.vfs.stat(&path()?).await,
             }
         });
         let meta = tryr!(reply, r);
-        reply.attr(&self.ttl(&path), &to_attr(ino.0, &meta, self.uid, self.gid));
+        let ttl = path.map(|p| self.ttl(&p)).unwrap_or_default();
+        reply.attr(&ttl, &to_attr(ino.0, &meta, self.uid, self.gid));
     }
 
     fn readlink(&self, _req: &Request, ino: INodeNo, reply: ReplyData) {
