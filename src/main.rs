@@ -142,7 +142,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             command,
             mut args,
         } => {
-            let rt = tokio::runtime::Builder::new_multi_thread()
+            // One thread: the interpreter runs pipeline stages as tasks, and starting worker
+            // threads (and sizing them from cgroup files) is most of a short script's cost.
+            let rt = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
                 .build()?;
             let config = if ram || args.is_empty() {
