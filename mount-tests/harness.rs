@@ -175,16 +175,21 @@ impl Workspace {
     /// A workspace with `/data` (local, write), `/scratch` (ram, write) and `/ro` (local,
     /// read): every writable mount writes through, so the kernel opens files itself.
     pub fn new() -> Workspace {
-        Self::build(false)
+        Self::build(None)
     }
 
     /// [`Workspace::new`] plus `/s3` (a fresh prefix of the test bucket on the local S3 server,
     /// write): a mount that commits at close, so every open reaches mirage.
     pub fn with_s3() -> Workspace {
-        Self::build(true)
+        Self::build(Some(crate::s3::endpoint()))
     }
 
-    fn build(s3: bool) -> Workspace {
+    /// [`Workspace::with_s3`] reaching the S3 server at `endpoint` (a proxy, say).
+    pub fn with_s3_at(endpoint: &str) -> Workspace {
+        Self::build(Some(endpoint.to_string()))
+    }
+
+    fn build(s3: Option<String>) -> Workspace {
         let tmp = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
         for d in ["data", "rodata/sub", "plain_a", "plain_b"] {
             std::fs::create_dir_all(tmp.path().join(d)).unwrap();
@@ -194,13 +199,15 @@ impl Workspace {
         let config = tmp.path().join("config.toml");
         let mut text = CONFIG.to_string();
         let mut s3_prefix = None;
-        if s3 {
-            let endpoint = crate::s3::endpoint();
+        if let Some(endpoint) = s3 {
             tokio::runtime::Builder::new_current_thread()
                 .enable_all()
                 .build()
                 .unwrap()
-                .block_on(crate::s3::ensure_bucket(&endpoint, crate::s3::BUCKET));
+                .block_on(crate::s3::ensure_bucket(
+                    &crate::s3::endpoint(),
+                    crate::s3::BUCKET,
+                ));
             let prefix = crate::s3::fresh_prefix();
             text += &format!(
                 "\n[[mount]]\npath = \"/s3\"\nbackend = \"s3\"\nmode = \"write\"\nbucket = \"{}\"\nprefix = \"{}\"\n\

@@ -7,6 +7,8 @@
 #[path = "../tests/common/github.rs"]
 mod github;
 mod harness;
+#[path = "../tests/common/proxy.rs"]
+mod proxy;
 #[path = "../tests/common/s3.rs"]
 mod s3;
 #[path = "../tests/common/slack.rs"]
@@ -584,6 +586,59 @@ fn lone_truncate_by_path_reaches_the_bucket() {
         );
         std::thread::sleep(std::time::Duration::from_millis(200));
     }
+}
+
+/// The server goes away before an in-place rewrite is closed: `close(2)` fails with EIO, the
+/// object and what the mount shows keep the previous content, and the mount serves again once
+/// the server is back — in both open modes.
+fn failed_upload_at_close(flags: &[&str]) {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let proxy = rt.block_on(proxy::Proxy::start(s3::endpoint()));
+    let ws = Workspace::with_s3_at(&proxy.endpoint);
+    let mnt = ws.path("mnt");
+    let guard = MountGuard::mount_with(&mnt, &ws.config, flags);
+    let file = mnt.join("s3/doc.txt");
+    std::fs::write(&file, "version 1").unwrap();
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "version 1");
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .truncate(true)
+        .open(&file)
+        .unwrap();
+    std::io::Write::write_all(&mut f, b"version 2").unwrap();
+    proxy.stop();
+    let fd = std::os::fd::IntoRawFd::into_raw_fd(f);
+    let closed = nix::unistd::close(fd);
+    assert!(
+        matches!(
+            closed,
+            Err(nix::errno::Errno::EIO | nix::errno::Errno::ETIMEDOUT)
+        ),
+        "close: {closed:?}\n{}",
+        guard.log_text()
+    );
+    proxy.restart();
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "version 1");
+    std::fs::write(mnt.join("s3/after.txt"), "serving again").unwrap();
+    assert_eq!(
+        std::fs::read_to_string(mnt.join("s3/after.txt")).unwrap(),
+        "serving again"
+    );
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "version 1");
+}
+
+#[test]
+fn failed_upload_fails_close_and_keeps_the_previous_object() {
+    failed_upload_at_close(&[]);
+}
+
+#[test]
+fn failed_upload_fails_close_and_keeps_the_previous_object_with_open_requests() {
+    failed_upload_at_close(&["--open-requests"]);
 }
 
 #[test]

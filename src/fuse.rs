@@ -70,6 +70,8 @@ pub struct MirageFs {
     passthrough: passthrough::Passthrough,
     passthrough_wanted: bool,
     implicit: implicit::Implicit,
+    /// Set once the session runs: tells the kernel to drop cached pages.
+    notifier: Arc<std::sync::OnceLock<fuser::Notifier>>,
     uid: u32,
     gid: u32,
 }
@@ -99,6 +101,7 @@ impl MirageFs {
             passthrough: passthrough::Passthrough::default(),
             passthrough_wanted: passthrough && opens == implicit::Opens::Requested,
             implicit: implicit::Implicit::new(opens),
+            notifier: Arc::default(),
             uid: nix::unistd::geteuid().as_raw(),
             gid: nix::unistd::getegid().as_raw(),
         }
@@ -152,6 +155,7 @@ pub fn mount_and_serve(
         opts.passthrough,
         opts.kernel_opens,
     );
+    let notifier = fs.notifier.clone();
     let mut cfg = fuser::Config::default();
     cfg.mount_options = vec![
         MountOption::FSName("mirage".into()),
@@ -167,6 +171,7 @@ pub fn mount_and_serve(
     cfg.clone_fd = true;
     let session = fuser::spawn_mount(fs, dir, &cfg)
         .map_err(|e| anyhow::anyhow!("cannot mount at {}: {e}", dir.display()))?;
+    let _ = notifier.set(session.notifier());
     tracing::info!(dir = %dir.display(), "mounted");
     raise_readahead(dir);
     eprintln!(

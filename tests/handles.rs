@@ -63,16 +63,28 @@ async fn failed_upload_surfaces_at_close_and_keeps_the_old_object() {
     let flushed = v.flush(fh).await;
     assert!(matches!(flushed, Err(VfsError::Io(_))), "{flushed:?}");
     assert_eq!(flushed.unwrap_err().errno(), libc::EIO);
-    // Still dirty: a retry after the server is back succeeds.
+    // close(2) reported the failure: the staged data is dropped, not retried behind the
+    // application's back at release, and the handle reads the object as it is.
     backend.fail.store(false, Ordering::Relaxed);
+    assert_eq!(v.read(fh, 0, 100).await.unwrap().as_ref(), b"version 1");
+    v.release(fh).await.unwrap();
     assert_eq!(
         v.read_all(&p("/s3/report.txt")).await.unwrap().as_ref(),
         b"version 1"
     );
-    v.release(fh).await.unwrap();
+    // A new file keeps its data for a retry.
+    backend.fail.store(true, Ordering::Relaxed);
+    let fresh = v
+        .open(&p("/s3/new.txt"), OpenFlags::create_truncate())
+        .await
+        .unwrap();
+    v.write(fresh, 0, b"new").await.unwrap();
+    assert!(v.flush(fresh).await.is_err());
+    backend.fail.store(false, Ordering::Relaxed);
+    v.release(fresh).await.unwrap();
     assert_eq!(
-        v.read_all(&p("/s3/report.txt")).await.unwrap().as_ref(),
-        b"version 2"
+        v.read_all(&p("/s3/new.txt")).await.unwrap().as_ref(),
+        b"new"
     );
 }
 

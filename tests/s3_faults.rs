@@ -4,68 +4,15 @@
 
 mod common;
 
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 use bytes::Bytes;
+use common::proxy::Proxy;
 use common::s3::{BUCKET, ensure_bucket, fresh_prefix, options};
 use mirage::vfs::{Backend, Mode, MountSpec, OpenFlags, VPath, Vfs, VfsError};
-use tokio::net::{TcpListener, TcpStream};
-use tokio::task::JoinHandle;
-
-/// A TCP forwarder to the S3 server that can refuse and cut connections.
-struct Proxy {
-    endpoint: String,
-    up: Arc<AtomicBool>,
-    conns: Arc<Mutex<Vec<JoinHandle<()>>>>,
-}
-
-impl Proxy {
-    async fn start(target: String) -> Proxy {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let endpoint = format!("http://{}", listener.local_addr().unwrap());
-        let up = Arc::new(AtomicBool::new(true));
-        let conns: Arc<Mutex<Vec<JoinHandle<()>>>> = Arc::default();
-        let (up2, conns2) = (up.clone(), conns.clone());
-        let target = target.trim_start_matches("http://").to_string();
-        tokio::spawn(async move {
-            loop {
-                let Ok((mut inbound, _)) = listener.accept().await else {
-                    return;
-                };
-                if !up2.load(Ordering::SeqCst) {
-                    drop(inbound); // "connection reset": the server is down
-                    continue;
-                }
-                let target = target.clone();
-                let task = tokio::spawn(async move {
-                    if let Ok(mut outbound) = TcpStream::connect(&target).await {
-                        let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
-                    }
-                });
-                conns2.lock().unwrap().push(task);
-            }
-        });
-        Proxy {
-            endpoint,
-            up,
-            conns,
-        }
-    }
-
-    /// The server "stops": open connections are cut, new ones refused.
-    fn stop(&self) {
-        self.up.store(false, Ordering::SeqCst);
-        for c in self.conns.lock().unwrap().drain(..) {
-            c.abort();
-        }
-    }
-
-    fn restart(&self) {
-        self.up.store(true, Ordering::SeqCst);
-    }
-}
+use tokio::net::TcpListener;
 
 fn p(s: &str) -> VPath {
     VPath::parse(s).unwrap()

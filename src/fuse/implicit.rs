@@ -226,22 +226,43 @@ impl MirageFs {
         let Some(fh) = lock(&self.implicit.writing).get(&ino).map(|w| w.fh) else {
             return Ok(());
         };
-        self.rt.block_on(self.vfs.flush(fh))?;
+        if let Err(e) = self.rt.block_on(self.vfs.flush(fh)) {
+            // close(2) reports it; the staged data goes (as with per-open handles) and the
+            // kernel's pages of it too, so the file shows the object as it is.
+            if self.take_writing(ino, fh) {
+                let _ = self.rt.block_on(self.vfs.discard(fh));
+            }
+            self.drop_pages(ino);
+            return Err(e);
+        }
         if self.rt.block_on(self.vfs.is_dirty(fh)) {
             // Only created or truncated: a write may follow (a shell closes its first
             // descriptor before writing through the duplicate).
             self.commit_if_alone(ino, fh);
             return Ok(());
         }
-        let done = {
-            let mut writing = lock(&self.implicit.writing);
-            let same = writing.get(&ino).is_some_and(|w| w.fh == fh);
-            same && writing.remove(&ino).is_some()
-        };
-        if done {
+        if self.take_writing(ino, fh) {
             self.release_quietly(fh);
         }
         Ok(())
+    }
+
+    /// Removes `fh` as the writing handle of `ino`; false if it no longer is.
+    fn take_writing(&self, ino: u64, fh: u64) -> bool {
+        let mut writing = lock(&self.implicit.writing);
+        let same = writing.get(&ino).is_some_and(|w| w.fh == fh);
+        same && writing.remove(&ino).is_some()
+    }
+
+    /// Asks the kernel to drop its cached pages and attributes of `ino` — before the FLUSH is
+    /// answered, so the closing process reads the object afterwards (FLUSH holds no page or
+    /// inode lock while it waits for us).
+    fn drop_pages(&self, ino: u64) {
+        if let Some(n) = self.notifier.get()
+            && let Err(e) = n.inval_inode(fuser::INodeNo(ino), 0, 0)
+        {
+            tracing::debug!(ino, "page invalidation: {e}");
+        }
     }
 
     /// The handle to `fstat` for a request on `ino`, if there is one (never opens).

@@ -399,6 +399,10 @@ impl Vfs {
     /// A file only created or truncated, with nothing written yet, is committed at release:
     /// shells close a duplicate descriptor right after `open` (`>` redirection), and uploading
     /// the empty object then would double the requests of every new file.
+    ///
+    /// A failed upload of an existing object drops what was staged: `close(2)` reported it, so
+    /// it is not retried behind the application's back (at release), and the handle reads and
+    /// edits the object as it is from then on. A new file keeps its data for a retry.
     pub async fn flush(&self, fh: u64) -> VfsResult<()> {
         let f = self.handles.get(fh)?;
         if let HandleIo::Staged(s) = &f.io
@@ -406,7 +410,29 @@ impl Vfs {
         {
             return Ok(());
         }
-        self.commit(&f).await
+        let r = self.commit(&f).await;
+        if r.is_err()
+            && !f.pending.load(Ordering::Relaxed)
+            && let HandleIo::Staged(s) = &f.io
+        {
+            let mut s = s.lock().await;
+            *s = Staged {
+                buf: StageBuf::new(self.spill_at),
+                loaded: false,
+                dirty: false,
+                written: false,
+            };
+            f.staged_loaded.store(false, Ordering::Relaxed);
+            self.invalidate(&f);
+        }
+        r
+    }
+
+    /// Forgets the handle without committing what it staged.
+    pub async fn discard(&self, fh: u64) -> VfsResult<()> {
+        let f = self.handles.remove(fh)?;
+        f.unlinked.store(true, Ordering::Relaxed);
+        Ok(())
     }
 
     /// True while the handle holds staged changes not yet committed.
