@@ -6,7 +6,19 @@
 //! attributes for the TTL, file pages kept across opens while the file's fingerprint is
 //! unchanged, directory pages cached likewise.
 
+/// Unwraps a result in a request handler, or replies with its errno and returns.
+macro_rules! tryr {
+    ($reply:ident, $e:expr) => {
+        match $e {
+            Ok(v) => v,
+            Err(e) => return $reply.error(e.into_errno()),
+        }
+    };
+}
+
 mod attr;
+mod dirs;
+mod files;
 mod implicit;
 mod ops;
 mod passthrough;
@@ -133,6 +145,23 @@ impl MirageFs {
         let same = seen.get(&ino) == Some(&fp);
         seen.insert(ino, fp);
         same
+    }
+}
+
+/// What `tryr!` turns an error into.
+trait IntoErrno {
+    fn into_errno(self) -> Errno;
+}
+
+impl IntoErrno for Errno {
+    fn into_errno(self) -> Errno {
+        self
+    }
+}
+
+impl IntoErrno for VfsError {
+    fn into_errno(self) -> Errno {
+        errno(&self)
     }
 }
 

@@ -1,0 +1,266 @@
+//! File requests: open, read, write, flush, release, fsync, create, setattr, fallocate, lseek.
+//!
+//! Each maps the kernel's handle to a core handle — its own, or for handle 0 one chosen by
+//! [`super::implicit`] — and replies with the core's answer or errno.
+
+use std::ffi::OsStr;
+
+use fuser::{
+    Errno, FileHandle, FopenFlags, Generation, INodeNo, OpenFlags as FuseOpenFlags, ReplyAttr,
+    ReplyCreate, ReplyData, ReplyEmpty, ReplyLseek, ReplyOpen, ReplyWrite, TimeOrNow,
+};
+
+use super::attr::{time_of, to_attr};
+use super::implicit::Opens;
+use super::{IntoErrno, MirageFs, errno};
+use crate::vfs::{OpenFlags, VfsError, lock};
+
+/// What a SETATTR asks to change (the attributes mirage acts on).
+pub(super) struct AttrChange {
+    pub(super) mode: Option<u32>,
+    pub(super) uid: Option<u32>,
+    pub(super) gid: Option<u32>,
+    pub(super) size: Option<u64>,
+    pub(super) atime: Option<TimeOrNow>,
+    pub(super) mtime: Option<TimeOrNow>,
+    pub(super) fh: Option<FileHandle>,
+}
+
+impl MirageFs {
+    pub(super) fn set_attr(&self, ino: INodeNo, change: AttrChange, reply: ReplyAttr) {
+        let AttrChange {
+            mode,
+            uid,
+            gid,
+            size,
+            atime,
+            mtime,
+            fh,
+        } = change;
+        // An unlinked file the kernel still has open has no path, only a kept handle.
+        let path = self.path(ino);
+        let handle = self.existing_handle(ino.0, fh.map(|f| f.0));
+        if path.is_err() && handle.is_none() {
+            return reply.error(Errno::ENOENT);
+        }
+        if uid.is_some_and(|u| u != self.uid) || gid.is_some_and(|g| g != self.gid) {
+            return reply.error(Errno::EPERM);
+        }
+        let fh = fh.map(|f| f.0);
+        tracing::debug!(ino = ino.0, ?size, ?mtime, ?fh, "setattr");
+        // A truncation that must wait for close(2) on an object store is staged, and the
+        // upload at close sets the mtime.
+        let staged = match size {
+            Some(size) => tryr!(reply, self.stage_truncate(ino.0, fh, size)),
+            None => false,
+        };
+        let r = self.rt.block_on(async {
+            let path = || path.clone().map_err(|_| VfsError::NotFound);
+            if let Some(size) = size.filter(|_| !staged) {
+                match self.existing_handle(ino.0, fh) {
+                    Some(h) => self.vfs.set_len(h, size).await?,
+                    None => self.vfs.truncate(&path()?, size).await?,
+                }
+            }
+            if let Some(mode) = mode {
+                self.vfs.set_perm(&path()?, (mode & 0o7777) as u16).await?;
+            }
+            if let Some(t) = mtime.or(atime).filter(|_| !staged) {
+                match self.vfs.set_times(&path()?, time_of(t)).await {
+                    // Backends without times keep theirs; `touch` must still succeed.
+                    Err(VfsError::Unsupported) if mtime.is_none() => {}
+                    other => other?,
+                }
+            }
+            match self.existing_handle(ino.0, fh) {
+                Some(fh) => self.vfs.fstat(fh).await,
+                None => self.vfs.stat(&path()?).await,
+            }
+        });
+        let meta = tryr!(reply, r);
+        let ttl = path.map(|p| self.ttl(&p)).unwrap_or_default();
+        reply.attr(&ttl, &to_attr(ino.0, &meta, self.uid, self.gid));
+    }
+
+    pub(super) fn file_open(&self, ino: INodeNo, flags: FuseOpenFlags, reply: ReplyOpen) {
+        if self.implicit.opens() != Opens::Requested {
+            // The kernel opens files itself from now on (see `implicit`).
+            return reply.error(Errno::ENOSYS);
+        }
+        let path = tryr!(reply, self.path(ino));
+        let flags = OpenFlags::from_libc(flags.0);
+        let r = self.rt.block_on(async {
+            let fh = self.vfs.open(&path, flags).await?;
+            match self.vfs.fstat(fh).await {
+                Ok(m) => Ok((fh, m)),
+                Err(e) => {
+                    let _ = self.vfs.release(fh).await;
+                    Err(e)
+                }
+            }
+        });
+        let (fh, meta) = tryr!(reply, r);
+        let mut fopen = FopenFlags::empty();
+        if self.remember(ino.0, &meta) && !flags.truncate {
+            fopen |= FopenFlags::FOPEN_KEEP_CACHE;
+        }
+        if !flags.write {
+            fopen |= FopenFlags::FOPEN_NOFLUSH;
+        }
+        if self.passthrough.enabled()
+            && let Some(fd) = self.vfs.host_fd(fh)
+            && let Some(id) = self
+                .passthrough
+                .attach(ino.0, fh, fd, |fd| reply.open_backing(fd))
+        {
+            return reply.opened_passthrough(
+                FileHandle(fh),
+                fopen - FopenFlags::FOPEN_KEEP_CACHE,
+                &id,
+            );
+        }
+        reply.opened(FileHandle(fh), fopen);
+    }
+
+    pub(super) fn file_read(
+        &self,
+        ino: INodeNo,
+        fh: FileHandle,
+        offset: u64,
+        size: u32,
+        reply: ReplyData,
+    ) {
+        let h = tryr!(reply, self.handle_for(ino.0, fh.0, false));
+        let data = tryr!(reply, self.rt.block_on(self.vfs.read(h.fh, offset, size)));
+        reply.data(&data);
+    }
+
+    pub(super) fn file_write(
+        &self,
+        ino: INodeNo,
+        fh: FileHandle,
+        offset: u64,
+        data: &[u8],
+        reply: ReplyWrite,
+    ) {
+        let h = tryr!(reply, self.handle_for(ino.0, fh.0, true));
+        let n = tryr!(reply, self.rt.block_on(self.vfs.write(h.fh, offset, data)));
+        lock(&self.seen).remove(&ino.0);
+        reply.written(n as u32);
+    }
+
+    pub(super) fn file_flush(&self, ino: INodeNo, fh: FileHandle, reply: ReplyEmpty) {
+        match self.implicit.opens() {
+            // Nothing to commit at close: every writable mount writes through (see `implicit`).
+            Opens::Kernel => return reply.error(Errno::ENOSYS),
+            Opens::KernelWithFlush if fh.0 == 0 => tryr!(reply, self.flush_implicit(ino.0)),
+            _ => tryr!(reply, self.rt.block_on(self.vfs.flush(fh.0))),
+        }
+        reply.ok();
+    }
+
+    pub(super) fn file_release(&self, ino: INodeNo, fh: FileHandle, reply: ReplyEmpty) {
+        if fh.0 == 0 {
+            return reply.ok(); // a file the kernel opened (see `implicit`)
+        }
+        self.passthrough.release(ino.0, fh.0);
+        if let Err(e) = self.rt.block_on(self.vfs.release(fh.0)) {
+            tracing::error!(ino = ino.0, "commit on release failed: {e}");
+            return reply.error(errno(&e));
+        }
+        reply.ok();
+    }
+
+    pub(super) fn file_fsync(&self, ino: INodeNo, fh: FileHandle, reply: ReplyEmpty) {
+        let h = tryr!(reply, self.handle_for(ino.0, fh.0, false));
+        tryr!(reply, self.rt.block_on(self.vfs.fsync(h.fh)));
+        reply.ok();
+    }
+
+    pub(super) fn file_create(
+        &self,
+        parent: INodeNo,
+        name: &OsStr,
+        mode: u32,
+        umask: u32,
+        flags: i32,
+        reply: ReplyCreate,
+    ) {
+        let path = tryr!(reply, self.child(parent, name));
+        let flags = OpenFlags {
+            create: true,
+            ..OpenFlags::from_libc(flags)
+        };
+        let fh = tryr!(reply, self.rt.block_on(self.vfs.open(&path, flags)));
+        self.apply_perm(&path, mode, umask, 0o644);
+        let meta = match self.rt.block_on(self.vfs.fstat(fh)) {
+            Ok(m) => m,
+            Err(e) => {
+                let _ = self.rt.block_on(self.vfs.release(fh));
+                return reply.error(errno(&e));
+            }
+        };
+        let ino = self.inodes.lookup(&path);
+        lock(&self.seen).remove(&ino);
+        let attr = to_attr(ino, &meta, self.uid, self.gid);
+        let fopen = if flags.write {
+            FopenFlags::empty()
+        } else {
+            FopenFlags::FOPEN_NOFLUSH
+        };
+        // Once the kernel opens files itself it sends no RELEASE for created files either:
+        // they are served like kernel-opened ones (handle 0).
+        let fh = self.adopt_created(ino, &path, fh);
+        reply.created(
+            &self.ttl(&path),
+            &attr,
+            Generation(0),
+            FileHandle(fh),
+            fopen,
+        );
+    }
+
+    pub(super) fn file_fallocate(
+        &self,
+        ino: INodeNo,
+        fh: FileHandle,
+        offset: u64,
+        length: u64,
+        mode: i32,
+        reply: ReplyEmpty,
+    ) {
+        if mode != 0 {
+            return reply.error(Errno::EOPNOTSUPP);
+        }
+        let h = tryr!(reply, self.handle_for(ino.0, fh.0, true));
+        let r = self.rt.block_on(async {
+            let size = self.vfs.fstat(h.fh).await?.size;
+            let end = offset.saturating_add(length);
+            if end > size {
+                self.vfs.set_len(h.fh, end).await
+            } else {
+                Ok(())
+            }
+        });
+        tryr!(reply, r);
+        reply.ok();
+    }
+
+    pub(super) fn file_lseek(
+        &self,
+        ino: INodeNo,
+        fh: FileHandle,
+        offset: i64,
+        whence: i32,
+        reply: ReplyLseek,
+    ) {
+        let h = tryr!(reply, self.handle_for(ino.0, fh.0, false));
+        let size = tryr!(reply, self.rt.block_on(self.vfs.fstat(h.fh))).size as i64;
+        match whence {
+            libc::SEEK_DATA if offset < size => reply.offset(offset),
+            libc::SEEK_HOLE if offset < size => reply.offset(size),
+            libc::SEEK_DATA | libc::SEEK_HOLE => reply.error(Errno::ENXIO),
+            _ => reply.error(Errno::EINVAL),
+        }
+    }
+}
