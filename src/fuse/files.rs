@@ -28,26 +28,18 @@ pub(super) struct AttrChange {
 
 impl MirageFs {
     pub(super) fn set_attr(&self, ino: INodeNo, change: AttrChange, reply: ReplyAttr) {
-        let AttrChange {
-            mode,
-            uid,
-            gid,
-            size,
-            atime,
-            mtime,
-            fh,
-        } = change;
+        let AttrChange { mode, size, .. } = change;
         // An unlinked file the kernel still has open has no path, only a kept handle.
         let path = self.path(ino);
-        let handle = self.existing_handle(ino.0, fh.map(|f| f.0));
+        let handle = self.existing_handle(ino.0, change.fh.map(|f| f.0));
         if path.is_err() && handle.is_none() {
             return reply.error(Errno::ENOENT);
         }
-        if uid.is_some_and(|u| u != self.uid) || gid.is_some_and(|g| g != self.gid) {
+        if change.uid.is_some_and(|u| u != self.uid) || change.gid.is_some_and(|g| g != self.gid) {
             return reply.error(Errno::EPERM);
         }
-        let fh = fh.map(|f| f.0);
-        tracing::debug!(ino = ino.0, ?size, ?mtime, ?fh, "setattr");
+        let fh = change.fh.map(|f| f.0);
+        tracing::debug!(ino = ino.0, ?size, mtime = ?change.mtime, ?fh, "setattr");
         // A truncation that must wait for close(2) on an object store is staged, and the
         // upload at close sets the mtime.
         let staged = match size {
@@ -65,10 +57,10 @@ impl MirageFs {
             if let Some(mode) = mode {
                 self.vfs.set_perm(&path()?, (mode & 0o7777) as u16).await?;
             }
-            if let Some(t) = mtime.or(atime).filter(|_| !staged) {
+            if let Some(t) = change.mtime.or(change.atime).filter(|_| !staged) {
                 match self.vfs.set_times(&path()?, time_of(t)).await {
                     // Backends without times keep theirs; `touch` must still succeed.
-                    Err(VfsError::Unsupported) if mtime.is_none() => {}
+                    Err(VfsError::Unsupported) if change.mtime.is_none() => {}
                     other => other?,
                 }
             }
