@@ -550,6 +550,11 @@ pub fn quote(s: &str) -> String {
     printf::shell_quote(s)
 }
 
+/// Quotes `s` for reuse (`${var@Q}`).
+pub fn quote_reusable(s: &str) -> String {
+    printf::reusable_quote(s)
+}
+
 /// `cmd --help`: the usage line from [`TABLE`].
 pub fn usage(name: &str) -> Option<&'static str> {
     TABLE

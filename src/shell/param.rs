@@ -266,6 +266,8 @@ enum Op {
     Substr(i64, Option<i64>),
     Upper(bool),
     Lower(bool),
+    /// `${v@Q}`, `${v@E}`, `${v@U}`, `${v@u}`, `${v@L}`.
+    Transform(char),
 }
 
 #[derive(Clone, Copy)]
@@ -334,6 +336,12 @@ impl Op {
             Op::Lower(true)
         } else if rest == "," {
             Op::Lower(false)
+        } else if let Some(c) = rest
+            .strip_prefix('@')
+            .filter(|t| matches!(*t, "Q" | "E" | "U" | "u" | "L"))
+            .and_then(|t| t.chars().next())
+        {
+            Op::Transform(c)
         } else {
             return Ok(None);
         }))
@@ -389,6 +397,11 @@ impl Op {
             }
             Op::Upper(all) => case_map(s, *all, true),
             Op::Lower(all) => case_map(s, *all, false),
+            Op::Transform('Q') => crate::shell::commands::quote_reusable(s),
+            Op::Transform('E') => crate::shell::lex::ansi_c(s),
+            Op::Transform('U') => case_map(s, true, true),
+            Op::Transform('u') => case_map(s, false, true),
+            Op::Transform(_) => case_map(s, true, false),
         }
     }
 }

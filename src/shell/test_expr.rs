@@ -58,7 +58,7 @@ impl Shell {
         match op {
             "-z" => Ok(arg.is_empty()),
             "-n" => Ok(!arg.is_empty()),
-            "-v" => Ok(self.st.get(arg).is_some()),
+            "-v" => Ok(is_set(&self.st, arg)),
             "-o" => Ok(match arg {
                 "errexit" => self.st.opts.errexit,
                 "nounset" => self.st.opts.nounset,
@@ -302,4 +302,26 @@ fn is_binary(op: &str) -> bool {
 /// True when `a[i]` is the operand of a binary operator (so `-a` there is a string).
 fn is_operand_pos(a: &[String], i: usize) -> bool {
     i >= 1 && is_binary(&a[i - 1])
+}
+
+/// `-v NAME` or `-v NAME[SUBSCRIPT]`: whether the variable (or that element) is set.
+fn is_set(st: &crate::shell::state::State, arg: &str) -> bool {
+    use crate::shell::state::Value;
+    let Some((name, sub)) = arg.strip_suffix(']').and_then(|a| a.split_once('[')) else {
+        return st.get(arg).is_some();
+    };
+    match (st.get(name), sub) {
+        (None, _) => false,
+        (Some(v), "@" | "*") => !v.elements().is_empty(),
+        (Some(Value::Assoc(m)), key) => m.contains_key(key),
+        (Some(Value::Array(a)), idx) => match idx.trim().parse::<i64>() {
+            Ok(i) if i < 0 => a
+                .keys()
+                .next_back()
+                .is_some_and(|last| a.contains_key(&(last + 1 + i))),
+            Ok(i) => a.contains_key(&i),
+            Err(_) => false,
+        },
+        (Some(Value::Str(_)), idx) => idx.trim() == "0",
+    }
 }

@@ -396,3 +396,11 @@ f() { while getopts ":b:" o; do case $o in b) echo "b=$OPTARG";; :) echo "missin
 time echo timed 2>/dev/null; echo $?
 #### cd -P and sort -S
 cd -P dir && ls | head -1; sort -S 10M --parallel=2 ../words.txt | head -2
+#### printf %q quotes like bash
+x="a b'c"; printf '%q\n' "$x" '' 'a,b^c' 'x%y+z-1.2/3:4=5@6' '~/a' 'a:~b' '#c' 'c#' "$(printf 'a\tb\033c\177')" 'semi;' 'a!b' '{x}'
+#### ${var@Q} @E @U @u @L
+x="it's"; y=$'t\tz'; e='a\tb'; a=(1 'two words'); echo "${x@Q}" "${y@Q}" "${e@E}" "${x@U}" "${x@u}" "${x@L}"; echo "${a[@]@Q}"
+#### [[ -v ]] on array elements
+declare -A m=([k]=v); a=(1 2 3); k=k; [[ -v m[k] ]] && echo y1; [[ -v m[$k] ]] && echo y2; [[ -v m[z] ]] || echo n1; [[ -v a[2] ]] && echo y3; [[ -v a[5] ]] || echo n2; [[ -v a[-1] ]] && echo y4; [[ -v a[@] ]] && echo y5; test -v a[1] && echo y6
+#### printf format escapes: octal from the first digit, \c literal
+printf '\0101|\101|\60|\c|\x41|\e|\n' | od -c

@@ -3,6 +3,7 @@
 //! are used up.
 
 use super::echo::unescape;
+use crate::shell::lex::{Escapes, decode_escapes};
 
 command!(|c| {
     let mut args = c.argv[1..].to_vec();
@@ -86,20 +87,69 @@ fn float_arg(s: &str, bad: &mut Vec<String>) -> f64 {
     })
 }
 
-/// Shell-quotes `s` as `%q` does.
+/// Shell-quotes `s` as bash's `%q` does: `$'…'` when it holds control characters, else a
+/// backslash before each character the shell would treat specially (`#` only first, `~` only
+/// first or after `:`/`=`).
 pub fn shell_quote(s: &str) -> String {
     if s.is_empty() {
         return "''".into();
     }
+    if needs_ansi_c(s) {
+        return ansi_c_quote(s);
+    }
     let mut out = String::new();
-    for ch in s.chars() {
-        if ch.is_ascii_alphanumeric() || "_-./=+,:@%^".contains(ch) {
-            out.push(ch);
-        } else {
+    let mut prev = None;
+    for (i, ch) in s.chars().enumerate() {
+        let special = " \t\n!\"$&'()*,;<>?[\\]^`{|}".contains(ch)
+            || (ch == '#' && i == 0)
+            || (ch == '~' && (i == 0 || matches!(prev, Some(':' | '='))));
+        if special {
             out.push('\\');
-            out.push(ch);
+        }
+        out.push(ch);
+        prev = Some(ch);
+    }
+    out
+}
+
+/// Quotes `s` for reuse as bash's `${var@Q}` does: single quotes, or `$'…'` for control
+/// characters.
+pub fn reusable_quote(s: &str) -> String {
+    if needs_ansi_c(s) {
+        ansi_c_quote(s)
+    } else {
+        format!("'{}'", s.replace('\'', "'\\''"))
+    }
+}
+
+fn needs_ansi_c(s: &str) -> bool {
+    s.chars().any(|c| c.is_control())
+}
+
+/// `$'…'` with C escapes, as bash writes it.
+fn ansi_c_quote(s: &str) -> String {
+    let mut out = String::from("$'");
+    for ch in s.chars() {
+        match ch {
+            '\u{1b}' => out.push_str("\\E"),
+            '\u{7}' => out.push_str("\\a"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            '\u{b}' => out.push_str("\\v"),
+            '\\' | '\'' => {
+                out.push('\\');
+                out.push(ch);
+            }
+            c if c.is_control() && (c as u32) < 0x100 => {
+                out.push_str(&format!("\\{:03o}", c as u32));
+            }
+            c => out.push(c),
         }
     }
+    out.push('\'');
     out
 }
 
@@ -279,7 +329,7 @@ pub fn format(fmt: &str, args: &[String]) -> (String, Vec<String>) {
         while i < chars.len() {
             let ch = chars[i];
             if ch == '\\' {
-                // Escapes in the format, as %b would.
+                // Escapes in the format.
                 let mut j = i + 1;
                 let mut esc = String::from("\\");
                 if j < chars.len() {
@@ -292,12 +342,9 @@ pub fn format(fmt: &str, args: &[String]) -> (String, Vec<String>) {
                         }
                     }
                 }
-                let (s, c) = unescape(&esc);
+                // As bash: `\NNN` octal from the first digit, `\c` is no stop here (only in %b).
+                let (s, _) = decode_escapes(&esc, Escapes::AnsiC);
                 out.push_str(&s);
-                if c {
-                    stop = true;
-                    break;
-                }
                 i = j;
                 continue;
             }
@@ -346,7 +393,8 @@ pub fn format(fmt: &str, args: &[String]) -> (String, Vec<String>) {
                 }
                 prec = Some(p);
             }
-            while chars.get(i).is_some_and(|c| "hlLqjzt".contains(*c)) {
+            // bash's length modifiers (`q` is the %q conversion, not a modifier).
+            while chars.get(i).is_some_and(|c| "hjlLtz".contains(*c)) {
                 i += 1;
             }
             let Some(&conv) = chars.get(i) else {
