@@ -144,6 +144,27 @@ impl Shell {
     }
 
     /// Performs one assignment; the inner error is a user-facing message (readonly variable).
+    /// The value to store in `name`: for a `declare -i` variable the arithmetic value of `v`
+    /// (of `old + v` with `+=`), else `v` itself.
+    async fn integer_value(
+        &mut self,
+        name: &str,
+        append: bool,
+        old: &str,
+        v: String,
+        io: &Io,
+    ) -> Result<String, String> {
+        if !self.st.integers.contains(name) {
+            return Ok(v);
+        }
+        let expr = if append {
+            format!("({}) + ({v})", if old.is_empty() { "0" } else { old })
+        } else {
+            v
+        };
+        Ok(self.arith(&expr, io).await?.to_string())
+    }
+
     pub(crate) async fn assign(
         &mut self,
         a: &Assign,
@@ -184,17 +205,29 @@ impl Shell {
                     Ok(i) => i,
                     Err(m) => return Ok(Err(m)),
                 };
-                let v = if a.append {
-                    let old = match self.st.get(&a.name) {
-                        Some(Value::Array(arr)) => arr.get(&i).cloned().unwrap_or_default(),
-                        Some(Value::Str(s)) if i == 0 => s.clone(),
-                        _ => String::new(),
-                    };
+                let old = match self.st.get(&a.name) {
+                    Some(Value::Array(arr)) => arr.get(&i).cloned().unwrap_or_default(),
+                    Some(Value::Str(s)) if i == 0 => s.clone(),
+                    _ => String::new(),
+                };
+                let v = match self.integer_value(&a.name, a.append, &old, v, io).await {
+                    Ok(v) => v,
+                    Err(m) => return Ok(Err(m)),
+                };
+                let v = if a.append && !self.st.integers.contains(&a.name) {
                     old + &v
                 } else {
                     v
                 };
                 self.st.set_index(&a.name, i, v)
+            }
+            (AssignValue::Scalar(w), None) if self.st.integers.contains(&a.name) => {
+                let v = self.expand_one(w, io).await?;
+                let old = self.st.get_str(&a.name).unwrap_or_default();
+                match self.integer_value(&a.name, a.append, &old, v, io).await {
+                    Ok(v) => self.st.set_str(&a.name, v),
+                    Err(m) => return Ok(Err(m)),
+                }
             }
             (AssignValue::Scalar(w), None) => {
                 let v = self.expand_one(w, io).await?;

@@ -109,6 +109,8 @@ pub struct State {
     pub dir_stack: Vec<String>,
     /// Position inside the current word of `getopts`.
     pub getopts_pos: usize,
+    /// Names declared `declare -i`: assignments to them are arithmetic.
+    pub integers: std::collections::HashSet<String>,
 }
 
 impl State {
@@ -133,6 +135,7 @@ impl State {
             random: std::process::id().wrapping_mul(2654435761) | 1,
             dir_stack: Vec::new(),
             getopts_pos: 0,
+            integers: Default::default(),
         };
         for (k, v) in [
             ("PWD", cwd.as_str()),

@@ -404,3 +404,7 @@ x="it's"; y=$'t\tz'; e='a\tb'; a=(1 'two words'); echo "${x@Q}" "${y@Q}" "${e@E}
 declare -A m=([k]=v); a=(1 2 3); k=k; [[ -v m[k] ]] && echo y1; [[ -v m[$k] ]] && echo y2; [[ -v m[z] ]] || echo n1; [[ -v a[2] ]] && echo y3; [[ -v a[5] ]] || echo n2; [[ -v a[-1] ]] && echo y4; [[ -v a[@] ]] && echo y5; test -v a[1] && echo y6
 #### printf format escapes: octal from the first digit, \c literal
 printf '\0101|\101|\60|\c|\x41|\e|\n' | od -c
+#### declare -i arithmetic assignments
+declare -i n=5+2; echo $n; n+=3; echo $n; n="n*2"; echo $n; declare -i m; m=abc; echo "[$m]"; f() { local -i k=2*3; echo $k; }; f; declare -ai a; a[1]=4+4; echo ${a[1]}; x=1; x+=2; echo $x
+#### declare -p
+x='a"b$c'; declare -p x; arr=(3 1 2); declare -p arr; declare -i n=4; declare -p n; export E=1; declare -p E; declare -p nope 2>/dev/null; echo $?; readonly R=2; declare -p R

@@ -38,6 +38,9 @@ async fn declare_args(sh: &mut Shell, args: &[String], io: &Io, flags: &str, loc
                 }
             }
         }
+        if flags.contains('i') {
+            sh.st.integers.insert(name.clone());
+        }
         if flags.contains('A') && !sh.st.is_assoc(&name) {
             let _ = sh.st.set(&name, Value::Assoc(Default::default()));
         }
@@ -85,6 +88,68 @@ fn flags_cmd(flags: &str) -> &'static str {
     } else {
         "declare"
     }
+}
+
+/// `"…"` with `\`, `"`, `$` and `` ` `` escaped, as `declare -p` writes values.
+fn dq(s: &str) -> String {
+    let mut out = String::from('"');
+    for c in s.chars() {
+        if matches!(c, '\\' | '"' | '$' | '`') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('"');
+    out
+}
+
+/// `declare -p NAME…`: each variable as the `declare` command that recreates it.
+async fn print_declarations(sh: &Shell, names: &[String], io: &Io) -> Res {
+    let mut st = 0;
+    let mut out = String::new();
+    for name in names {
+        let Some(v) = sh.st.vars.get(name) else {
+            io.stderr
+                .print(&format!("mirage: declare: {name}: not found\n"))
+                .await?;
+            st = 1;
+            continue;
+        };
+        let mut attrs = String::new();
+        match &v.value {
+            Value::Array(_) => attrs.push('a'),
+            Value::Assoc(_) => attrs.push('A'),
+            Value::Str(_) => {}
+        }
+        if sh.st.integers.contains(name) {
+            attrs.push('i');
+        }
+        if v.readonly {
+            attrs.push('r');
+        }
+        if v.exported {
+            attrs.push('x');
+        }
+        if attrs.is_empty() {
+            attrs.push('-');
+        }
+        let value = match &v.value {
+            Value::Str(s) => dq(s),
+            Value::Array(a) => {
+                let items: Vec<String> =
+                    a.iter().map(|(i, s)| format!("[{i}]={}", dq(s))).collect();
+                format!("({})", items.join(" "))
+            }
+            Value::Assoc(m) => {
+                let items: Vec<String> =
+                    m.iter().map(|(k, s)| format!("[{k}]={}", dq(s))).collect();
+                format!("({} )", items.join(" "))
+            }
+        };
+        out.push_str(&format!("declare -{attrs} {name}={value}\n"));
+    }
+    io.stdout.print(&out).await?;
+    Ok(st)
 }
 
 async fn print_vars(
@@ -157,6 +222,9 @@ builtin!(declare, |sh, argv, io| {
     }
     if args.is_empty() {
         return print_vars(sh, io, |_| true, "declare -- ").await;
+    }
+    if flags.contains('p') {
+        return print_declarations(sh, &args, io).await;
     }
     if flags.contains('f') {
         let mut st = 0;
