@@ -54,19 +54,19 @@ impl Shell {
                     if *bang {
                         (st == 0) as i32
                     } else {
-                        self.check_errexit(st)?
+                        self.failed(st, io).await?
                     }
                 }
                 Node::Background(n) => {
                     self.st.last_bg += 1;
-                    let mut sub = self.clone();
+                    let mut sub = self.subshell_copy();
                     let _ = sub.subshell(n, io).await?;
                     0
                 }
                 Node::Subshell(n) => {
-                    let mut sub = self.clone();
+                    let mut sub = self.subshell_copy();
                     let st = sub.subshell(n, io).await?;
-                    self.check_errexit(st)?
+                    self.failed(st, io).await?
                 }
                 Node::Group(n) => self.run(n, io).await?,
                 Node::Redirected(n, redirs) => {
@@ -110,7 +110,7 @@ impl Shell {
                 }
                 Node::Test(e) => {
                     let st = self.test_expr(e, io).await?;
-                    self.check_errexit(st)?
+                    self.failed(st, io).await?
                 }
                 Node::Arith(src) => {
                     let st = match self.arith(src, io).await {
@@ -120,7 +120,7 @@ impl Shell {
                             1
                         }
                     };
-                    self.check_errexit(st)?
+                    self.failed(st, io).await?
                 }
             };
             self.st.status = status;
@@ -134,6 +134,34 @@ impl Shell {
         let r = self.run(n, io).await;
         self.st.in_condition -= 1;
         r
+    }
+
+    /// A copy of the session for a subshell, pipeline stage or substitution: as in bash
+    /// without `set -E`, the `trap … ERR` handler is not inherited.
+    pub(crate) fn subshell_copy(&self) -> Shell {
+        let mut sub = self.clone();
+        sub.st.err_trap = None;
+        sub
+    }
+
+    /// A command failed: outside a condition and outside functions (bash without `set -E`),
+    /// the `trap … ERR` handler runs with `$?` set (its own failures do not trigger it again);
+    /// then `set -e` applies.
+    pub(crate) async fn failed(&mut self, st: i32, io: &Io) -> Res {
+        if st != 0
+            && self.st.in_condition == 0
+            && self.st.frames.is_empty()
+            && let Some(trap) = self.st.err_trap.clone()
+            && let Ok(node) = super::parse::parse(&trap)
+        {
+            self.st.status = st;
+            self.st.in_condition += 1;
+            let r = self.run(&node, io).await;
+            self.st.in_condition -= 1;
+            r?;
+            self.st.status = st;
+        }
+        self.check_errexit(st)
     }
 
     /// `set -e`: a failing command outside a condition ends the script.
@@ -182,7 +210,7 @@ impl Shell {
             if let Some(r) = reader {
                 next_in = r;
             }
-            let mut sub = self.clone();
+            let mut sub = self.subshell_copy();
             futs.push(Box::pin(async move {
                 let r = sub.subshell(stage, &stage_io).await;
                 drop(stage_io);
@@ -350,11 +378,11 @@ impl Shell {
                     Ok((_, files)) => Ok(self.close_redirs(files, io).await),
                     Err(msg) => {
                         io.stderr.print(&format!("mirage: {msg}\n")).await?;
-                        self.check_errexit(1)
+                        self.failed(1, io).await
                     }
                 };
             }
-            return self.check_errexit(st);
+            return self.failed(st, io).await;
         }
         if self.st.opts.xtrace {
             io.stderr.print(&format!("+ {}\n", argv.join(" "))).await?;
@@ -366,7 +394,7 @@ impl Shell {
                 Ok(x) => x,
                 Err(msg) => {
                     io.stderr.print(&format!("mirage: {msg}\n")).await?;
-                    return self.check_errexit(1);
+                    return self.failed(1, io).await;
                 }
             }
         };
@@ -394,7 +422,7 @@ impl Shell {
             Err(ShellError::BrokenPipe) => 141,
             other => other?,
         };
-        self.check_errexit(if closed != 0 { closed } else { st })
+        self.failed(if closed != 0 { closed } else { st }, io).await
     }
 
     /// Runs argv[0]: function, builtin, command, or "command not found" (127).

@@ -339,7 +339,7 @@ impl Shell {
             stdout: Out::Buffer(buf.clone(), Some(self.budget.clone())),
             stderr: io.stderr.clone(),
         };
-        let mut sub = self.clone();
+        let mut sub = self.subshell_copy();
         let st = match super::parse::parse(script) {
             Ok(node) => sub.subshell(&node, &sub_io).await?,
             Err(e) => {

@@ -230,6 +230,23 @@ pub fn decode_escapes(s: &str, dialect: Escapes) -> (String, bool) {
                     out.push(char::from_u32(v).unwrap_or('?'));
                 }
             }
+            // `\uHHHH`, `\UHHHHHHHH`: a Unicode character.
+            Some(u @ ('u' | 'U')) => {
+                let max = if u == 'u' { 4 } else { 8 };
+                let mut v = 0u32;
+                let mut n = 0;
+                while n < max && it.peek().is_some_and(|c| c.is_ascii_hexdigit()) {
+                    v = v * 16 + it.next().and_then(|c| c.to_digit(16)).unwrap_or(0);
+                    n += 1;
+                }
+                match char::from_u32(v).filter(|_| n > 0) {
+                    Some(c) => out.push(c),
+                    None => {
+                        out.push('\\');
+                        out.push(u);
+                    }
+                }
+            }
             // Octal: `\0NNN` for echo, `\N`, `\NN`, `\NNN` for `$'…'`.
             Some(d @ '0'..='7') if !echo || d == '0' => {
                 let (mut v, mut n, max) = if echo {
@@ -462,6 +479,12 @@ pub fn lex_heredoc(text: &str) -> Vec<Part> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unicode_escapes_decode_to_utf8() {
+        assert_eq!(ansi_c(r"\u00e9\U0001F600\uzz"), "é😀\\uzz");
+        assert_eq!(decode_escapes(r"\u263a", Escapes::Echo).0, "☺");
+    }
 
     #[test]
     fn splits_words_with_quotes_and_substitutions() {

@@ -101,6 +101,8 @@ pub struct State {
     pub status_from_subst: Option<i32>,
     /// `trap 'cmd' EXIT`
     pub exit_trap: Option<String>,
+    /// `trap 'cmd' ERR`
+    pub err_trap: Option<String>,
     /// When the session started (`$SECONDS`).
     pub started: std::time::Instant,
     /// State of `$RANDOM`.
@@ -131,6 +133,7 @@ impl State {
             last_bg: 0,
             status_from_subst: None,
             exit_trap: None,
+            err_trap: None,
             started: std::time::Instant::now(),
             random: std::process::id().wrapping_mul(2654435761) | 1,
             dir_stack: Vec::new(),

@@ -408,3 +408,7 @@ printf '\0101|\101|\60|\c|\x41|\e|\n' | od -c
 declare -i n=5+2; echo $n; n+=3; echo $n; n="n*2"; echo $n; declare -i m; m=abc; echo "[$m]"; f() { local -i k=2*3; echo $k; }; f; declare -ai a; a[1]=4+4; echo ${a[1]}; x=1; x+=2; echo $x
 #### declare -p
 x='a"b$c'; declare -p x; arr=(3 1 2); declare -p arr; declare -i n=4; declare -p n; export E=1; declare -p E; declare -p nope 2>/dev/null; echo $?; readonly R=2; declare -p R
+#### trap ERR as bash (not in conditions, subshells, functions)
+trap "echo err-trap \$?" ERR; false; echo next; if false; then :; fi; false || true; ! false; (exit 3); [[ a == b ]]; x=$(false); false | true; true | false; f() { false; echo in-f; return 2; }; f; trap; trap - ERR; false; echo end; set -e; trap "echo bye" ERR; false; echo notreached
+#### unicode escapes (ASCII code points: the oracle's bash runs with LC_ALL=C)
+echo $'\x41\u0042\U00000043'; echo -e '\u0044'; printf '\u0045|\x41g|\1010\n'

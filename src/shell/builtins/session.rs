@@ -8,13 +8,15 @@ use crate::shell::io::Io;
 builtin!(trap, |sh, argv, io| {
     match argv.len() {
         1 => {
-            if let Some(t) = &sh.st.exit_trap {
-                io.stdout
-                    .print(&format!(
-                        "trap -- {} EXIT\n",
-                        crate::shell::commands::quote(t)
-                    ))
-                    .await?;
+            for (t, sig) in [(&sh.st.exit_trap, "EXIT"), (&sh.st.err_trap, "ERR")] {
+                if let Some(t) = t {
+                    io.stdout
+                        .print(&format!(
+                            "trap -- {} {sig}\n",
+                            crate::shell::commands::quote_reusable(t)
+                        ))
+                        .await?;
+                }
             }
             Ok(0)
         }
@@ -29,7 +31,14 @@ builtin!(trap, |sh, argv, io| {
                             Some(action.clone())
                         }
                     }
-                    // Other signals never reach an in-process shell; ERR/DEBUG/RETURN are not run.
+                    "ERR" => {
+                        sh.st.err_trap = if action == "-" || action.is_empty() {
+                            None
+                        } else {
+                            Some(action.clone())
+                        }
+                    }
+                    // Other signals never reach an in-process shell; DEBUG/RETURN are not run.
                     _ => {}
                 }
             }

@@ -335,8 +335,15 @@ pub fn format(fmt: &str, args: &[String]) -> (String, Vec<String>) {
                 if j < chars.len() {
                     esc.push(chars[j]);
                     j += 1;
-                    if matches!(chars[j - 1], '0'..='7' | 'x') {
-                        while j < chars.len() && j < i + 5 && chars[j].is_ascii_hexdigit() {
+                    let digits = match chars[j - 1] {
+                        '0'..='7' | 'x' => 3,
+                        'u' => 4,
+                        'U' => 8,
+                        _ => 0,
+                    };
+                    if digits > 0 {
+                        while j < chars.len() && j < i + 2 + digits && chars[j].is_ascii_hexdigit()
+                        {
                             esc.push(chars[j]);
                             j += 1;
                         }
