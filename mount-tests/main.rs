@@ -378,6 +378,15 @@ fn posix_edges_on_local_with_passthrough() {
     posix_edges_on("data", &["--open-requests"]);
 }
 
+/// Polls `done` every 100 ms; fails with `what` after 15 s.
+fn until(what: &str, mut done: impl FnMut() -> bool) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    while !done() {
+        assert!(std::time::Instant::now() < deadline, "{what}");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
+
 #[test]
 fn local_shows_changes_made_on_the_host_within_the_ttl() {
     let ws = Workspace::new();
@@ -386,36 +395,19 @@ fn local_shows_changes_made_on_the_host_within_the_ttl() {
     assert_eq!(std::fs::read_dir(mnt.join("data")).unwrap().count(), 0);
     std::fs::write(ws.path("data/from-host.txt"), "v1").unwrap();
     // The config's TTL is 2 s: poll (bounded) until the kernel asks again.
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
-    loop {
-        if std::fs::read_to_string(mnt.join("data/from-host.txt"))
+    until("host change never became visible", || {
+        std::fs::read_to_string(mnt.join("data/from-host.txt"))
             .ok()
             .as_deref()
             == Some("v1")
-        {
-            break;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "host change never became visible"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(100));
-    }
+    });
     std::fs::write(ws.path("data/from-host.txt"), "version two").unwrap();
-    loop {
-        if std::fs::read_to_string(mnt.join("data/from-host.txt"))
+    until("host rewrite never became visible", || {
+        std::fs::read_to_string(mnt.join("data/from-host.txt"))
             .ok()
             .as_deref()
             == Some("version two")
-        {
-            break;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "host rewrite never became visible"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(100));
-    }
+    });
     // Same size, new mtime: the kernel's cached pages must go too (kernel-side opens keep
     // them across opens until the attributes change).
     std::fs::write(ws.path("data/from-host.txt"), "version 333").unwrap();
@@ -426,21 +418,12 @@ fn local_shows_changes_made_on_the_host_within_the_ttl() {
     f.set_modified(std::time::SystemTime::now() + std::time::Duration::from_secs(5))
         .unwrap();
     drop(f);
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
-    loop {
-        if std::fs::read_to_string(mnt.join("data/from-host.txt"))
+    until("same-size host rewrite never became visible", || {
+        std::fs::read_to_string(mnt.join("data/from-host.txt"))
             .ok()
             .as_deref()
             == Some("version 333")
-        {
-            break;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "same-size host rewrite never became visible"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(100));
-    }
+    });
 }
 
 /// fsx-style: random pwrite/pread/truncate/mmap on one file through the mount, checked against
@@ -578,14 +561,9 @@ fn lone_truncate_by_path_reaches_the_bucket() {
             .content_length()
     };
     assert_eq!(size(), Some(12), "staged, not uploaded yet");
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
-    while size() != Some(0) {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the truncation never reached the bucket"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(200));
-    }
+    until("the truncation never reached the bucket", || {
+        size() == Some(0)
+    });
 }
 
 /// The server goes away before an in-place rewrite is closed: `close(2)` fails with EIO, the
