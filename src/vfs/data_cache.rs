@@ -99,17 +99,25 @@ impl DataCache {
         if let Some(b) = self.get(&key) {
             return Ok(b);
         }
-        let cell = lock(&self.inflight).entry(key.clone()).or_default().clone();
-        let result = cell.get_or_try_init(fetch).await.cloned();
-        {
+        let cell = {
             let mut inflight = lock(&self.inflight);
-            if inflight.get(&key).is_some_and(|c| Arc::ptr_eq(c, &cell)) {
-                inflight.remove(&key);
+            // Checked again under the lock: a fetch may have finished since.
+            if let Some(b) = self.get(&key) {
+                return Ok(b);
             }
-        }
+            inflight.entry(key.clone()).or_default().clone()
+        };
+        let result = cell.get_or_try_init(fetch).await.cloned();
+        // Stored before the in-flight entry goes, so no reader in between misses both and
+        // fetches the block again.
         if let Ok(b) = &result {
-            self.insert(key, b.clone());
+            self.insert(key.clone(), b.clone());
         }
+        let mut inflight = lock(&self.inflight);
+        if inflight.get(&key).is_some_and(|c| Arc::ptr_eq(c, &cell)) {
+            inflight.remove(&key);
+        }
+        drop(inflight);
         result
     }
 }
