@@ -14,6 +14,8 @@ pub mod cli;
 pub mod commands;
 mod exec;
 mod expand;
+mod extglob;
+mod fds;
 pub mod io;
 pub mod lex;
 pub mod limits;
@@ -90,6 +92,8 @@ pub struct Shell {
     pub(crate) caches: Rc<Caches>,
     /// Outputs of `<(…)` by their `/dev/fd/N` path (cleared by each `execute`).
     pub(crate) fds: Rc<std::cell::RefCell<std::collections::HashMap<String, bytes::Bytes>>>,
+    /// Descriptors changed by `exec` without a command, by [`Io::scope`] (see `fds.rs`).
+    pub(crate) exec_fds: fds::ExecFds,
 }
 
 impl Shell {
@@ -108,6 +112,7 @@ impl Shell {
             history: Vec::new(),
             exited: false,
             fds: Default::default(),
+            exec_fds: Default::default(),
             caches: Default::default(),
         }
     }
@@ -139,11 +144,11 @@ impl Shell {
         self.fds.borrow_mut().clear();
         let out = Rc::new(std::cell::RefCell::new(Vec::new()));
         let err = Rc::new(std::cell::RefCell::new(Vec::new()));
-        let io = Io {
-            stdin: In::bytes(stdin),
-            stdout: Out::Buffer(out.clone(), Some(self.budget.clone())),
-            stderr: Out::Buffer(err.clone(), Some(self.budget.clone())),
-        };
+        let io = Io::new(
+            In::bytes(stdin),
+            Out::Buffer(out.clone(), Some(self.budget.clone())),
+            Out::Buffer(err.clone(), Some(self.budget.clone())),
+        );
         let status = self.run_script(script, &io).await;
         drop(io);
         let stdout = std::mem::take(&mut *out.borrow_mut());
@@ -183,17 +188,17 @@ impl Shell {
     ) -> i32 {
         self.budget = Rc::new(Budget::new(self.limits.clone()));
         self.fds.borrow_mut().clear();
-        let io = Io {
-            stdin: In::bytes(stdin),
-            stdout: Out::Host(
+        let io = Io::new(
+            In::bytes(stdin),
+            Out::Host(
                 Rc::new(std::cell::RefCell::new(stdout)),
                 self.budget.clone(),
             ),
-            stderr: Out::Host(
+            Out::Host(
                 Rc::new(std::cell::RefCell::new(stderr)),
                 self.budget.clone(),
             ),
-        };
+        );
         let status = self.run_script(script, &io).await;
         if let Some(trap) = self.st.exit_trap.take()
             && let Ok(node) = parse::parse(&trap)
@@ -206,6 +211,7 @@ impl Shell {
     /// Parses and runs `script` on `io`, reporting syntax errors and limits on its stderr;
     /// returns the exit status (`exit` included).
     pub(crate) async fn run_script(&mut self, script: &str, io: &Io) -> i32 {
+        pattern::set_extglob(self.st.opts.extglob);
         let node = match parse::parse(script) {
             Ok(n) => n,
             Err(e) => {
@@ -230,6 +236,9 @@ impl Shell {
             let _ = self.run(&node, io).await;
             self.st.status = status;
         }
+        // What `exec >file` sent to files is written out; descriptors do not outlive a script.
+        self.flush_exec_files(io).await;
+        self.exec_fds = Default::default();
         status
     }
 

@@ -497,6 +497,16 @@ impl<'a> Ctx<'a> {
         if let Some(b) = self.sh.fd_content(arg) {
             return Ok(b);
         }
+        // `/dev/fd/N`: an input descriptor of the command (`cat /dev/fd/3 3<f`).
+        if let Some(n) = arg
+            .strip_prefix("/dev/fd/")
+            .and_then(|n| n.parse::<u32>().ok())
+        {
+            return match self.io.input(n) {
+                Ok(i) => Ok(i.read_all().await.into()),
+                Err(_) => Err(VfsError::NotFound),
+            };
+        }
         let p = self.path(arg)?;
         self.read_path(&p).await
     }

@@ -29,6 +29,9 @@ impl Shell {
     /// Runs one node on `io`; returns its status or the control flow that ends it.
     pub(crate) fn run<'a>(&'a mut self, node: &'a Node, io: &'a Io) -> LocalBoxFuture<'a, Res> {
         Box::pin(GrowStack(Box::pin(async move {
+            // Descriptors `exec` changed earlier in this scope.
+            let resolved = self.resolve_io(io);
+            let io = resolved.as_ref().unwrap_or(io);
             let status = match node {
                 Node::Empty => 0,
                 Node::Simple(s) => self.simple(s, io).await?,
@@ -70,15 +73,16 @@ impl Shell {
                 }
                 Node::Group(n) => self.run(n, io).await?,
                 Node::Redirected(n, redirs) => {
-                    let (io2, files) = match self.open_redirs(redirs, io).await {
+                    let o = match self.open_redirs(redirs, io).await {
                         Ok(x) => x,
                         Err(msg) => {
                             io.stderr.print(&format!("mirage: {msg}\n")).await?;
                             return self.check_errexit(1);
                         }
                     };
-                    let r = self.run(n, &io2).await;
-                    let closed = self.close_redirs(files, io).await;
+                    let r = self.run(n, &o.io).await;
+                    self.end_scope(o.io.scope, io.scope, &o.touched);
+                    let closed = self.close_redirs(o.files, io).await;
                     let st = r?;
                     if closed != 0 { closed } else { st }
                 }
@@ -109,7 +113,11 @@ impl Shell {
                     0
                 }
                 Node::Test(e) => {
-                    let st = self.test_expr(e, io).await?;
+                    // `[[ x == @(a|b) ]]` takes extended patterns without `shopt -s extglob`.
+                    let prev = super::pattern::set_extglob(true);
+                    let st = self.test_expr(e, io).await;
+                    super::pattern::set_extglob(prev);
+                    let st = st?;
                     self.failed(st, io).await?
                 }
                 Node::Arith(src) => {
@@ -202,11 +210,9 @@ impl Shell {
                 let (w, r) = pipe();
                 (w, Some(r))
             };
-            let stage_io = Io {
-                stdin: next_in.clone(),
-                stdout,
-                stderr: io.stderr.clone(),
-            };
+            let mut stage_io = io.derived();
+            stage_io.stdin = next_in.clone();
+            stage_io.stdout = stdout;
             if let Some(r) = reader {
                 next_in = r;
             }
@@ -340,7 +346,12 @@ impl Shell {
             if !hit {
                 for p in &item.patterns {
                     let pat = self.expand_pattern(p, io).await?;
-                    if super::pattern::matches(&pat, &value) {
+                    let hit_now = if self.st.opts.nocasematch {
+                        super::pattern::matches_ci(&pat, &value)
+                    } else {
+                        super::pattern::matches(&pat, &value)
+                    };
+                    if hit_now {
                         hit = true;
                         break;
                     }
@@ -375,7 +386,7 @@ impl Shell {
             let st = self.st.status_from_subst.take().unwrap_or(0);
             if !s.redirs.is_empty() {
                 return match self.open_redirs(&s.redirs, io).await {
-                    Ok((_, files)) => Ok(self.close_redirs(files, io).await),
+                    Ok(o) => Ok(self.close_redirs(o.files, io).await),
                     Err(msg) => {
                         io.stderr.print(&format!("mirage: {msg}\n")).await?;
                         self.failed(1, io).await
@@ -387,17 +398,23 @@ impl Shell {
         if self.st.opts.xtrace {
             io.stderr.print(&format!("+ {}\n", argv.join(" "))).await?;
         }
-        let (io2, files) = if s.redirs.is_empty() {
-            (io.clone(), Vec::new())
+        let (io2, files, touched) = if s.redirs.is_empty() {
+            (io.clone(), Vec::new(), Vec::new())
         } else {
             match self.open_redirs(&s.redirs, io).await {
-                Ok(x) => x,
+                Ok(o) => (o.io, o.files, o.touched),
                 Err(msg) => {
                     io.stderr.print(&format!("mirage: {msg}\n")).await?;
                     return self.failed(1, io).await;
                 }
             }
         };
+        if argv.len() == 1 && argv[0] == "exec" {
+            // `exec` with redirections only: they stay for the rest of the scope.
+            self.exec_redirect(io.scope, &io2, &touched, files);
+            self.flush_exec_files(io).await;
+            return Ok(0);
+        }
         // Prefix assignments hold for this command only.
         let mut saved = Vec::new();
         for a in &s.assigns {
@@ -417,7 +434,11 @@ impl Shell {
                 }
             }
         }
+        if !touched.is_empty() {
+            self.end_scope(io2.scope, io.scope, &touched);
+        }
         let closed = self.close_redirs(files, io).await;
+        self.flush_exec_files(io).await;
         let st = match r {
             Err(ShellError::BrokenPipe) => 141,
             other => other?,

@@ -334,11 +334,8 @@ impl Shell {
     /// the output and the status (2 and a message on stderr for a syntax error).
     async fn capture(&mut self, script: &str, io: &Io) -> R<(Vec<u8>, i32)> {
         let buf = std::rc::Rc::new(std::cell::RefCell::new(Vec::new()));
-        let sub_io = Io {
-            stdin: io.stdin.clone(),
-            stdout: Out::Buffer(buf.clone(), Some(self.budget.clone())),
-            stderr: io.stderr.clone(),
-        };
+        let mut sub_io = io.derived();
+        sub_io.stdout = Out::Buffer(buf.clone(), Some(self.budget.clone()));
         let mut sub = self.subshell_copy();
         let st = match super::parse::parse(script) {
             Ok(node) => sub.subshell(&node, &sub_io).await?,
@@ -430,7 +427,7 @@ impl Shell {
                         };
                         entries.sort_by(|a, b| a.name.cmp(&b.name));
                         for e in entries.into_iter().rev() {
-                            if e.name.starts_with('.') {
+                            if e.name.starts_with('.') && !self.st.opts.dotglob {
                                 continue;
                             }
                             let Ok(p) = d.join(&e.name) else { continue };
@@ -454,10 +451,17 @@ impl Shell {
                         .into_iter()
                         .filter(|e| {
                             !e.name.starts_with('.')
+                                || self.st.opts.dotglob
                                 || comp.starts_with('.')
                                 || comp.starts_with("\\.")
                         })
-                        .filter(|e| super::pattern::matches(comp, &e.name))
+                        .filter(|e| {
+                            if self.st.opts.nocaseglob {
+                                super::pattern::matches_ci(comp, &e.name)
+                            } else {
+                                super::pattern::matches(comp, &e.name)
+                            }
+                        })
                         .map(|e| {
                             let is_dir =
                                 e.meta.is_dir() || e.meta.kind == crate::vfs::FileKind::Symlink;

@@ -210,7 +210,29 @@ pub fn pipe() -> (Out, In) {
     )
 }
 
-/// The three standard streams of a command.
+/// An open descriptor: a stream to read or one to write.
+#[derive(Clone)]
+pub enum Fd {
+    /// Opened for reading (`3< file`, `3<&0`).
+    In(In),
+    /// Opened for writing (`3> file`, `3>&1`).
+    Out(Out),
+}
+
+thread_local! {
+    static NEXT_SCOPE: std::cell::Cell<u64> = const { std::cell::Cell::new(1) };
+}
+
+/// A fresh redirection scope (see [`Io::scope`]).
+fn next_scope() -> u64 {
+    NEXT_SCOPE.with(|c| {
+        let n = c.get();
+        c.set(n + 1);
+        n
+    })
+}
+
+/// The descriptors of a command: the three standard streams and any others (`3>f`).
 #[derive(Clone)]
 pub struct Io {
     /// fd 0
@@ -219,4 +241,86 @@ pub struct Io {
     pub stdout: Out,
     /// fd 2
     pub stderr: Out,
+    /// Descriptors 3 and up (shared until one is changed).
+    pub extra: Rc<std::collections::BTreeMap<u32, Fd>>,
+    /// Where `exec` redirections made by commands running on this `Io` are kept: a new
+    /// scope per redirected command, pipeline stage and substitution, so that what a
+    /// redirection changed is restored after its command, as in bash.
+    pub scope: u64,
+}
+
+impl Io {
+    /// Standard streams and no other descriptor, in a scope of their own.
+    pub fn new(stdin: In, stdout: Out, stderr: Out) -> Self {
+        Io {
+            stdin,
+            stdout,
+            stderr,
+            extra: Rc::default(),
+            scope: next_scope(),
+        }
+    }
+
+    /// The same descriptors in a new scope (a command's own redirections).
+    pub fn derived(&self) -> Self {
+        Io {
+            scope: next_scope(),
+            ..self.clone()
+        }
+    }
+
+    /// Descriptor `n`, if open.
+    pub fn get(&self, n: u32) -> Option<Fd> {
+        match n {
+            0 => Some(Fd::In(self.stdin.clone())),
+            1 => Some(Fd::Out(self.stdout.clone())),
+            2 => Some(Fd::Out(self.stderr.clone())),
+            n => self.extra.get(&n).cloned(),
+        }
+    }
+
+    /// Points descriptor `n` at `fd` (`None` closes it). The standard streams cannot be
+    /// closed: a closed one reads nothing and discards what is written.
+    pub fn set(&mut self, n: u32, fd: Option<Fd>) {
+        match (n, fd) {
+            (0, Some(Fd::In(i))) => self.stdin = i,
+            (0, _) => self.stdin = In::null(),
+            (1, Some(Fd::Out(o))) => self.stdout = o,
+            (2, Some(Fd::Out(o))) => self.stderr = o,
+            (1 | 2, _) => {
+                let o = Out::Null;
+                if n == 1 {
+                    self.stdout = o
+                } else {
+                    self.stderr = o
+                }
+            }
+            (n, Some(fd)) => {
+                Rc::make_mut(&mut self.extra).insert(n, fd);
+            }
+            (n, None) => {
+                if self.extra.contains_key(&n) {
+                    Rc::make_mut(&mut self.extra).remove(&n);
+                }
+            }
+        }
+    }
+
+    /// The output descriptor `n` (`>&n`, `echo x >&3`), or the shell's message when it is
+    /// not open for writing.
+    pub fn out(&self, n: u32) -> Result<Out, String> {
+        match self.get(n) {
+            Some(Fd::Out(o)) => Ok(o),
+            _ => Err(format!("{n}: Bad file descriptor")),
+        }
+    }
+
+    /// The input descriptor `n` (`<&n`, `read -u n`), or the shell's message when it is not
+    /// open for reading.
+    pub fn input(&self, n: u32) -> Result<In, String> {
+        match self.get(n) {
+            Some(Fd::In(i)) => Ok(i),
+            _ => Err(format!("{n}: Bad file descriptor")),
+        }
+    }
 }

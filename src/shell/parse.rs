@@ -38,6 +38,19 @@ pub fn parse(src: &str) -> Result<Node, ParseError> {
             };
             return l.block(t2.root_node());
         }
+        // Nor does it take extended patterns as words (`rm !(*.keep)`, `ls *.@(c|h)`): parse
+        // them with their parentheses and bars spelled as stand-ins, lower the original text.
+        if let Some(alias) = extglob_alias(src)
+            && let Some(t2) = parser.parse(&alias, None)
+            && !t2.root_node().has_error()
+        {
+            let mut l = Lower {
+                src,
+                heredoc_end: 0,
+                bracket_alias: false,
+            };
+            return l.block(t2.root_node());
+        }
         return Err(ParseError(describe_error(root, src)));
     }
     let mut l = Lower {
@@ -60,6 +73,53 @@ fn bracket_alias(src: &str) -> String {
     let Some(re) = re else { return src.to_string() };
     re.replace_all(src, format!("${{1}}{BRACKET_STAND_IN}${{2}}"))
         .into_owned()
+}
+
+/// `src` with the `(`, `|` and `)` of extended patterns (`@(a|b)` after one of `?*+@!`)
+/// replaced by one-byte stand-ins (offsets unchanged), or `None` when it has none.
+fn extglob_alias(src: &str) -> Option<String> {
+    let mut b = src.as_bytes().to_vec();
+    let mut changed = false;
+    let mut i = 1;
+    while i < b.len() {
+        let op = b[i - 1];
+        let before = if i >= 2 { b[i - 2] } else { b' ' };
+        if b[i] == b'(' && matches!(op, b'?' | b'*' | b'+' | b'@' | b'!') && before != b'$' {
+            let mut depth = 0;
+            let mut j = i;
+            while j < b.len() {
+                match b[j] {
+                    b'(' => depth += 1,
+                    b')' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            break;
+                        }
+                    }
+                    b'\n' => break,
+                    _ => {}
+                }
+                j += 1;
+            }
+            if j < b.len() && b[j] == b')' {
+                for c in &mut b[i..=j] {
+                    *c = match *c {
+                        b'(' => 2,
+                        b')' => 3,
+                        b'|' => 4,
+                        other => other,
+                    };
+                }
+                changed = true;
+                i = j;
+            }
+        }
+        i += 1;
+    }
+    if !changed {
+        return None;
+    }
+    String::from_utf8(b).ok()
 }
 
 fn describe_error(root: TsNode, src: &str) -> String {
@@ -331,6 +391,8 @@ impl<'s> Lower<'s> {
                     "&>>" => (1, RedirKind::Both(dest, true)),
                     ">&" => (1, RedirKind::Dup(dest)),
                     "<&" => (0, RedirKind::Dup(dest)),
+                    ">&-" => (1, RedirKind::Dup("-".into())),
+                    "<&-" => (0, RedirKind::Dup("-".into())),
                     "<>" => (0, RedirKind::In(dest)),
                     other => return Err(unsupported(&format!("redirection {other}"))),
                 };
@@ -601,13 +663,15 @@ fn split_test_words(inner: &str) -> Vec<String> {
             out.push(w);
             continue;
         }
+        // Only unbalanced parentheses are grouping: `(a == b)` yes, `@(x|y)` and `$(f)` no.
+        let count = |w: &str, c: char| w.chars().filter(|&x| x == c).count();
         let mut w = w.as_str();
-        while w.len() > 1 && w.starts_with('(') {
+        while w.len() > 1 && w.starts_with('(') && count(w, '(') > count(w, ')') {
             out.push("(".to_string());
             w = &w[1..];
         }
         let mut closing = 0;
-        while w.len() > 1 && w.ends_with(')') && !w.starts_with("$(") {
+        while w.len() > 1 && w.ends_with(')') && count(w, ')') > count(w, '(') {
             closing += 1;
             w = &w[..w.len() - 1];
         }

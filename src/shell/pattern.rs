@@ -1,17 +1,36 @@
 //! Shell patterns (`*`, `?`, `[…]`, `\x`), used by globbing, `case`, `[[ == ]]`, `${v#p}` and
 //! `find -name`. A backslash makes the next character literal; the expander escapes quoted text.
 
-/// True when `pat` contains an unescaped `*`, `?` or `[`.
+thread_local! {
+    static EXTGLOB: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Turns extended patterns (`@(a|b)` …) on or off for this thread's matching (the shell
+/// sets it from `shopt extglob`, and on inside `[[ ]]`); returns the previous setting.
+pub fn set_extglob(on: bool) -> bool {
+    EXTGLOB.with(|e| e.replace(on))
+}
+
+fn extglob() -> bool {
+    EXTGLOB.with(|e| e.get())
+}
+
+/// True when `pat` contains an unescaped `*`, `?` or `[`, or an extended pattern (`@(…)`)
+/// while those are on.
 pub fn has_magic(pat: &str) -> bool {
     let mut esc = false;
+    let mut prev = ' ';
     for c in pat.chars() {
         if esc {
             esc = false;
         } else if c == '\\' {
             esc = true;
-        } else if matches!(c, '*' | '?' | '[') {
+        } else if matches!(c, '*' | '?' | '[')
+            || (c == '(' && matches!(prev, '+' | '@' | '!') && extglob())
+        {
             return true;
         }
+        prev = c;
     }
     false
 }
@@ -47,6 +66,9 @@ pub fn unescape(pat: &str) -> String {
 pub fn matches(pat: &str, text: &str) -> bool {
     let p: Vec<char> = pat.chars().collect();
     let t: Vec<char> = text.chars().collect();
+    if extglob() && super::extglob::has_ext(&p) {
+        return super::extglob::matches(&p, &t, false);
+    }
     match_at(&p, &t, false)
 }
 
@@ -54,6 +76,9 @@ pub fn matches(pat: &str, text: &str) -> bool {
 pub fn matches_ci(pat: &str, text: &str) -> bool {
     let p: Vec<char> = pat.chars().collect();
     let t: Vec<char> = text.chars().collect();
+    if extglob() && super::extglob::has_ext(&p) {
+        return super::extglob::matches(&p, &t, true);
+    }
     match_at(&p, &t, true)
 }
 
@@ -107,7 +132,7 @@ fn match_at(p: &[char], t: &[char], ci: bool) -> bool {
 
 /// Matches `c` against the bracket expression at the start of `p`: `(matched, length)`, or
 /// `None` when `p` has no closing `]` (then `[` is literal).
-fn class(p: &[char], c: char, ci: bool) -> Option<(bool, usize)> {
+pub(super) fn class(p: &[char], c: char, ci: bool) -> Option<(bool, usize)> {
     let mut i = 1;
     let negate = matches!(p.get(i), Some('!') | Some('^'));
     if negate {

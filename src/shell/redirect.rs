@@ -4,7 +4,15 @@
 use std::rc::Rc;
 
 use super::ast::{Assign, AssignValue, Redir, RedirKind};
-use super::io::{FileSink, In, Io, Out};
+use super::io::{Fd, FileSink, In, Io, Out};
+
+/// What [`Shell::open_redirs`] made: the command's descriptors (in a scope of their own), the
+/// files to close after it, and the descriptors its redirections named.
+pub(crate) struct Opened {
+    pub io: Io,
+    pub files: Vec<Rc<FileSink>>,
+    pub touched: Vec<u32>,
+}
 use super::state::Value;
 use super::{Shell, ShellError};
 use crate::vfs::VPath;
@@ -15,15 +23,17 @@ impl Shell {
         self.st.cwd.resolve(p)
     }
 
-    /// Applies `redirs` to `io`: the new streams and the files to close afterwards, or the
-    /// message of the first failure (`x: No such file or directory`).
+    /// Applies `redirs` to `io` in a new scope: the new descriptors, the files to close
+    /// afterwards and the descriptors named — or the message of the first failure
+    /// (`x: No such file or directory`).
     pub(crate) async fn open_redirs(
         &mut self,
         redirs: &[Redir],
         io: &Io,
-    ) -> Result<(Io, Vec<Rc<FileSink>>), String> {
-        let mut io = io.clone();
+    ) -> Result<Opened, String> {
+        let mut io = io.derived();
         let mut files = Vec::new();
+        let mut touched = Vec::new();
         for r in redirs {
             let word = match &r.kind {
                 RedirKind::In(w)
@@ -37,6 +47,7 @@ impl Shell {
                 RedirKind::Heredoc(..) => None,
             };
             let target = word.clone().unwrap_or_default();
+            touched.push(r.fd);
             match &r.kind {
                 RedirKind::In(_) => {
                     let input = match target.as_str() {
@@ -44,6 +55,10 @@ impl Shell {
                         "/dev/stdin" | "-" => io.stdin.clone(),
                         t if self.fd_content(t).is_some() => {
                             In::bytes(self.fd_content(t).unwrap_or_default())
+                        }
+                        t if dev_fd(t).is_some() => {
+                            let n = dev_fd(t).unwrap_or_default();
+                            io.input(n).map_err(|m| format!("{target}: {m}"))?
                         }
                         _ => {
                             let path = self
@@ -64,9 +79,7 @@ impl Shell {
                             In::bytes(data)
                         }
                     };
-                    if r.fd == 0 {
-                        io.stdin = input;
-                    }
+                    io.set(r.fd, Some(Fd::In(input)));
                 }
                 RedirKind::Out(_) | RedirKind::Append(_) | RedirKind::Both(..) => {
                     let append = matches!(r.kind, RedirKind::Append(_) | RedirKind::Both(_, true));
@@ -75,6 +88,10 @@ impl Shell {
                         "/dev/stdout" => io.stdout.clone(),
                         "/dev/stderr" => io.stderr.clone(),
                         "" => return Err("ambiguous redirect".into()),
+                        t if dev_fd(t).is_some() => {
+                            let n = dev_fd(t).unwrap_or_default();
+                            io.out(n).map_err(|m| format!("{target}: {m}"))?
+                        }
                         _ => {
                             let path = self
                                 .resolve(&target)
@@ -90,27 +107,22 @@ impl Shell {
                     if matches!(r.kind, RedirKind::Both(..)) {
                         io.stdout = out.clone();
                         io.stderr = out;
+                        touched.extend([1, 2]);
                     } else {
-                        set_fd(&mut io, r.fd, out)?;
+                        io.set(r.fd, Some(Fd::Out(out)));
                     }
                 }
                 RedirKind::Dup(_) => {
                     if target == "-" {
-                        set_fd(&mut io, r.fd, Out::Null)?;
+                        io.set(r.fd, None);
                         continue;
                     }
-                    match (r.fd, target.as_str()) {
-                        (0, _) => {}
-                        (_, "1") => {
-                            let o = io.stdout.clone();
-                            set_fd(&mut io, r.fd, o)?;
-                        }
-                        (_, "2") => {
-                            let o = io.stderr.clone();
-                            set_fd(&mut io, r.fd, o)?;
-                        }
-                        (_, t) => return Err(format!("{t}: bad file descriptor")),
-                    }
+                    let fd = target
+                        .parse::<u32>()
+                        .ok()
+                        .and_then(|n| io.get(n))
+                        .ok_or_else(|| format!("{target}: Bad file descriptor"))?;
+                    io.set(r.fd, Some(fd));
                 }
                 RedirKind::Heredoc(body, expand) => {
                     let text = if *expand {
@@ -118,14 +130,15 @@ impl Shell {
                     } else {
                         body.clone()
                     };
-                    io.stdin = In::bytes(text.into_bytes());
+                    io.set(r.fd, Some(Fd::In(In::bytes(text.into_bytes()))));
                 }
                 RedirKind::Herestring(_) => {
-                    io.stdin = In::bytes(format!("{target}\n").into_bytes());
+                    let text = format!("{target}\n").into_bytes();
+                    io.set(r.fd, Some(Fd::In(In::bytes(text))));
                 }
             }
         }
-        Ok((io, files))
+        Ok(Opened { io, files, touched })
     }
 
     /// Writes out redirected files; a failure is reported on `io`'s stderr and gives status 1.
@@ -283,13 +296,9 @@ impl Shell {
     }
 }
 
-fn set_fd(io: &mut Io, fd: u32, out: Out) -> Result<(), String> {
-    match fd {
-        1 => io.stdout = out,
-        2 => io.stderr = out,
-        n => return Err(format!("{n}: file descriptors above 2 are not supported")),
-    }
-    Ok(())
+/// `N` of a `/dev/fd/N` path.
+fn dev_fd(path: &str) -> Option<u32> {
+    path.strip_prefix("/dev/fd/")?.parse().ok()
 }
 
 fn err_text(e: ShellError) -> String {

@@ -47,6 +47,8 @@ pub struct Var {
     pub exported: bool,
     /// `readonly`.
     pub readonly: bool,
+    /// `declare -n`/`local -n`: the value is the name of the variable this one stands for.
+    pub nameref: bool,
 }
 
 /// `set -e`, `set -u`, `set -o pipefail`, `set -x`.
@@ -64,6 +66,14 @@ pub struct Options {
     pub noglob: bool,
     /// `shopt -s nullglob`
     pub nullglob: bool,
+    /// `shopt -s extglob` (extended patterns outside `[[ ]]`, where they always apply)
+    pub extglob: bool,
+    /// `shopt -s dotglob`: globs match names starting with `.`
+    pub dotglob: bool,
+    /// `shopt -s nocaseglob`: globs ignore case
+    pub nocaseglob: bool,
+    /// `shopt -s nocasematch`: `case` and `[[ == ]]` ignore case
+    pub nocasematch: bool,
     /// `shopt -s failglob`
     pub failglob: bool,
     /// `shopt -s globstar`: `**` matches any depth.
@@ -160,15 +170,63 @@ impl State {
                     value: Value::Str(v.into()),
                     exported: k != "IFS",
                     readonly: false,
+                    nameref: false,
                 },
             );
         }
         s
     }
 
+    /// The variable `name` stands for: itself, or the end of its chain of namerefs
+    /// (`declare -n r=x`: `r` means `x`). A nameref without a target, or a chain longer
+    /// than bash allows, stands for itself.
+    pub fn resolve<'a>(&'a self, name: &'a str) -> &'a str {
+        let mut cur = name;
+        for _ in 0..8 {
+            match self.vars.get(cur) {
+                Some(Var {
+                    nameref: true,
+                    value: Value::Str(t),
+                    ..
+                }) if !t.is_empty() && t != cur => cur = t,
+                _ => return cur,
+            }
+        }
+        cur
+    }
+
+    /// Makes `name` a nameref to `target` (`declare -n name=target`).
+    pub fn set_nameref(&mut self, name: &str, target: String) -> Result<(), String> {
+        if target == name {
+            return Err(format!(
+                "{name}: nameref variable self references not allowed"
+            ));
+        }
+        match self.vars.get_mut(name) {
+            Some(v) if v.readonly => Err(format!("{name}: readonly variable")),
+            Some(v) => {
+                v.value = Value::Str(target);
+                v.nameref = true;
+                Ok(())
+            }
+            None => {
+                self.vars.insert(
+                    name.to_string(),
+                    Var {
+                        value: Value::Str(target),
+                        exported: false,
+                        readonly: false,
+                        nameref: true,
+                    },
+                );
+                Ok(())
+            }
+        }
+    }
+
     /// The value of `name`, if set.
     pub fn get(&self, name: &str) -> Option<&Value> {
-        self.vars.get(name).map(|v| &v.value)
+        self.vars.get(self.resolve(name)).map(|v| &v.value)
     }
 
     /// `$name` as a string (`None` when unset).
@@ -178,6 +236,18 @@ impl State {
 
     /// Sets `name`; fails with the bash message for a readonly variable.
     pub fn set(&mut self, name: &str, value: Value) -> Result<(), String> {
+        let target = self.resolve(name).to_string();
+        if let Some(v) = self.vars.get_mut(&target)
+            && v.nameref
+        {
+            // A nameref without a target: assigning names the target, as in bash.
+            if let Value::Str(t) = value {
+                v.value = Value::Str(t);
+                return Ok(());
+            }
+            v.nameref = false;
+        }
+        let name = target.as_str();
         match self.vars.get_mut(name) {
             Some(v) if v.readonly => Err(format!("{name}: readonly variable")),
             Some(v) => {
@@ -191,6 +261,7 @@ impl State {
                         value,
                         exported: false,
                         readonly: false,
+                        nameref: false,
                     },
                 );
                 Ok(())
@@ -210,6 +281,7 @@ impl State {
 
     /// Sets `name[key]` of an associative array.
     pub fn set_key(&mut self, name: &str, key: &str, value: String) -> Result<(), String> {
+        let name = &self.resolve(name).to_string();
         match self.vars.get_mut(name) {
             Some(v) if v.readonly => Err(format!("{name}: readonly variable")),
             Some(Var {
@@ -229,6 +301,7 @@ impl State {
 
     /// Sets element `index` of array `name` (a string becomes element 0).
     pub fn set_index(&mut self, name: &str, index: i64, value: String) -> Result<(), String> {
+        let name = &self.resolve(name).to_string();
         if self.is_assoc(name) {
             return self.set_key(name, &index.to_string(), value);
         }
@@ -248,6 +321,7 @@ impl State {
 
     /// `unset name`.
     pub fn unset(&mut self, name: &str) -> Result<(), String> {
+        let name = &self.resolve(name).to_string();
         if self.vars.get(name).is_some_and(|v| v.readonly) {
             return Err(format!("{name}: cannot unset: readonly variable"));
         }

@@ -148,7 +148,11 @@ impl Shell {
                     match op.as_str() {
                         "==" | "=" | "!=" => {
                             let pat = self.expand_pattern(b, io).await?;
-                            let m = super::pattern::matches(&pat, &av);
+                            let m = if self.st.opts.nocasematch {
+                                super::pattern::matches_ci(&pat, &av)
+                            } else {
+                                super::pattern::matches(&pat, &av)
+                            };
                             Ok(if op == "!=" { !m } else { m })
                         }
                         "=~" => {

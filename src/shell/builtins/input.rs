@@ -10,6 +10,7 @@ builtin!(read, |sh, argv, io| {
     let mut array: Option<String> = None;
     let mut delim = b'\n';
     let mut nchars: Option<usize> = None;
+    let mut fd: Option<String> = None;
     let mut i = 1;
     while i < argv.len() {
         let a = argv[i].clone();
@@ -43,11 +44,23 @@ builtin!(read, |sh, argv, io| {
                 'a' => array = value,
                 'd' => delim = value.and_then(|d| d.bytes().next()).unwrap_or(0),
                 'n' | 'N' => nchars = value.and_then(|n| n.parse().ok()),
+                'u' => fd = value,
                 _ => {}
             }
         }
         i += 1;
     }
+    let from_fd;
+    let io = match fd {
+        None => io,
+        Some(n) => match from_descriptor(io, &n) {
+            Ok(x) => {
+                from_fd = x;
+                &from_fd
+            }
+            Err(m) => return fail(io, format!("read: {m}"), 1).await,
+        },
+    };
     // Read one record.
     let mut line = Vec::new();
     let mut got_delim = false;
@@ -130,6 +143,20 @@ builtin!(read, |sh, argv, io| {
     Ok(if eof { 1 } else { 0 })
 });
 
+/// `io` reading from descriptor `n` (`read -u N`, `mapfile -u N`), or bash's message.
+fn from_descriptor(io: &Io, n: &str) -> Result<Io, String> {
+    let input = n
+        .parse::<u32>()
+        .map_err(|_| format!("{n}: invalid file descriptor specification"))
+        .and_then(|k| {
+            io.input(k)
+                .map_err(|_| format!("{n}: invalid file descriptor: Bad file descriptor"))
+        })?;
+    let mut io = io.clone();
+    io.stdin = input;
+    Ok(io)
+}
+
 async fn read_until(io: &Io, delim: u8, max: Option<usize>) -> Option<Vec<u8>> {
     let mut out = Vec::new();
     loop {
@@ -194,6 +221,7 @@ builtin!(mapfile, |sh, argv, io| {
     let mut strip = false;
     let mut count: Option<usize> = None;
     let mut skip = 0usize;
+    let mut fd: Option<String> = None;
     let mut name = "MAPFILE".to_string();
     let mut i = 1;
     while i < argv.len() {
@@ -207,11 +235,26 @@ builtin!(mapfile, |sh, argv, io| {
                 i += 1;
                 skip = argv.get(i).and_then(|v| v.parse().ok()).unwrap_or(0);
             }
-            "-d" | "-u" | "-C" | "-c" => i += 1,
+            "-u" => {
+                i += 1;
+                fd = argv.get(i).cloned();
+            }
+            "-d" | "-C" | "-c" => i += 1,
             n => name = n.to_string(),
         }
         i += 1;
     }
+    let from_fd;
+    let io = match fd {
+        None => io,
+        Some(n) => match from_descriptor(io, &n) {
+            Ok(x) => {
+                from_fd = x;
+                &from_fd
+            }
+            Err(m) => return fail(io, format!("mapfile: {m}"), 1).await,
+        },
+    };
     let mut arr = std::collections::BTreeMap::new();
     let mut n = 0i64;
     let mut seen = 0usize;

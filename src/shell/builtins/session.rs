@@ -66,8 +66,13 @@ builtin!(shopt, |sh, argv, io| {
             "nullglob" => Some(&mut sh.st.opts.nullglob),
             "failglob" => Some(&mut sh.st.opts.failglob),
             "globstar" => Some(&mut sh.st.opts.globstar),
-            "extglob" | "dotglob" | "nocaseglob" | "expand_aliases" | "lastpipe"
-            | "inherit_errexit" | "checkwinsize" | "histappend" => None,
+            "extglob" => Some(&mut sh.st.opts.extglob),
+            "dotglob" => Some(&mut sh.st.opts.dotglob),
+            "nocaseglob" => Some(&mut sh.st.opts.nocaseglob),
+            "nocasematch" => Some(&mut sh.st.opts.nocasematch),
+            "expand_aliases" | "lastpipe" | "inherit_errexit" | "checkwinsize" | "histappend" => {
+                None
+            }
             other => {
                 io.stderr
                     .print(&format!(
@@ -79,7 +84,10 @@ builtin!(shopt, |sh, argv, io| {
             }
         };
         match (set, slot) {
-            (Some(v), Some(s)) => *s = v,
+            (Some(v), Some(s)) => {
+                *s = v;
+                crate::shell::pattern::set_extglob(sh.st.opts.extglob);
+            }
             (None, Some(s)) => {
                 if !*s {
                     st = 1;

@@ -38,6 +38,33 @@ async fn declare_args(sh: &mut Shell, args: &[String], io: &Io, flags: &str, loc
                 }
             }
         }
+        if flags.contains('n') {
+            // `declare -n ref=NAME`: `ref` stands for the variable NAME from now on.
+            let target = match &assign {
+                Some(asg) => match &asg.value {
+                    crate::shell::ast::AssignValue::Scalar(w) => sh.expand_one(w, io).await?,
+                    crate::shell::ast::AssignValue::Array(_) => String::new(),
+                },
+                None => String::new(),
+            };
+            // A target with a subscript (`declare -n r=a[1]`) is not supported: refused
+            // rather than standing for a variable named `a[1]`.
+            let valid = target.is_empty() || is_name(&target);
+            let r = if valid {
+                sh.st.set_nameref(&name, target.clone())
+            } else {
+                Err(format!(
+                    "`{target}': invalid variable name for name reference"
+                ))
+            };
+            if let Err(msg) = r {
+                io.stderr
+                    .print(&format!("mirage: declare: {msg}\n"))
+                    .await?;
+                st = 1;
+            }
+            continue;
+        }
         if flags.contains('i') {
             sh.st.integers.insert(name.clone());
         }
@@ -69,6 +96,7 @@ async fn declare_args(sh: &mut Shell, args: &[String], io: &Io, flags: &str, loc
                     value: Value::Str(String::new()),
                     exported: flags.contains('x'),
                     readonly: flags.contains('r'),
+                    nameref: false,
                 },
             );
             if flags.contains('x') && !flags.contains('r') {
@@ -240,20 +268,26 @@ builtin!(declare, |sh, argv, io| {
 
 builtin!(unset, |sh, argv, io| {
     let mut funcs = false;
+    let mut refs = false;
     let mut st = 0;
     for a in &argv[1..] {
         match a.as_str() {
             "-f" => funcs = true,
             "-v" => funcs = false,
+            "-n" => refs = true,
             name if funcs => {
                 sh.st.funcs.remove(name);
+            }
+            name if refs && sh.st.vars.get(name).is_some_and(|v| v.nameref) => {
+                sh.st.vars.remove(name);
             }
             name => {
                 let expanded = sh.expand_one(name, io).await?;
                 if let Some(open) = expanded.find('[')
                     && expanded.ends_with(']')
                 {
-                    let (n, ix) = (&expanded[..open], &expanded[open + 1..expanded.len() - 1]);
+                    let n = sh.st.resolve(&expanded[..open]).to_string();
+                    let (n, ix) = (n.as_str(), &expanded[open + 1..expanded.len() - 1]);
                     if let Some(Value::Assoc(m)) = sh.st.vars.get_mut(n).map(|v| &mut v.value) {
                         m.shift_remove(ix);
                         continue;

@@ -1,0 +1,44 @@
+#### exec opens and closes descriptors above 2
+exec 3>fd.out; echo one >&3; echo two 1>&3; exec 3>&-; cat fd.out; echo x >&3 2>/dev/null; echo "closed: $?"
+#### exec redirects stdout for the rest of the script
+exec 4>&1; exec >redirected.txt; echo hidden; exec 1>&4 4>&-; echo shown; cat redirected.txt
+#### exec with input descriptors and read -u
+printf 'l1\nl2\nl3\n' > in.txt; exec 5<in.txt; read -u 5 a; read -u 5 b; echo "$b $a"; cat <&5; exec 5<&-
+#### read -u and mapfile -u from a loop redirection
+while read -r -u 3 line; do echo "[$line]"; done 3< words.txt | head -3; mapfile -t -u 6 arr 6<nums.txt; echo ${#arr[@]} ${arr[2]}
+#### read -u on a closed descriptor fails
+read -u 8 x 2>/dev/null; echo $?; mapfile -u 8 y 2>/dev/null; echo $?
+#### swapping stdout and stderr through a third descriptor
+{ echo out; echo err >&2; } 3>&1 1>&2 2>&3 | tr a-z A-Z; ( echo keep >&2 ) 2>&1 | wc -l
+#### exec inside a group keeps descriptors the group did not redirect
+{ exec 3>g.txt; exec >h.txt; } 2>/dev/null; echo to-g >&3; echo to-h; exec >/dev/stdout; cat g.txt
+#### exec inside a redirected group is undone for the redirected descriptor
+{ exec 1>inner.txt; echo inside; } > outer.txt; echo after; cat inner.txt; wc -c < outer.txt
+#### exec in a function lasts after it returns; in a subshell it does not
+f() { exec 7>&1; }; f; echo via7 >&7; ( exec 8>sub.txt ); echo x >&8 2>/dev/null || echo "8 closed"
+#### descriptor of a command substitution and of pipeline stages
+exec 3>&1; v=$(echo to-3 >&3; echo captured); echo "v=$v"; echo piped | { cat >&3; }
+#### /dev/fd/N names a descriptor
+cat /dev/fd/0 <<< "from stdin"; exec 3<a.txt; head -1 /dev/fd/3; echo to-fd1 > /dev/fd/1
+#### heredoc on another descriptor
+cat <&4 4<<EOT
+four
+EOT
+#### appending through an exec descriptor in a loop
+for i in 1 2 3; do exec 3>>app.txt; echo $i >&3; done; exec 3>&-; cat app.txt
+#### namerefs: local -n in functions (scalars, arrays, associative arrays)
+set_out() { local -n out=$1; out="value of $1"; }; set_out res; echo "$res"; push() { local -n arr=$1; arr+=("$2"); }; a=(1 2); push a 3; echo "${a[@]} ${#a[@]}"; put() { local -n m=$1; m[$2]=$3; }; declare -A h; put h k v; echo "${h[k]}"
+#### namerefs: declare -n, assigning through, unset and unset -n
+x=1; declare -n r=x; echo $r; r=2; echo $x; declare -n q; q=x; echo $q; unset -n q; echo "[${q-unset}]"; unset r; echo "[${x-unset}]"; declare -n self=self 2>/dev/null; echo $?
+#### extended patterns in [[ ]], case and parameter expansion
+x=foo; [[ $x == @(foo|bar) ]] && echo at; [[ $x == +([a-z]) ]] && echo plus; [[ $x != !(foo) ]] || echo bang; [[ ( $x == foo ) && ( -n $x ) ]] && echo grouped; y="   lead"; echo "[${y##*( )}]"; z=aaab; echo "${z##+(a)}"
+#### extended globs after shopt -s extglob
+shopt -s extglob
+mkdir eg && cd eg && touch a.c b.h c.txt d.md
+echo !(*.c); echo *.@(c|h); echo ?(a).c; case c.txt in *.@(txt|md)) echo doc;; esac
+rm !(a.c|b.h); echo *
+#### shopt dotglob, nocaseglob, nocasematch
+mkdir sg && cd sg && touch .hid Vis vis2
+shopt -s dotglob; echo *; shopt -u dotglob; echo *
+shopt -s nocaseglob; echo v*; shopt -u nocaseglob
+shopt -s nocasematch; case VIS in vis) echo ci-case;; esac; [[ ABC == abc ]] && echo ci-test; shopt -u nocasematch; [[ ABC == abc ]] || echo cs-again
