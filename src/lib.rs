@@ -8,6 +8,7 @@
 pub mod backends;
 pub mod config;
 pub mod fuse;
+pub mod log;
 pub mod mcp;
 pub mod prompt;
 pub mod shell;

@@ -1,5 +1,7 @@
 //! The `mirage` command: a table of contents of the subcommands.
 
+#![no_main]
+
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -82,26 +84,51 @@ enum Command {
     },
 }
 
-fn main() -> ExitCode {
-    // TLS is initialised by the clients that need it (S3, GitHub, Slack), not here: `mirage
-    // exec` on RAM or local mounts starts without touching the crypto provider.
-    match std::env::var("RUST_LOG") {
-        Ok(_) => tracing_subscriber::fmt()
-            .with_writer(std::io::stderr)
-            .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
-            .init(),
-        Err(_) => {
-            use tracing_subscriber::layer::SubscriberExt;
-            use tracing_subscriber::util::SubscriberInitExt;
-            let filter = tracing_subscriber::filter::Targets::new()
-                .with_default(tracing::Level::WARN)
-                .with_target("fuser", tracing::Level::ERROR);
-            tracing_subscriber::registry()
-                .with(tracing_subscriber::fmt::layer().with_writer(std::io::stderr))
-                .with(filter)
-                .init();
+/// The process entry, in place of std's: it does what std's start-up does for a program —
+/// SIGPIPE ignored (a closed pipe is an `EPIPE` error), descriptors 0–2 opened on /dev/null
+/// when missing, a panic reported and exit status 101 — except probing the main thread's
+/// stack guard, which reads /proc/self/maps: a twentieth of a short `mirage exec`.
+#[unsafe(no_mangle)]
+pub extern "C" fn main(_argc: std::ffi::c_int, _argv: *const *const std::ffi::c_char) -> i32 {
+    // SAFETY: plain libc calls on the process's own signal disposition and descriptors,
+    // made before any other thread exists.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_IGN);
+        open_missing_std_fds();
+    }
+    let code = match std::panic::catch_unwind(real_main) {
+        Ok(ExitCode::SUCCESS) => 0,
+        Ok(_) => 1,
+        Err(_) => 101,
+    };
+    // Flushes stdout as std's own exit path does.
+    std::process::exit(code)
+}
+
+/// Opens /dev/null on any of descriptors 0, 1, 2 that is closed, so no file the program
+/// opens later becomes its stdout by accident.
+unsafe fn open_missing_std_fds() {
+    let mut fds = [0, 1, 2].map(|fd| libc::pollfd {
+        fd,
+        events: 0,
+        revents: 0,
+    });
+    // SAFETY: `fds` is a valid array of three pollfd structs.
+    if unsafe { libc::poll(fds.as_mut_ptr(), 3, 0) } < 0 {
+        return;
+    }
+    for p in fds {
+        if p.revents & libc::POLLNVAL != 0 {
+            // SAFETY: a constant NUL-terminated path.
+            unsafe { libc::open(c"/dev/null".as_ptr(), libc::O_RDWR) };
         }
     }
+}
+
+fn real_main() -> ExitCode {
+    // TLS is initialised by the clients that need it (S3, GitHub, Slack), not here: `mirage
+    // exec` on RAM or local mounts starts without touching the crypto provider.
+    mirage::log::init();
     match run(Cli::parse()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -144,14 +171,20 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         } => {
             // One thread: the interpreter runs pipeline stages as tasks, and starting worker
             // threads (and sizing them from cgroup files) is most of a short script's cost.
-            let rt = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()?;
             let config = if ram || args.is_empty() {
                 None
             } else {
                 Some(PathBuf::from(args.remove(0)))
             };
+            let mut rt = tokio::runtime::Builder::new_current_thread();
+            // A RAM workspace needs timers only; sockets (and their epoll and signal set-up)
+            // are for the backends a config may name.
+            if config.is_some() {
+                rt.enable_all();
+            } else {
+                rt.enable_time();
+            }
+            let rt = rt.build()?;
             let vfs = rt.block_on(mirage::shell::cli::workspace(config.as_deref(), ram))?;
             use mirage::shell::cli::Source;
             // `mirage exec CONFIG -c SCRIPT`: clap leaves `-c` among the trailing arguments.

@@ -15,13 +15,48 @@ type Res = Result<i32, ShellError>;
 /// functions, nested substitutions) must end at the recursion limit, not in a stack overflow.
 struct GrowStack<'a>(LocalBoxFuture<'a, Res>);
 
+/// Stack the interpreter uses on a thread's own stack (threads have at least 2 MiB), and on
+/// each segment it grows, before it moves to a new segment.
+const OWN_STACK: usize = 1 << 20;
+const SEGMENT: usize = 4 << 20;
+const RED_ZONE: usize = 256 << 10;
+
+thread_local! {
+    /// The current stack segment: (address near its top, bytes usable below it). Tracked
+    /// here rather than asked of `stacker`, whose first question reads /proc/self/maps on
+    /// the main thread (a tenth of `mirage exec`'s start-up).
+    static STACK: std::cell::Cell<Option<(usize, usize)>> = const { std::cell::Cell::new(None) };
+}
+
+/// An address in the current stack frame.
+#[inline(always)]
+fn stack_here() -> usize {
+    let probe = 0u8;
+    std::hint::black_box(&probe) as *const u8 as usize
+}
+
 impl std::future::Future for GrowStack<'_> {
     type Output = Res;
     fn poll(
         mut self: std::pin::Pin<&mut Self>,
         cx: &mut std::task::Context<'_>,
     ) -> std::task::Poll<Res> {
-        stacker::maybe_grow(256 * 1024, 4 << 20, || self.0.as_mut().poll(cx))
+        let sp = stack_here();
+        let (top, room) = STACK.with(|s| {
+            s.get().unwrap_or_else(|| {
+                s.set(Some((sp, OWN_STACK)));
+                (sp, OWN_STACK)
+            })
+        });
+        if top.saturating_sub(sp) + RED_ZONE < room {
+            return self.0.as_mut().poll(cx);
+        }
+        stacker::grow(SEGMENT, || {
+            let prev = STACK.with(|s| s.replace(Some((stack_here(), SEGMENT - RED_ZONE))));
+            let r = self.0.as_mut().poll(cx);
+            STACK.with(|s| s.set(prev));
+            r
+        })
     }
 }
 
