@@ -314,8 +314,12 @@ print("link", err(lambda: os.link("a", "b")))
 print("getxattr", err(lambda: os.getxattr("a", "user.x")))
 print("setxattr", err(lambda: os.setxattr("a", "user.x", b"1")))
 print("listxattr", err(lambda: os.listxattr("a")))
-print("chown-other", err(lambda: os.chown("a", 12345, -1)))
+print("chown-other", err(lambda: os.chown("a", 12345, -1)), os.stat("a").st_uid)
+print("chgrp", err(lambda: os.chown("a", -1, 54321)), os.stat("a").st_uid, os.stat("a").st_gid)
 print("chown-self", err(lambda: os.chown("a", os.geteuid(), os.getegid())))
+os.utime("a", ns=(1_000_000_000, 2_000_000_000)); st = os.stat("a")
+print("times", st.st_atime_ns, st.st_mtime_ns, st.st_ctime_ns > st.st_mtime_ns)
+os.makedirs("nd/s1"); os.mkdir("nd/s2"); open("nd/f", "w").close(); print("dir-nlink", os.stat("nd").st_nlink)
 print("mkfifo", err(lambda: os.mkfifo("fifo")))
 os.chmod("a", 0o600); print("chmod", oct(stat.S_IMODE(os.stat("a").st_mode)))
 fd = os.open("a", os.O_RDWR); os.posix_fallocate(fd, 0, 100); print("fallocate", os.fstat(fd).st_size)
@@ -335,7 +339,8 @@ print("long-name", err(lambda: open("n" * 256, "w")))
 "#;
 
 const POSIX_EDGES_EXPECTED: &str = "link EPERM\ngetxattr ENOTSUP\nsetxattr ENOTSUP\nlistxattr ENOTSUP\n\
-chown-other EPERM\nchown-self ok\nmkfifo EPERM\nchmod 0o600\nfallocate 100\nseek_hole 100 seek_data 5\n\
+chown-other ok 12345\nchgrp ok 12345 54321\nchown-self ok\n\
+times 1000000000 2000000000 True\ndir-nlink 4\nmkfifo EPERM\nchmod 0o600\nfallocate 100\nseek_hole 100 seek_data 5\n\
 read-after-unlink b'hello'\nexists-after-unlink False\nunlinked-rw 3 b'Jel'\nexcl-again EEXIST\nrename-noreplace ok\n\
 rmdir-file ENOTDIR unlink-dir EISDIR\nlong-name ENAMETOOLONG\n";
 

@@ -23,9 +23,11 @@ use nix::sys::time::TimeSpec;
 use nix::unistd::{UnlinkatFlags, symlinkat, unlinkat};
 
 use crate::vfs::{
-    Backend, BackendFile, BackendInfo, Capability, DirEntry, FileKind, FsStats, Metadata,
-    OpenOptions, PutData, VPath, VfsError, VfsResult,
+    Backend, BackendFile, BackendInfo, Capability, DirEntry, FileKind, FsStats, MetaChange,
+    Metadata, OpenOptions, Posix, PutData, VPath, VfsError, VfsResult,
 };
+
+mod attrs;
 
 /// A host directory exposed below a mount point.
 pub struct LocalBackend {
@@ -147,6 +149,13 @@ fn meta_of(st: &libc::stat) -> Metadata {
             "{}.{}-{}-{}",
             st.st_mtime, st.st_mtime_nsec, st.st_size, st.st_ino
         )),
+        posix: Posix {
+            uid: Some(st.st_uid),
+            gid: Some(st.st_gid),
+            atime: Some(to_time(st.st_atime, st.st_atime_nsec)),
+            ctime: Some(to_time(st.st_ctime, st.st_ctime_nsec)),
+            nlink: u32::try_from(st.st_nlink).ok(),
+        },
     }
 }
 
@@ -342,6 +351,10 @@ impl Backend for LocalBackend {
             &ts,
             UtimensatFlags::NoFollowSymlink,
         )?)
+    }
+
+    async fn set_attrs(&self, path: &VPath, change: MetaChange) -> VfsResult<()> {
+        self.change_attrs(path, change)
     }
 
     async fn set_perm(&self, path: &VPath, perm: u16) -> VfsResult<()> {

@@ -12,15 +12,30 @@ use async_trait::async_trait;
 use bytes::Bytes;
 
 use crate::vfs::{
-    Backend, BackendFile, BackendInfo, Capability, DirEntry, FileKind, Metadata, OpenOptions,
-    PutData, VPath, VfsError, VfsResult,
+    Backend, BackendFile, BackendInfo, Capability, DirEntry, FileKind, MetaChange, Metadata,
+    OpenOptions, PutData, VPath, VfsError, VfsResult,
 };
+
+mod attrs;
+use attrs::Attrs;
 
 /// The bytes and attributes of one file.
 struct FileData {
     bytes: Vec<u8>,
     mtime: SystemTime,
     perm: u16,
+    attrs: Attrs,
+}
+
+impl FileData {
+    fn new(bytes: Vec<u8>) -> Self {
+        FileData {
+            bytes,
+            mtime: SystemTime::now(),
+            perm: 0o644,
+            attrs: Attrs::default(),
+        }
+    }
 }
 
 type FileRef = Arc<RwLock<FileData>>;
@@ -28,21 +43,41 @@ type FileRef = Arc<RwLock<FileData>>;
 enum Node {
     File(FileRef),
     Dir(Dir),
-    Symlink { target: String, mtime: SystemTime },
+    Symlink {
+        target: String,
+        mtime: SystemTime,
+        attrs: Attrs,
+    },
 }
 
 struct Dir {
     entries: BTreeMap<String, Node>,
     mtime: SystemTime,
     perm: u16,
+    attrs: Attrs,
 }
 
 impl Dir {
+    /// Its attributes; the link count is 2 plus its subdirectories, as on disk.
+    fn metadata(&self) -> Metadata {
+        let subdirs = self
+            .entries
+            .values()
+            .filter(|n| matches!(n, Node::Dir(_)))
+            .count();
+        Metadata {
+            perm: self.perm,
+            posix: self.attrs.posix(self.mtime, 2 + subdirs as u32),
+            ..Metadata::dir(self.mtime)
+        }
+    }
+
     fn new() -> Self {
         Dir {
             entries: BTreeMap::new(),
             mtime: SystemTime::now(),
             perm: 0o755,
+            attrs: Attrs::default(),
         }
     }
 }
@@ -66,18 +101,21 @@ impl Node {
                     mtime: f.mtime,
                     perm: f.perm,
                     version: None,
+                    posix: f.attrs.posix(f.mtime, 1),
                 }
             }
-            Node::Dir(d) => Metadata {
-                perm: d.perm,
-                ..Metadata::dir(d.mtime)
-            },
-            Node::Symlink { target, mtime } => Metadata {
+            Node::Dir(d) => d.metadata(),
+            Node::Symlink {
+                target,
+                mtime,
+                attrs,
+            } => Metadata {
                 kind: FileKind::Symlink,
                 size: target.len() as u64,
                 mtime: *mtime,
                 perm: 0o777,
                 version: None,
+                posix: attrs.posix(*mtime, 1),
             },
         }
     }
@@ -185,16 +223,16 @@ impl RamBackend {
         }
     }
 
-    /// Applies `f` to the mtime and permission bits of `path` (symlinks have no permissions).
+    /// Applies `f` to the mtime, permission bits (symlinks have none) and attributes of `path`.
     fn update(
         &self,
         path: &VPath,
-        f: impl FnOnce(&mut SystemTime, Option<&mut u16>),
+        f: impl FnOnce(&mut SystemTime, Option<&mut u16>, &mut Attrs),
     ) -> VfsResult<()> {
         let mut root = write_lock(&self.root);
         if path.is_root() {
             let r = &mut *root;
-            f(&mut r.mtime, Some(&mut r.perm));
+            f(&mut r.mtime, Some(&mut r.perm), &mut r.attrs);
             return Ok(());
         }
         let parent = dir_mut(&mut root, &path.parent())?;
@@ -206,10 +244,10 @@ impl RamBackend {
             Node::File(file) => {
                 let mut g = write_lock(file);
                 let g = &mut *g;
-                f(&mut g.mtime, Some(&mut g.perm));
+                f(&mut g.mtime, Some(&mut g.perm), &mut g.attrs);
             }
-            Node::Dir(d) => f(&mut d.mtime, Some(&mut d.perm)),
-            Node::Symlink { mtime, .. } => f(mtime, None),
+            Node::Dir(d) => f(&mut d.mtime, Some(&mut d.perm), &mut d.attrs),
+            Node::Symlink { mtime, attrs, .. } => f(mtime, None, attrs),
         }
         Ok(())
     }
@@ -270,6 +308,7 @@ impl Backend for RamBackend {
         let root = read_lock(&self.root);
         if path.is_root() {
             return Ok(Metadata {
+                posix: root.metadata().posix,
                 perm: root.perm,
                 ..Metadata::dir(root.mtime)
             });
@@ -305,11 +344,7 @@ impl Backend for RamBackend {
                 f.mtime = SystemTime::now();
             }
             Err(VfsError::NotFound) => {
-                let file = FileData {
-                    bytes,
-                    mtime: SystemTime::now(),
-                    perm: 0o644,
-                };
+                let file = FileData::new(bytes);
                 self.insert_new(path, Node::File(Arc::new(RwLock::new(file))))?;
             }
             Err(e) => return Err(e),
@@ -322,11 +357,7 @@ impl Backend for RamBackend {
             Ok(_) if opts.create && opts.exclusive => return Err(VfsError::AlreadyExists),
             Ok(f) => f,
             Err(VfsError::NotFound) if opts.create => {
-                let f = Arc::new(RwLock::new(FileData {
-                    bytes: Vec::new(),
-                    mtime: SystemTime::now(),
-                    perm: 0o644,
-                }));
+                let f = Arc::new(RwLock::new(FileData::new(Vec::new())));
                 self.insert_new(path, Node::File(f.clone()))?;
                 f
             }
@@ -395,6 +426,12 @@ impl Backend for RamBackend {
             .remove(from.name())
             .ok_or(VfsError::NotFound)?;
         src_parent.mtime = now;
+        let mut node = node;
+        match &mut node {
+            Node::File(f) => write_lock(f).attrs.changed(),
+            Node::Dir(d) => d.attrs.changed(),
+            Node::Symlink { attrs, .. } => attrs.changed(),
+        }
         let dst_parent = dir_mut(&mut root, &to.parent())?;
         dst_parent.entries.insert(to.name().to_string(), node);
         dst_parent.mtime = now;
@@ -405,6 +442,7 @@ impl Backend for RamBackend {
         let node = Node::Symlink {
             target: target.to_string(),
             mtime: SystemTime::now(),
+            attrs: Attrs::default(),
         };
         self.insert_new(path, node)
     }
@@ -421,15 +459,23 @@ impl Backend for RamBackend {
     }
 
     async fn set_times(&self, path: &VPath, mtime: SystemTime) -> VfsResult<()> {
-        self.update(path, |m, _| *m = mtime)
+        self.update(path, |m, _, a| {
+            *m = mtime;
+            a.changed();
+        })
     }
 
     async fn set_perm(&self, path: &VPath, perm: u16) -> VfsResult<()> {
-        self.update(path, |_, p| {
+        self.update(path, |_, p, a| {
             if let Some(p) = p {
                 *p = perm;
             }
+            a.changed();
         })
+    }
+
+    async fn set_attrs(&self, path: &VPath, change: MetaChange) -> VfsResult<()> {
+        self.update(path, |_, _, a| a.apply(change))
     }
 }
 

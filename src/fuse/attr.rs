@@ -6,7 +6,8 @@ use fuser::{FileAttr, FileType, INodeNo};
 
 use crate::vfs::{FileKind, Metadata};
 
-/// The kernel-facing attributes of `meta` as inode `ino`, owned by `uid:gid`.
+/// The kernel-facing attributes of `meta` as inode `ino`; owned by `uid:gid` unless the
+/// backend keeps owners.
 pub fn to_attr(ino: u64, meta: &Metadata, uid: u32, gid: u32) -> FileAttr {
     let kind = match meta.kind {
         FileKind::File => FileType::RegularFile,
@@ -17,15 +18,18 @@ pub fn to_attr(ino: u64, meta: &Metadata, uid: u32, gid: u32) -> FileAttr {
         ino: INodeNo(ino),
         size: meta.size,
         blocks: meta.size.div_ceil(512),
-        atime: meta.mtime,
+        atime: meta.posix.atime.unwrap_or(meta.mtime),
         mtime: meta.mtime,
-        ctime: meta.mtime,
+        ctime: meta.posix.ctime.unwrap_or(meta.mtime),
         crtime: meta.mtime,
         kind,
         perm: meta.perm,
-        nlink: if meta.kind == FileKind::Dir { 2 } else { 1 },
-        uid,
-        gid,
+        nlink: meta
+            .posix
+            .nlink
+            .unwrap_or(if meta.kind == FileKind::Dir { 2 } else { 1 }),
+        uid: meta.posix.uid.unwrap_or(uid),
+        gid: meta.posix.gid.unwrap_or(gid),
         rdev: 0,
         blksize: 4096,
         flags: 0,

@@ -13,7 +13,7 @@ use fuser::{
 use super::attr::{time_of, to_attr};
 use super::implicit::Opens;
 use super::{IntoErrno, MirageFs, errno};
-use crate::vfs::{OpenFlags, VfsError, lock};
+use crate::vfs::{MetaChange, OpenFlags, VfsError, lock};
 
 /// What a SETATTR asks to change (the attributes mirage acts on).
 pub(super) struct AttrChange {
@@ -35,9 +35,6 @@ impl MirageFs {
         if path.is_err() && handle.is_none() {
             return reply.error(Errno::ENOENT);
         }
-        if change.uid.is_some_and(|u| u != self.uid) || change.gid.is_some_and(|g| g != self.gid) {
-            return reply.error(Errno::EPERM);
-        }
         let fh = change.fh.map(|f| f.0);
         tracing::debug!(ino = ino.0, ?size, mtime = ?change.mtime, ?fh, "setattr");
         // A truncation that must wait for close(2) on an object store is staged, and the
@@ -57,13 +54,10 @@ impl MirageFs {
             if let Some(mode) = mode {
                 self.vfs.set_perm(&path()?, (mode & 0o7777) as u16).await?;
             }
-            if let Some(t) = change.mtime.or(change.atime).filter(|_| !staged) {
-                match self.vfs.set_times(&path()?, time_of(t)).await {
-                    // Backends without times keep theirs; `touch` must still succeed.
-                    Err(VfsError::Unsupported) if change.mtime.is_none() => {}
-                    other => other?,
-                }
+            if let Some(t) = change.mtime.filter(|_| !staged) {
+                self.vfs.set_times(&path()?, time_of(t)).await?;
             }
+            self.change_owner_or_atime(&change, path).await?;
             match self.existing_handle(ino.0, fh) {
                 Some(fh) => self.vfs.fstat(fh).await,
                 None => self.vfs.stat(&path()?).await,
@@ -72,6 +66,35 @@ impl MirageFs {
         let meta = tryr!(reply, r);
         let ttl = path.map(|p| self.ttl(&p)).unwrap_or_default();
         reply.attr(&ttl, &to_attr(ino.0, &meta, self.uid, self.gid));
+    }
+
+    /// `chown` and the atime of `utimensat`: backends that keep no owners accept only the
+    /// owner every file already has (mirage's user), and keep no atime.
+    async fn change_owner_or_atime(
+        &self,
+        change: &AttrChange,
+        path: impl Fn() -> Result<crate::vfs::VPath, VfsError>,
+    ) -> Result<(), VfsError> {
+        let owner = change.uid.is_some() || change.gid.is_some();
+        if !owner && change.atime.is_none() {
+            return Ok(());
+        }
+        let meta = MetaChange {
+            uid: change.uid,
+            gid: change.gid,
+            atime: change.atime.map(time_of),
+        };
+        match self.vfs.set_attrs(&path()?, meta).await {
+            Err(VfsError::Unsupported) => {
+                let same = change.uid.is_none_or(|u| u == self.uid)
+                    && change.gid.is_none_or(|g| g == self.gid);
+                if owner && !same {
+                    return Err(VfsError::NotPermitted);
+                }
+                Ok(())
+            }
+            other => other,
+        }
     }
 
     pub(super) fn file_open(&self, ino: INodeNo, flags: FuseOpenFlags, reply: ReplyOpen) {
@@ -169,12 +192,12 @@ impl MirageFs {
         reply.ok();
     }
 
+    /// CREATE: `new` is the mode asked for, the umask and the creating user (uid, gid).
     pub(super) fn file_create(
         &self,
         parent: INodeNo,
         name: &OsStr,
-        mode: u32,
-        umask: u32,
+        (mode, umask, owner): (u32, u32, (u32, u32)),
         flags: i32,
         reply: ReplyCreate,
     ) {
@@ -184,7 +207,7 @@ impl MirageFs {
             ..OpenFlags::from_libc(flags)
         };
         let fh = tryr!(reply, self.rt.block_on(self.vfs.open(&path, flags)));
-        self.apply_perm(&path, mode, umask, 0o644);
+        self.apply_perm(&path, mode, umask, 0o644, owner);
         let meta = match self.rt.block_on(self.vfs.fstat(fh)) {
             Ok(m) => m,
             Err(e) => {

@@ -16,14 +16,36 @@ use super::attr::to_attr;
 use super::files::AttrChange;
 use super::implicit::Opens;
 use super::{IntoErrno, MirageFs, errno};
-use crate::vfs::{Metadata, Mode, OpenFlags, VfsError};
+use crate::vfs::{MetaChange, Metadata, Mode, OpenFlags, VfsError};
 
 impl MirageFs {
-    pub(super) fn apply_perm(&self, path: &crate::vfs::VPath, mode: u32, umask: u32, default: u16) {
+    /// Gives a node just made the permission bits asked for and, when another user made it
+    /// (`--allow-other`), that user as owner. Best effort: backends without permissions or
+    /// owners keep their defaults.
+    pub(super) fn apply_perm(
+        &self,
+        path: &crate::vfs::VPath,
+        mode: u32,
+        umask: u32,
+        default: u16,
+        owner: (u32, u32),
+    ) {
         let perm = (mode & !umask & 0o7777) as u16;
         if perm != default {
-            // Best effort: backends without permissions keep their defaults.
             let _ = self.rt.block_on(self.vfs.set_perm(path, perm));
+        }
+        self.apply_owner(path, owner);
+    }
+
+    /// Makes `owner` (uid, gid) the owner of a node just made, when it is not mirage's user.
+    pub(super) fn apply_owner(&self, path: &crate::vfs::VPath, (uid, gid): (u32, u32)) {
+        if uid != self.uid || gid != self.gid {
+            let change = MetaChange {
+                uid: Some(uid),
+                gid: Some(gid),
+                atime: None,
+            };
+            let _ = self.rt.block_on(self.vfs.set_attrs(path, change));
         }
     }
 }
@@ -132,7 +154,7 @@ impl fuser::Filesystem for MirageFs {
 
     fn mknod(
         &self,
-        _req: &Request,
+        req: &Request,
         parent: INodeNo,
         name: &OsStr,
         mode: u32,
@@ -155,14 +177,14 @@ impl fuser::Filesystem for MirageFs {
             self.vfs.release(fh).await
         });
         tryr!(reply, r);
-        self.apply_perm(&path, mode, umask, 0o644);
+        self.apply_perm(&path, mode, umask, 0o644, (req.uid(), req.gid()));
         let meta = tryr!(reply, self.rt.block_on(self.vfs.stat(&path)));
         self.reply_entry(&path, &meta, reply);
     }
 
     fn mkdir(
         &self,
-        _req: &Request,
+        req: &Request,
         parent: INodeNo,
         name: &OsStr,
         mode: u32,
@@ -171,7 +193,7 @@ impl fuser::Filesystem for MirageFs {
     ) {
         let path = tryr!(reply, self.child(parent, name));
         tryr!(reply, self.rt.block_on(self.vfs.mkdir(&path)));
-        self.apply_perm(&path, mode, umask, 0o755);
+        self.apply_perm(&path, mode, umask, 0o755, (req.uid(), req.gid()));
         let meta = tryr!(reply, self.rt.block_on(self.vfs.stat(&path)));
         self.reply_entry(&path, &meta, reply);
     }
@@ -193,7 +215,7 @@ impl fuser::Filesystem for MirageFs {
 
     fn symlink(
         &self,
-        _req: &Request,
+        req: &Request,
         parent: INodeNo,
         link_name: &OsStr,
         target: &Path,
@@ -202,6 +224,7 @@ impl fuser::Filesystem for MirageFs {
         let path = tryr!(reply, self.child(parent, link_name));
         let target = tryr!(reply, target.to_str().ok_or(Errno::EINVAL));
         tryr!(reply, self.rt.block_on(self.vfs.symlink(&path, target)));
+        self.apply_owner(&path, (req.uid(), req.gid()));
         let meta = tryr!(reply, self.rt.block_on(self.vfs.stat(&path)));
         self.reply_entry(&path, &meta, reply);
     }
@@ -389,7 +412,7 @@ impl fuser::Filesystem for MirageFs {
 
     fn create(
         &self,
-        _req: &Request,
+        req: &Request,
         parent: INodeNo,
         name: &OsStr,
         mode: u32,
@@ -397,7 +420,8 @@ impl fuser::Filesystem for MirageFs {
         flags: i32,
         reply: ReplyCreate,
     ) {
-        self.file_create(parent, name, mode, umask, flags, reply)
+        let owner = (req.uid(), req.gid());
+        self.file_create(parent, name, (mode, umask, owner), flags, reply)
     }
 
     // Extended attributes are not supported. ENOSYS here is deliberate and the one place the

@@ -39,6 +39,36 @@ pub struct Metadata {
     /// An opaque fingerprint of the content (ETag, blob sha, size+mtime …); equal versions mean
     /// equal bytes, so caches may keep data while it is unchanged.
     pub version: Option<String>,
+    /// Owner, access and change times, link count — for backends that keep them.
+    pub posix: Posix,
+}
+
+/// The attributes only POSIX-like backends keep; `None` means the default the frontends
+/// show: the user running mirage as owner, the mtime as atime and ctime, one link (two for
+/// a directory).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Posix {
+    /// Owner's user id.
+    pub uid: Option<u32>,
+    /// Owner's group id.
+    pub gid: Option<u32>,
+    /// Last access time (set by `utimensat`; reads do not update it: mounts are `noatime`).
+    pub atime: Option<SystemTime>,
+    /// Last status change (content, permissions, owner, times, name).
+    pub ctime: Option<SystemTime>,
+    /// Hard links (for a directory: 2 + its subdirectories).
+    pub nlink: Option<u32>,
+}
+
+/// A change of owner or access time (`chown`, `utimensat`'s atime); `None` keeps a field.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct MetaChange {
+    /// New owner's user id.
+    pub uid: Option<u32>,
+    /// New owner's group id.
+    pub gid: Option<u32>,
+    /// New access time.
+    pub atime: Option<SystemTime>,
 }
 
 impl Metadata {
@@ -50,6 +80,7 @@ impl Metadata {
             mtime,
             perm: 0o755,
             version: None,
+            posix: Posix::default(),
         }
     }
 
@@ -61,6 +92,7 @@ impl Metadata {
             mtime,
             perm: 0o644,
             version: None,
+            posix: Posix::default(),
         }
     }
 
@@ -300,6 +332,12 @@ pub trait Backend: Send + Sync {
 
     /// Sets the permission bits.
     async fn set_perm(&self, _path: &VPath, _perm: u16) -> VfsResult<()> {
+        Err(VfsError::Unsupported)
+    }
+
+    /// Changes the owner and/or the access time (`chown`, `utimensat`). Backends without
+    /// owners answer `Unsupported`; the FUSE adapter then accepts only the current owner.
+    async fn set_attrs(&self, _path: &VPath, _change: MetaChange) -> VfsResult<()> {
         Err(VfsError::Unsupported)
     }
 

@@ -25,7 +25,8 @@ use super::data_cache::{BLOCK, DataCache};
 mod data_tests;
 mod readahead;
 use super::backend::{
-    Backend, BackendFile, BackendInfo, DirEntry, FileKind, FsStats, Metadata, OpenOptions, PutData,
+    Backend, BackendFile, BackendInfo, DirEntry, FileKind, FsStats, MetaChange, Metadata,
+    OpenOptions, PutData,
 };
 use super::error::{VfsError, VfsResult};
 use super::lock;
@@ -304,6 +305,11 @@ impl Backend for CacheLayer {
 
     async fn set_perm(&self, path: &VPath, perm: u16) -> VfsResult<()> {
         let r = self.inner.set_perm(path, perm).await;
+        self.after(path, r)
+    }
+
+    async fn set_attrs(&self, path: &VPath, change: MetaChange) -> VfsResult<()> {
+        let r = self.inner.set_attrs(path, change).await;
         self.after(path, r)
     }
 

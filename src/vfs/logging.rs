@@ -8,7 +8,8 @@ use async_trait::async_trait;
 use bytes::Bytes;
 
 use super::backend::{
-    Backend, BackendFile, BackendInfo, DirEntry, FsStats, Metadata, OpenOptions, PutData,
+    Backend, BackendFile, BackendInfo, DirEntry, FsStats, MetaChange, Metadata, OpenOptions,
+    PutData,
 };
 use super::error::VfsResult;
 use super::path::VPath;
@@ -86,6 +87,9 @@ impl Backend for LoggingLayer {
     }
     async fn set_perm(&self, path: &VPath, perm: u16) -> VfsResult<()> {
         logged!(self, "set_perm", path, self.inner.set_perm(path, perm))
+    }
+    async fn set_attrs(&self, path: &VPath, change: MetaChange) -> VfsResult<()> {
+        logged!(self, "set_attrs", path, self.inner.set_attrs(path, change))
     }
     async fn statfs(&self) -> VfsResult<FsStats> {
         self.inner.statfs().await

@@ -12,7 +12,8 @@ use async_trait::async_trait;
 use bytes::Bytes;
 
 use super::backend::{
-    Backend, BackendFile, BackendInfo, DirEntry, FsStats, Metadata, OpenOptions, PutData,
+    Backend, BackendFile, BackendInfo, DirEntry, FsStats, MetaChange, Metadata, OpenOptions,
+    PutData,
 };
 use super::error::{VfsError, VfsResult};
 use super::path::VPath;
@@ -102,6 +103,10 @@ impl Backend for ModeLayer {
     async fn set_perm(&self, path: &VPath, perm: u16) -> VfsResult<()> {
         require_write(self.mode)?;
         self.inner.set_perm(path, perm).await
+    }
+    async fn set_attrs(&self, path: &VPath, change: MetaChange) -> VfsResult<()> {
+        require_write(self.mode)?;
+        self.inner.set_attrs(path, change).await
     }
     async fn statfs(&self) -> VfsResult<FsStats> {
         self.inner.statfs().await

@@ -151,6 +151,7 @@ impl Index {
             mtime: self.date,
             perm: e.perm,
             version: (e.kind != FileKind::Dir).then(|| e.sha.clone()),
+            posix: Default::default(),
         }
     }
 

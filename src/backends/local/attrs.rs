@@ -1,0 +1,54 @@
+//! Owner and access-time changes on the host (`chown`, `utimensat`'s atime), confined like
+//! every other `local` operation: the parent is resolved beneath the root and the last
+//! component is changed without following a symlink.
+
+use std::os::fd::{AsFd, AsRawFd};
+use std::time::UNIX_EPOCH;
+
+use nix::sys::stat::{UtimensatFlags, utimensat};
+use nix::sys::time::TimeSpec;
+
+use super::LocalBackend;
+use crate::vfs::{MetaChange, VPath, VfsError, VfsResult};
+
+impl LocalBackend {
+    /// Applies `change` to the host file at `path`.
+    pub(super) fn change_attrs(&self, path: &VPath, change: MetaChange) -> VfsResult<()> {
+        let (dir, name, flags) = if path.is_root() {
+            let fd = self.open_beneath(
+                path,
+                nix::fcntl::OFlag::O_PATH | nix::fcntl::OFlag::O_DIRECTORY,
+                nix::sys::stat::Mode::empty(),
+            )?;
+            (fd, c"".to_owned(), libc::AT_EMPTY_PATH)
+        } else {
+            let (dir, name) = self.parent(path)?;
+            (dir, name, libc::AT_SYMLINK_NOFOLLOW)
+        };
+        if change.uid.is_some() || change.gid.is_some() {
+            // `-1` (all bits set) keeps an id, as chown(2) takes it.
+            let uid = change.uid.unwrap_or(u32::MAX);
+            let gid = change.gid.unwrap_or(u32::MAX);
+            // SAFETY: a valid directory descriptor and a NUL-terminated name.
+            let r = unsafe { libc::fchownat(dir.as_raw_fd(), name.as_ptr(), uid, gid, flags) };
+            if r != 0 {
+                return Err(nix::errno::Errno::last().into());
+            }
+        }
+        if let Some(atime) = change.atime {
+            if path.is_root() {
+                return Err(VfsError::NotPermitted);
+            }
+            let d = atime.duration_since(UNIX_EPOCH).unwrap_or_default();
+            let ts = TimeSpec::new(d.as_secs() as i64, d.subsec_nanos() as i64);
+            utimensat(
+                dir.as_fd(),
+                name.as_c_str(),
+                &ts,
+                &TimeSpec::UTIME_OMIT,
+                UtimensatFlags::NoFollowSymlink,
+            )?;
+        }
+        Ok(())
+    }
+}
