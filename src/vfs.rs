@@ -23,8 +23,8 @@ use std::time::{Duration, SystemTime};
 use bytes::Bytes;
 
 pub use backend::{
-    Backend, BackendFile, BackendInfo, Capability, DirEntry, FileKind, FsStats, Metadata,
-    OpenOptions, PutData,
+    Backend, BackendFile, BackendInfo, Capability, DirEntry, FileKind, FsStats, MetaChange,
+    Metadata, OpenOptions, Posix, PutData,
 };
 pub use error::{VfsError, VfsResult};
 pub use handle::OpenFlags;
@@ -257,6 +257,13 @@ impl Vfs {
         self.settle(path).await?;
         let (mount, rel) = self.table.route(path);
         mount.stack.set_perm(&rel, perm).await
+    }
+
+    /// Changes the owner and/or access time (see [`Backend::set_attrs`]).
+    pub async fn set_attrs(&self, path: &VPath, change: MetaChange) -> VfsResult<()> {
+        self.settle(path).await?;
+        let (mount, rel) = self.table.route(path);
+        mount.stack.set_attrs(&rel, change).await
     }
 
     /// Truncates or extends the file at `path` to `size` bytes.

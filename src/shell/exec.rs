@@ -530,8 +530,18 @@ impl Shell {
         let saved = std::mem::replace(&mut self.st.positional, argv[1..].to_vec());
         let saved_loops = std::mem::replace(&mut self.st.loops, 0);
         self.st.frames.push(Vec::new());
+        let caller = self.st.vars.remove("FUNCNAME");
+        self.set_funcname(&argv[0], caller.as_ref());
         let r = self.run(body, io).await;
         self.st.pop_frame();
+        match caller {
+            Some(v) => {
+                self.st.vars.insert("FUNCNAME".into(), v);
+            }
+            None => {
+                self.st.vars.remove("FUNCNAME");
+            }
+        }
         self.st.positional = saved;
         self.st.loops = saved_loops;
         self.st.depth -= 1;
@@ -539,6 +549,21 @@ impl Shell {
             Err(ShellError::Return(n)) => Ok(n),
             other => other,
         }
+    }
+
+    /// `FUNCNAME` inside a call of `name`: the call stack, innermost first (as `bash -c` has
+    /// it: no `main` entry).
+    fn set_funcname(&mut self, name: &str, caller: Option<&super::state::Var>) {
+        let mut stack = vec![name.to_string()];
+        if let Some(outer) = caller.map(|v| v.value.elements()) {
+            stack.extend(outer);
+        }
+        let arr = stack
+            .into_iter()
+            .enumerate()
+            .map(|(i, s)| (i as i64, s))
+            .collect();
+        let _ = self.st.set("FUNCNAME", Value::Array(arr));
     }
 
     /// Evaluates an arithmetic expression after expanding `$…` in it.

@@ -266,6 +266,8 @@ enum Op {
     Substr(i64, Option<i64>),
     Upper(bool),
     Lower(bool),
+    /// `${v^^pat}` and friends: pattern, all (or the first character only), to upper.
+    CaseMatching(String, bool, bool),
     /// `${v@Q}`, `${v@E}`, `${v@U}`, `${v@u}`, `${v@L}`.
     Transform(char),
 }
@@ -336,6 +338,13 @@ impl Op {
             Op::Lower(true)
         } else if rest == "," {
             Op::Lower(false)
+        } else if let Some((op, p)) = ["^^", "^", ",,", ","]
+            .iter()
+            .find_map(|op| rest.strip_prefix(op).map(|p| (*op, p)))
+        {
+            // `${v^^p}`: only characters matching the pattern change case.
+            let pat = sh.expand_pattern(p, io).await?;
+            Op::CaseMatching(pat, op.len() == 2, op.starts_with('^'))
         } else if let Some(c) = rest
             .strip_prefix('@')
             .filter(|t| matches!(*t, "Q" | "E" | "U" | "u" | "L"))
@@ -397,6 +406,7 @@ impl Op {
             }
             Op::Upper(all) => case_map(s, *all, true),
             Op::Lower(all) => case_map(s, *all, false),
+            Op::CaseMatching(pat, all, upper) => case_map_matching(s, pat, *all, *upper),
             Op::Transform('Q') => crate::shell::commands::quote_reusable(s),
             Op::Transform('E') => crate::shell::lex::ansi_c(s),
             Op::Transform('U') => case_map(s, true, true),
@@ -422,6 +432,21 @@ fn case_map(s: &str, all: bool, upper: bool) -> String {
         Some(c) => conv(c) + it.as_str(),
         None => String::new(),
     }
+}
+
+/// [`case_map`] of the characters matching `pat` (of the first character only, unless `all`).
+fn case_map_matching(s: &str, pat: &str, all: bool, upper: bool) -> String {
+    let mut out = String::with_capacity(s.len());
+    for (i, c) in s.chars().enumerate() {
+        let mut buf = [0u8; 4];
+        let one = c.encode_utf8(&mut buf);
+        if (all || i == 0) && crate::shell::pattern::matches(pat, one) {
+            out.push_str(&case_map(one, true, upper));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 fn replace(s: &str, pat: &str, rep: &str, kind: ReplaceKind) -> String {

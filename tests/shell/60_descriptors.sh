@@ -42,3 +42,7 @@ mkdir sg && cd sg && touch .hid Vis vis2
 shopt -s dotglob; echo *; shopt -u dotglob; echo *
 shopt -s nocaseglob; echo v*; shopt -u nocaseglob
 shopt -s nocasematch; case VIS in vis) echo ci-case;; esac; [[ ABC == abc ]] && echo ci-test; shopt -u nocasematch; [[ ABC == abc ]] || echo cs-again
+#### FUNCNAME is the call stack inside functions and unset outside
+f() { echo "$FUNCNAME:$#"; g; }; g() { echo "${FUNCNAME[@]}"; }; f a b; echo "[${FUNCNAME-unset}]"; log() { echo "${FUNCNAME[1]}: $*"; }; work() { log hi; }; work
+#### case modification limited to a pattern
+s="hello world"; echo ${s^^o} ${s^^[lw]} ${s^h} ${s^x}; S=ABC; echo ${S,,B} ${S,A}
