@@ -50,17 +50,11 @@ builtin!(read, |sh, argv, io| {
         }
         i += 1;
     }
-    let from_fd;
-    let io = match fd {
-        None => io,
-        Some(n) => match from_descriptor(io, &n) {
-            Ok(x) => {
-                from_fd = x;
-                &from_fd
-            }
-            Err(m) => return fail(io, format!("read: {m}"), 1).await,
-        },
+    let from_fd = match from_descriptor(io, fd.as_deref()) {
+        Ok(x) => x,
+        Err(m) => return fail(io, format!("read: {m}"), 1).await,
     };
+    let io = from_fd.as_ref().unwrap_or(io);
     // Read one record.
     let mut line = Vec::new();
     let mut got_delim = false;
@@ -143,8 +137,10 @@ builtin!(read, |sh, argv, io| {
     Ok(if eof { 1 } else { 0 })
 });
 
-/// `io` reading from descriptor `n` (`read -u N`, `mapfile -u N`), or bash's message.
-fn from_descriptor(io: &Io, n: &str) -> Result<Io, String> {
+/// `io` reading from descriptor `n` (`read -u N`, `mapfile -u N`; `None` without `-u`), or
+/// bash's message.
+fn from_descriptor(io: &Io, n: Option<&str>) -> Result<Option<Io>, String> {
+    let Some(n) = n else { return Ok(None) };
     let input = n
         .parse::<u32>()
         .map_err(|_| format!("{n}: invalid file descriptor specification"))
@@ -154,7 +150,7 @@ fn from_descriptor(io: &Io, n: &str) -> Result<Io, String> {
         })?;
     let mut io = io.clone();
     io.stdin = input;
-    Ok(io)
+    Ok(Some(io))
 }
 
 async fn read_until(io: &Io, delim: u8, max: Option<usize>) -> Option<Vec<u8>> {
@@ -244,17 +240,11 @@ builtin!(mapfile, |sh, argv, io| {
         }
         i += 1;
     }
-    let from_fd;
-    let io = match fd {
-        None => io,
-        Some(n) => match from_descriptor(io, &n) {
-            Ok(x) => {
-                from_fd = x;
-                &from_fd
-            }
-            Err(m) => return fail(io, format!("mapfile: {m}"), 1).await,
-        },
+    let from_fd = match from_descriptor(io, fd.as_deref()) {
+        Ok(x) => x,
+        Err(m) => return fail(io, format!("mapfile: {m}"), 1).await,
     };
+    let io = from_fd.as_ref().unwrap_or(io);
     let mut arr = std::collections::BTreeMap::new();
     let mut n = 0i64;
     let mut seen = 0usize;
