@@ -320,7 +320,15 @@ print("chown-self", err(lambda: os.chown("a", os.geteuid(), os.getegid())))
 os.utime("a", ns=(1_000_000_000, 2_000_000_000)); st = os.stat("a")
 print("times", st.st_atime_ns, st.st_mtime_ns, st.st_ctime_ns > st.st_mtime_ns)
 os.makedirs("nd/s1"); os.mkdir("nd/s2"); open("nd/f", "w").close(); print("dir-nlink", os.stat("nd").st_nlink)
-print("mkfifo", err(lambda: os.mkfifo("fifo")))
+print("mkfifo", err(lambda: os.mkfifo("fifo")), stat.S_ISFIFO(os.lstat("fifo").st_mode))
+print("mknod-chr", err(lambda: os.mknod("chr", 0o600 | stat.S_IFCHR, os.makedev(1, 3))),
+      oct(stat.S_IMODE(os.lstat("chr").st_mode)), os.major(os.lstat("chr").st_rdev), os.minor(os.lstat("chr").st_rdev))
+pid = os.fork()
+if pid == 0:
+    with open("fifo", "w") as w: w.write("through the fifo")
+    os._exit(0)
+with open("fifo") as r: print("fifo-read", r.read())
+os.waitpid(pid, 0)
 os.chmod("a", 0o600); print("chmod", oct(stat.S_IMODE(os.stat("a").st_mode)))
 fd = os.open("a", os.O_RDWR); os.posix_fallocate(fd, 0, 100); print("fallocate", os.fstat(fd).st_size)
 print("seek_hole", os.lseek(fd, 0, os.SEEK_HOLE), "seek_data", os.lseek(fd, 5, os.SEEK_DATA))
@@ -340,7 +348,7 @@ print("long-name", err(lambda: open("n" * 256, "w")))
 
 const POSIX_EDGES_EXPECTED: &str = "link EPERM\ngetxattr ENOTSUP\nsetxattr ENOTSUP\nlistxattr ENOTSUP\n\
 chown-other ok 12345\nchgrp ok 12345 54321\nchown-self ok\n\
-times 1000000000 2000000000 True\ndir-nlink 4\nmkfifo EPERM\nchmod 0o600\nfallocate 100\nseek_hole 100 seek_data 5\n\
+times 1000000000 2000000000 True\ndir-nlink 4\nmkfifo ok True\nmknod-chr ok 0o600 1 3\nfifo-read through the fifo\nchmod 0o600\nfallocate 100\nseek_hole 100 seek_data 5\n\
 read-after-unlink b'hello'\nexists-after-unlink False\nunlinked-rw 3 b'Jel'\nexcl-again EEXIST\nrename-noreplace ok\n\
 rmdir-file ENOTDIR unlink-dir EISDIR\nlong-name ENAMETOOLONG\n";
 

@@ -353,6 +353,7 @@ impl MirageMcp {
                 FileKind::Dir => out.push_str(&format!("{}/\n", e.name)),
                 FileKind::Symlink => out.push_str(&format!("{}@\n", e.name)),
                 FileKind::File => out.push_str(&format!("{}\t{}\n", e.name, e.meta.size)),
+                FileKind::Special => out.push_str(&format!("{}|\n", e.name)),
             }
         }
         ok(cap(&out))

@@ -24,7 +24,7 @@ use bytes::Bytes;
 
 pub use backend::{
     Backend, BackendFile, BackendInfo, Capability, DirEntry, FileKind, FsStats, MetaChange,
-    Metadata, OpenOptions, Posix, PutData,
+    Metadata, OpenOptions, Posix, PutData, Special, SpecialKind,
 };
 pub use error::{VfsError, VfsResult};
 pub use handle::OpenFlags;
@@ -257,6 +257,15 @@ impl Vfs {
         self.settle(path).await?;
         let (mount, rel) = self.table.route(path);
         mount.stack.set_perm(&rel, perm).await
+    }
+
+    /// Makes a FIFO, socket or device node (see [`Backend::mknod`]).
+    pub async fn mknod(&self, path: &VPath, special: Special, perm: u16) -> VfsResult<()> {
+        if self.is_mount_point(path) {
+            return Err(VfsError::AlreadyExists);
+        }
+        let (mount, rel) = self.table.route(path);
+        mount.stack.mknod(&rel, special, perm).await
     }
 
     /// Changes the owner and/or access time (see [`Backend::set_attrs`]).

@@ -220,6 +220,7 @@ impl Backend for GitHubBackend {
                 match e.kind {
                     FileKind::Dir => return Err(VfsError::IsADirectory),
                     FileKind::Symlink => return Err(VfsError::SymlinkLoop),
+                    FileKind::Special => return Err(VfsError::InvalidArgument),
                     FileKind::File => self.blob(&e.sha).await?,
                 }
             }

@@ -24,7 +24,7 @@ use nix::unistd::{UnlinkatFlags, symlinkat, unlinkat};
 
 use crate::vfs::{
     Backend, BackendFile, BackendInfo, Capability, DirEntry, FileKind, FsStats, MetaChange,
-    Metadata, OpenOptions, Posix, PutData, VPath, VfsError, VfsResult,
+    Metadata, OpenOptions, Posix, PutData, Special, VPath, VfsError, VfsResult,
 };
 
 mod attrs;
@@ -135,9 +135,11 @@ fn to_time(sec: i64, nsec: i64) -> SystemTime {
 }
 
 fn meta_of(st: &libc::stat) -> Metadata {
+    let special = Special::from_mode(st.st_mode, st.st_rdev);
     let kind = match st.st_mode & libc::S_IFMT {
         libc::S_IFDIR => FileKind::Dir,
         libc::S_IFLNK => FileKind::Symlink,
+        _ if special.is_some() => FileKind::Special,
         _ => FileKind::File,
     };
     Metadata {
@@ -155,6 +157,7 @@ fn meta_of(st: &libc::stat) -> Metadata {
             atime: Some(to_time(st.st_atime, st.st_atime_nsec)),
             ctime: Some(to_time(st.st_ctime, st.st_ctime_nsec)),
             nlink: u32::try_from(st.st_nlink).ok(),
+            special,
         },
     }
 }
@@ -351,6 +354,10 @@ impl Backend for LocalBackend {
             &ts,
             UtimensatFlags::NoFollowSymlink,
         )?)
+    }
+
+    async fn mknod(&self, path: &VPath, special: Special, perm: u16) -> VfsResult<()> {
+        self.make_node(path, special, perm)
     }
 
     async fn set_attrs(&self, path: &VPath, change: MetaChange) -> VfsResult<()> {

@@ -13,7 +13,7 @@ use bytes::Bytes;
 
 use crate::vfs::{
     Backend, BackendFile, BackendInfo, Capability, DirEntry, FileKind, MetaChange, Metadata,
-    OpenOptions, PutData, VPath, VfsError, VfsResult,
+    OpenOptions, Posix, PutData, Special, VPath, VfsError, VfsResult,
 };
 
 mod attrs;
@@ -46,6 +46,13 @@ enum Node {
     Symlink {
         target: String,
         mtime: SystemTime,
+        attrs: Attrs,
+    },
+    /// A FIFO, socket or device node: only its attributes live here.
+    Special {
+        special: Special,
+        mtime: SystemTime,
+        perm: u16,
         attrs: Attrs,
     },
 }
@@ -116,6 +123,22 @@ impl Node {
                 perm: 0o777,
                 version: None,
                 posix: attrs.posix(*mtime, 1),
+            },
+            Node::Special {
+                special,
+                mtime,
+                perm,
+                attrs,
+            } => Metadata {
+                kind: FileKind::Special,
+                size: 0,
+                mtime: *mtime,
+                perm: *perm,
+                version: None,
+                posix: Posix {
+                    special: Some(*special),
+                    ..attrs.posix(*mtime, 1)
+                },
             },
         }
     }
@@ -220,6 +243,8 @@ impl RamBackend {
             Node::File(f) => Ok(f.clone()),
             Node::Dir(_) => Err(VfsError::IsADirectory),
             Node::Symlink { .. } => Err(VfsError::SymlinkLoop),
+            // The kernel serves FIFOs and devices itself; nothing here holds bytes.
+            Node::Special { .. } => Err(VfsError::InvalidArgument),
         }
     }
 
@@ -248,6 +273,9 @@ impl RamBackend {
             }
             Node::Dir(d) => f(&mut d.mtime, Some(&mut d.perm), &mut d.attrs),
             Node::Symlink { mtime, attrs, .. } => f(mtime, None, attrs),
+            Node::Special {
+                mtime, perm, attrs, ..
+            } => f(mtime, Some(perm), attrs),
         }
         Ok(())
     }
@@ -430,7 +458,7 @@ impl Backend for RamBackend {
         match &mut node {
             Node::File(f) => write_lock(f).attrs.changed(),
             Node::Dir(d) => d.attrs.changed(),
-            Node::Symlink { attrs, .. } => attrs.changed(),
+            Node::Symlink { attrs, .. } | Node::Special { attrs, .. } => attrs.changed(),
         }
         let dst_parent = dir_mut(&mut root, &to.parent())?;
         dst_parent.entries.insert(to.name().to_string(), node);
@@ -442,6 +470,16 @@ impl Backend for RamBackend {
         let node = Node::Symlink {
             target: target.to_string(),
             mtime: SystemTime::now(),
+            attrs: Attrs::default(),
+        };
+        self.insert_new(path, node)
+    }
+
+    async fn mknod(&self, path: &VPath, special: Special, perm: u16) -> VfsResult<()> {
+        let node = Node::Special {
+            special,
+            mtime: SystemTime::now(),
+            perm,
             attrs: Attrs::default(),
         };
         self.insert_new(path, node)

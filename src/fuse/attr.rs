@@ -4,16 +4,12 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use fuser::{FileAttr, FileType, INodeNo};
 
-use crate::vfs::{FileKind, Metadata};
+use crate::vfs::{FileKind, Metadata, SpecialKind};
 
 /// The kernel-facing attributes of `meta` as inode `ino`; owned by `uid:gid` unless the
 /// backend keeps owners.
 pub fn to_attr(ino: u64, meta: &Metadata, uid: u32, gid: u32) -> FileAttr {
-    let kind = match meta.kind {
-        FileKind::File => FileType::RegularFile,
-        FileKind::Dir => FileType::Directory,
-        FileKind::Symlink => FileType::Symlink,
-    };
+    let kind = file_type(meta);
     FileAttr {
         ino: INodeNo(ino),
         size: meta.size,
@@ -30,18 +26,25 @@ pub fn to_attr(ino: u64, meta: &Metadata, uid: u32, gid: u32) -> FileAttr {
             .unwrap_or(if meta.kind == FileKind::Dir { 2 } else { 1 }),
         uid: meta.posix.uid.unwrap_or(uid),
         gid: meta.posix.gid.unwrap_or(gid),
-        rdev: 0,
+        rdev: meta.posix.special.map_or(0, |s| s.rdev as u32),
         blksize: 4096,
         flags: 0,
     }
 }
 
-/// The fuser file type of a kind.
-pub fn file_type(kind: FileKind) -> FileType {
-    match kind {
+/// The fuser file type of an object.
+pub fn file_type(meta: &Metadata) -> FileType {
+    match meta.kind {
         FileKind::File => FileType::RegularFile,
         FileKind::Dir => FileType::Directory,
         FileKind::Symlink => FileType::Symlink,
+        FileKind::Special => match meta.posix.special.map(|s| s.kind) {
+            Some(SpecialKind::Fifo) => FileType::NamedPipe,
+            Some(SpecialKind::Socket) => FileType::Socket,
+            Some(SpecialKind::CharDevice) => FileType::CharDevice,
+            Some(SpecialKind::BlockDevice) => FileType::BlockDevice,
+            None => FileType::RegularFile,
+        },
     }
 }
 

@@ -65,12 +65,7 @@ impl MirageFs {
                         0 => synthetic_ino(child.as_str()),
                         x => x,
                     };
-                    reply.add(
-                        INodeNo(cino),
-                        (n + 1) as u64,
-                        file_type(e.meta.kind),
-                        &e.name,
-                    )
+                    reply.add(INodeNo(cino), (n + 1) as u64, file_type(&e.meta), &e.name)
                 }
                 _ => break,
             };

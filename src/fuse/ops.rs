@@ -16,7 +16,7 @@ use super::attr::to_attr;
 use super::files::AttrChange;
 use super::implicit::Opens;
 use super::{IntoErrno, MirageFs, errno};
-use crate::vfs::{MetaChange, Metadata, Mode, OpenFlags, VfsError};
+use crate::vfs::{MetaChange, Metadata, Mode, OpenFlags, Special, VfsError};
 
 impl MirageFs {
     /// Gives a node just made the permission bits asked for and, when another user made it
@@ -159,13 +159,26 @@ impl fuser::Filesystem for MirageFs {
         name: &OsStr,
         mode: u32,
         umask: u32,
-        _rdev: u32,
+        rdev: u32,
         reply: ReplyEntry,
     ) {
-        if mode & libc::S_IFMT != libc::S_IFREG && mode & libc::S_IFMT != 0 {
-            return reply.error(Errno::EPERM);
-        }
         let path = tryr!(reply, self.child(parent, name));
+        if let Some(special) = Special::from_mode(mode, rdev as u64) {
+            // FIFOs, sockets and devices: backends that cannot keep them answer EPERM, as
+            // filesystems without them do.
+            let perm = (mode & !umask & 0o7777) as u16;
+            match self.rt.block_on(self.vfs.mknod(&path, special, perm)) {
+                Ok(()) => {}
+                Err(VfsError::Unsupported) => return reply.error(Errno::EPERM),
+                Err(e) => return reply.error(errno(&e)),
+            }
+            self.apply_owner(&path, (req.uid(), req.gid()));
+            let meta = tryr!(reply, self.rt.block_on(self.vfs.stat(&path)));
+            return self.reply_entry(&path, &meta, reply);
+        }
+        if mode & libc::S_IFMT != libc::S_IFREG && mode & libc::S_IFMT != 0 {
+            return reply.error(Errno::EINVAL);
+        }
         let flags = OpenFlags {
             write: true,
             create: true,

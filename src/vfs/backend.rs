@@ -23,6 +23,55 @@ pub enum FileKind {
     Dir,
     /// A symbolic link; its target is read with [`Backend::readlink`].
     Symlink,
+    /// A FIFO, socket or device node: which one, and its device number, in
+    /// [`Posix::special`]. The kernel gives it its semantics; backends only keep the node.
+    Special,
+}
+
+/// The kind of a [`FileKind::Special`] node.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum SpecialKind {
+    /// A named pipe (`mkfifo`).
+    Fifo,
+    /// A Unix socket's name.
+    Socket,
+    /// A character device.
+    CharDevice,
+    /// A block device.
+    BlockDevice,
+}
+
+/// A special node: its kind and device number (`rdev`, 0 but for devices).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Special {
+    /// FIFO, socket or device.
+    pub kind: SpecialKind,
+    /// The device number of a device node.
+    pub rdev: u64,
+}
+
+impl Special {
+    /// The `S_IF*` bits of `mode` as a special node, if they name one.
+    pub fn from_mode(mode: u32, rdev: u64) -> Option<Self> {
+        let kind = match mode & libc::S_IFMT {
+            libc::S_IFIFO => SpecialKind::Fifo,
+            libc::S_IFSOCK => SpecialKind::Socket,
+            libc::S_IFCHR => SpecialKind::CharDevice,
+            libc::S_IFBLK => SpecialKind::BlockDevice,
+            _ => return None,
+        };
+        Some(Special { kind, rdev })
+    }
+
+    /// The `S_IF*` bits.
+    pub fn mode_bits(&self) -> u32 {
+        match self.kind {
+            SpecialKind::Fifo => libc::S_IFIFO,
+            SpecialKind::Socket => libc::S_IFSOCK,
+            SpecialKind::CharDevice => libc::S_IFCHR,
+            SpecialKind::BlockDevice => libc::S_IFBLK,
+        }
+    }
 }
 
 /// Attributes of one object, as `stat` reports them (symlinks are not followed).
@@ -58,6 +107,8 @@ pub struct Posix {
     pub ctime: Option<SystemTime>,
     /// Hard links (for a directory: 2 + its subdirectories).
     pub nlink: Option<u32>,
+    /// What a [`FileKind::Special`] node is.
+    pub special: Option<Special>,
 }
 
 /// A change of owner or access time (`chown`, `utimensat`'s atime); `None` keeps a field.
@@ -332,6 +383,12 @@ pub trait Backend: Send + Sync {
 
     /// Sets the permission bits.
     async fn set_perm(&self, _path: &VPath, _perm: u16) -> VfsResult<()> {
+        Err(VfsError::Unsupported)
+    }
+
+    /// Makes the special node `special` at `path` with permission bits `perm` (`mknod`,
+    /// `mkfifo`); an existing name is `AlreadyExists`.
+    async fn mknod(&self, _path: &VPath, _special: Special, _perm: u16) -> VfsResult<()> {
         Err(VfsError::Unsupported)
     }
 

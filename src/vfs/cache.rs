@@ -26,7 +26,7 @@ mod data_tests;
 mod readahead;
 use super::backend::{
     Backend, BackendFile, BackendInfo, DirEntry, FileKind, FsStats, MetaChange, Metadata,
-    OpenOptions, PutData,
+    OpenOptions, PutData, Special,
 };
 use super::error::{VfsError, VfsResult};
 use super::lock;
@@ -305,6 +305,11 @@ impl Backend for CacheLayer {
 
     async fn set_perm(&self, path: &VPath, perm: u16) -> VfsResult<()> {
         let r = self.inner.set_perm(path, perm).await;
+        self.after(path, r)
+    }
+
+    async fn mknod(&self, path: &VPath, special: Special, perm: u16) -> VfsResult<()> {
+        let r = self.inner.mknod(path, special, perm).await;
         self.after(path, r)
     }
 

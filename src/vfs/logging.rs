@@ -9,7 +9,7 @@ use bytes::Bytes;
 
 use super::backend::{
     Backend, BackendFile, BackendInfo, DirEntry, FsStats, MetaChange, Metadata, OpenOptions,
-    PutData,
+    PutData, Special,
 };
 use super::error::VfsResult;
 use super::path::VPath;
@@ -87,6 +87,9 @@ impl Backend for LoggingLayer {
     }
     async fn set_perm(&self, path: &VPath, perm: u16) -> VfsResult<()> {
         logged!(self, "set_perm", path, self.inner.set_perm(path, perm))
+    }
+    async fn mknod(&self, path: &VPath, special: Special, perm: u16) -> VfsResult<()> {
+        logged!(self, "mknod", path, self.inner.mknod(path, special, perm))
     }
     async fn set_attrs(&self, path: &VPath, change: MetaChange) -> VfsResult<()> {
         logged!(self, "set_attrs", path, self.inner.set_attrs(path, change))

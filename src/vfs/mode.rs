@@ -13,7 +13,7 @@ use bytes::Bytes;
 
 use super::backend::{
     Backend, BackendFile, BackendInfo, DirEntry, FsStats, MetaChange, Metadata, OpenOptions,
-    PutData,
+    PutData, Special,
 };
 use super::error::{VfsError, VfsResult};
 use super::path::VPath;
@@ -103,6 +103,10 @@ impl Backend for ModeLayer {
     async fn set_perm(&self, path: &VPath, perm: u16) -> VfsResult<()> {
         require_write(self.mode)?;
         self.inner.set_perm(path, perm).await
+    }
+    async fn mknod(&self, path: &VPath, special: Special, perm: u16) -> VfsResult<()> {
+        require_write(self.mode)?;
+        self.inner.mknod(path, special, perm).await
     }
     async fn set_attrs(&self, path: &VPath, change: MetaChange) -> VfsResult<()> {
         require_write(self.mode)?;

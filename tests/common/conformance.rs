@@ -7,7 +7,10 @@
 use std::sync::Arc;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use mirage::vfs::{Backend, FileKind, Mode, MountSpec, OpenFlags, VPath, Vfs, VfsError};
+use mirage::vfs::{
+    Backend, FileKind, MetaChange, Mode, MountSpec, OpenFlags, Special, SpecialKind, VPath, Vfs,
+    VfsError,
+};
 
 pub fn p(s: &str) -> VPath {
     VPath::parse(s).unwrap()
@@ -383,6 +386,16 @@ pub async fn read_mode_refuses_every_write(b: Arc<dyn Backend>) {
         ro
     );
     assert_eq!(r.set_perm(&p("/m/keep"), 0o600).await.err(), ro);
+    let fifo = Special {
+        kind: SpecialKind::Fifo,
+        rdev: 0,
+    };
+    assert_eq!(r.mknod(&p("/m/fifo"), fifo, 0o644).await.err(), ro);
+    let chown = MetaChange {
+        uid: Some(1),
+        ..MetaChange::default()
+    };
+    assert_eq!(r.set_attrs(&p("/m/keep"), chown).await.err(), ro);
     if c.create_dir {
         assert_eq!(r.remove_dir(&p("/m/dir")).await.err(), ro);
     }
@@ -423,6 +436,40 @@ pub async fn symlinks_are_stored_not_followed(b: Arc<dyn Backend>) {
     );
     v.remove_file(&p("/m/link")).await.unwrap();
     assert_eq!(read(&v, "/m/target").await, b"t");
+}
+
+/// FIFOs, sockets and device nodes: kept with their kind, device number and permissions,
+/// listed, renamed and removed like files — or refused as `Unsupported` everywhere.
+pub async fn special_nodes_are_kept_or_refused(b: Arc<dyn Backend>) {
+    let v = vfs_with(b, Mode::Write);
+    let fifo = Special {
+        kind: SpecialKind::Fifo,
+        rdev: 0,
+    };
+    match v.mknod(&p("/m/fifo"), fifo, 0o640).await {
+        Err(VfsError::Unsupported) => return,
+        other => other.unwrap(),
+    }
+    let m = v.stat(&p("/m/fifo")).await.unwrap();
+    assert_eq!(m.kind, FileKind::Special);
+    assert_eq!(m.posix.special, Some(fifo));
+    assert_eq!(m.perm, 0o640);
+    assert_eq!(
+        v.mknod(&p("/m/fifo"), fifo, 0o640).await.err(),
+        Some(VfsError::AlreadyExists)
+    );
+    let sock = Special {
+        kind: SpecialKind::Socket,
+        rdev: 0,
+    };
+    v.mknod(&p("/m/sock"), sock, 0o600).await.unwrap();
+    assert_eq!(names(&v, "/m").await, vec!["fifo", "sock"]);
+    v.rename(&p("/m/fifo"), &p("/m/fifo2")).await.unwrap();
+    let m = v.stat(&p("/m/fifo2")).await.unwrap();
+    assert_eq!(m.posix.special, Some(fifo));
+    v.remove_file(&p("/m/fifo2")).await.unwrap();
+    v.remove_file(&p("/m/sock")).await.unwrap();
+    assert!(names(&v, "/m").await.is_empty());
 }
 
 pub async fn mtime_can_be_set(b: Arc<dyn Backend>) {
@@ -581,6 +628,7 @@ macro_rules! conformance_suite {
             rename_file_and_over_existing_target, rename_directory_moves_subtree,
             listings_follow_every_mutation, nasty_names_round_trip, name_max_is_enforced,
             read_mode_refuses_every_write, symlinks_are_stored_not_followed, mtime_can_be_set,
+            special_nodes_are_kept_or_refused,
             open_handle_follows_rename, unlinked_open_file_is_not_resurrected,
             large_write_spills_and_round_trips, stat_while_open_sees_written_size,
             new_file_is_visible_and_usable_before_close);

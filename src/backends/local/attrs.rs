@@ -1,6 +1,7 @@
-//! Owner and access-time changes on the host (`chown`, `utimensat`'s atime), confined like
-//! every other `local` operation: the parent is resolved beneath the root and the last
-//! component is changed without following a symlink.
+//! Owner and access-time changes on the host (`chown`, `utimensat`'s atime) and special
+//! nodes (`mknod`, `mkfifo`), confined like every other `local` operation: the parent is
+//! resolved beneath the root and the last component is made or changed without following a
+//! symlink.
 
 use std::os::fd::{AsFd, AsRawFd};
 use std::time::UNIX_EPOCH;
@@ -9,9 +10,41 @@ use nix::sys::stat::{UtimensatFlags, utimensat};
 use nix::sys::time::TimeSpec;
 
 use super::LocalBackend;
-use crate::vfs::{MetaChange, VPath, VfsError, VfsResult};
+use crate::vfs::{MetaChange, Special, VPath, VfsError, VfsResult};
 
 impl LocalBackend {
+    /// Makes the FIFO, socket or device node `special` at `path` on the host.
+    pub(super) fn make_node(&self, path: &VPath, special: Special, perm: u16) -> VfsResult<()> {
+        let (dir, name) = self.parent(path)?;
+        let mode = special.mode_bits() | (perm as u32 & 0o7777);
+        // SAFETY: a valid directory descriptor and a NUL-terminated name.
+        let r = unsafe {
+            libc::mknodat(
+                dir.as_raw_fd(),
+                name.as_ptr(),
+                mode,
+                special.rdev as libc::dev_t,
+            )
+        };
+        if r != 0 {
+            return Err(nix::errno::Errno::last().into());
+        }
+        // The bits asked for, not what mirage's own umask left of them.
+        // SAFETY: as above.
+        let r = unsafe {
+            libc::fchmodat(
+                dir.as_raw_fd(),
+                name.as_ptr(),
+                perm as libc::mode_t & 0o7777,
+                libc::AT_SYMLINK_NOFOLLOW,
+            )
+        };
+        if r != 0 {
+            return Err(nix::errno::Errno::last().into());
+        }
+        Ok(())
+    }
+
     /// Applies `change` to the host file at `path`.
     pub(super) fn change_attrs(&self, path: &VPath, change: MetaChange) -> VfsResult<()> {
         let (dir, name, flags) = if path.is_root() {

@@ -29,6 +29,7 @@ impl Attrs {
             atime: self.atime,
             ctime: Some(self.ctime.map_or(mtime, |c| c.max(mtime))),
             nlink: Some(nlink),
+            special: None,
         }
     }
 

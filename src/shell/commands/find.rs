@@ -6,7 +6,7 @@ use std::time::SystemTime;
 
 use super::basename::base;
 use crate::shell::pattern;
-use crate::vfs::{FileKind, Metadata, VPath};
+use crate::vfs::{FileKind, Metadata, SpecialKind, VPath};
 
 #[derive(Debug, Clone)]
 enum Expr {
@@ -236,6 +236,12 @@ fn kind_char(m: &Metadata) -> char {
         FileKind::Dir => 'd',
         FileKind::Symlink => 'l',
         FileKind::File => 'f',
+        FileKind::Special => match m.posix.special.map(|s| s.kind) {
+            Some(SpecialKind::Socket) => 's',
+            Some(SpecialKind::CharDevice) => 'c',
+            Some(SpecialKind::BlockDevice) => 'b',
+            _ => 'p',
+        },
     }
 }
 
@@ -357,7 +363,7 @@ fn eval(e: &Expr, h: &Hit, fx: &mut Effects, now: SystemTime) -> bool {
         Expr::Empty => match h.meta.kind {
             FileKind::File => h.meta.size == 0,
             FileKind::Dir => h.empty_dir,
-            FileKind::Symlink => false,
+            FileKind::Symlink | FileKind::Special => false,
         },
         Expr::Prune => {
             fx.prune = true;

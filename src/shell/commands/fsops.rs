@@ -52,6 +52,11 @@ pub async fn copy_tree(
             }
             Ok(())
         }
+        FileKind::Special => {
+            // `cp` of a FIFO or device copies the node, as `cp -R` does.
+            let special = m.posix.special.ok_or(VfsError::InvalidArgument)?;
+            vfs.mknod(to, special, m.perm).await
+        }
         FileKind::Dir => {
             if !recursive {
                 return Err(VfsError::IsADirectory);

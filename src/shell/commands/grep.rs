@@ -485,7 +485,7 @@ command!(|c| {
                             }
                             files.push((child_shown, Some(child)));
                         }
-                        FileKind::Symlink => {}
+                        FileKind::Symlink | FileKind::Special => {}
                     }
                 }
                 for d in subdirs.into_iter().rev() {

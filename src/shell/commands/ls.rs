@@ -27,6 +27,12 @@ pub fn mode_string(m: &Metadata) -> String {
         FileKind::Dir => 'd',
         FileKind::Symlink => 'l',
         FileKind::File => '-',
+        FileKind::Special => match m.posix.special.map(|s| s.kind) {
+            Some(crate::vfs::SpecialKind::Socket) => 's',
+            Some(crate::vfs::SpecialKind::CharDevice) => 'c',
+            Some(crate::vfs::SpecialKind::BlockDevice) => 'b',
+            _ => 'p',
+        },
     };
     let mut s = String::from(t);
     for shift in [6, 3, 0] {

@@ -22,6 +22,12 @@ fn kind_name(m: &Metadata) -> &'static str {
         FileKind::Symlink => "symbolic link",
         FileKind::File if m.size == 0 => "regular empty file",
         FileKind::File => "regular file",
+        FileKind::Special => match m.posix.special.map(|s| s.kind) {
+            Some(crate::vfs::SpecialKind::Socket) => "socket",
+            Some(crate::vfs::SpecialKind::CharDevice) => "character special file",
+            Some(crate::vfs::SpecialKind::BlockDevice) => "block special file",
+            _ => "fifo",
+        },
     }
 }
 
@@ -73,6 +79,7 @@ fn format(fmt: &str, name: &str, m: &Metadata, target: &str) -> String {
                         FileKind::Dir => 0o040000,
                         FileKind::Symlink => 0o120000,
                         FileKind::File => 0o100000,
+                        FileKind::Special => m.posix.special.map_or(0, |s| s.mode_bits()),
                     }
             )),
             Some('Y') => out.push_str(&secs.to_string()),

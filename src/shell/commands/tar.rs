@@ -44,6 +44,29 @@ async fn add(
             h.set_size(0);
             b.append_link(&mut h, name, t).map_err(|e| e.to_string())?;
         }
+        FileKind::Special => {
+            let (kind, rdev) = match m.posix.special {
+                Some(s) => (s.kind, s.rdev),
+                None => return Err(format!("{name}: unknown special file")),
+            };
+            h.set_entry_type(match kind {
+                crate::vfs::SpecialKind::Fifo => tar::EntryType::Fifo,
+                crate::vfs::SpecialKind::CharDevice => tar::EntryType::Char,
+                crate::vfs::SpecialKind::BlockDevice => tar::EntryType::Block,
+                crate::vfs::SpecialKind::Socket => {
+                    return Err(format!("{name}: socket ignored"));
+                }
+            });
+            h.set_size(0);
+            let (major, minor) = (
+                libc::major(rdev as libc::dev_t),
+                libc::minor(rdev as libc::dev_t),
+            );
+            let _ = h.set_device_major(major);
+            let _ = h.set_device_minor(minor);
+            b.append_data(&mut h, name, std::io::empty())
+                .map_err(|e| e.to_string())?;
+        }
         FileKind::File => {
             let data = c
                 .vfs()
