@@ -310,7 +310,6 @@ def err(f):
     except OSError as e:
         return errno.errorcode[e.errno]
 open("a", "w").write("hello")
-print("link", err(lambda: os.link("a", "b")))
 print("getxattr", err(lambda: os.getxattr("a", "user.x")))
 print("setxattr", err(lambda: os.setxattr("a", "user.x", b"1")))
 print("listxattr", err(lambda: os.listxattr("a")))
@@ -344,13 +343,22 @@ print("excl-again", err(lambda: os.open("x", os.O_WRONLY | os.O_CREAT | os.O_EXC
 print("rename-noreplace", err(lambda: os.rename("x", "x")))
 print("rmdir-file", err(lambda: os.rmdir("x")), "unlink-dir", err(lambda: (os.mkdir("d"), os.unlink("d"))))
 print("long-name", err(lambda: open("n" * 256, "w")))
+open("h1", "w").write("one")
+print("link", err(lambda: os.link("h1", "h2")), os.stat("h1").st_nlink, os.stat("h1").st_ino == os.stat("h2").st_ino)
+with open("h2", "a") as f: f.write("+two")
+print("link-read", open("h1").read(), err(lambda: os.link("d", "d2")), err(lambda: os.link("h1", "h2")))
+os.mkdir("hd"); os.link("h1", "hd/h3"); os.unlink("h1")
+print("link-unlink", os.stat("h2").st_nlink, open("hd/h3").read())
+fd = os.open("hd/h3", os.O_RDWR); os.link("hd/h3", "h4"); os.unlink("hd/h3"); os.unlink("h2")
+os.pwrite(fd, b"ONE", 0); os.close(fd); print("link-fd", open("h4").read(), os.stat("h4").st_nlink)
 "#;
 
-const POSIX_EDGES_EXPECTED: &str = "link EPERM\ngetxattr ENOTSUP\nsetxattr ENOTSUP\nlistxattr ENOTSUP\n\
+const POSIX_EDGES_EXPECTED: &str = "getxattr ENOTSUP\nsetxattr ENOTSUP\nlistxattr ENOTSUP\n\
 chown-other ok 12345\nchgrp ok 12345 54321\nchown-self ok\n\
 times 1000000000 2000000000 True\ndir-nlink 4\nmkfifo ok True\nmknod-chr ok 0o600 1 3\nfifo-read through the fifo\nchmod 0o600\nfallocate 100\nseek_hole 100 seek_data 5\n\
 read-after-unlink b'hello'\nexists-after-unlink False\nunlinked-rw 3 b'Jel'\nexcl-again EEXIST\nrename-noreplace ok\n\
-rmdir-file ENOTDIR unlink-dir EISDIR\nlong-name ENAMETOOLONG\n";
+rmdir-file ENOTDIR unlink-dir EISDIR\nlong-name ENAMETOOLONG\nlink ok 2 True\n\
+link-read one+two EPERM EEXIST\nlink-unlink 2 one+two\nlink-fd ONE+two 1\n";
 
 fn posix_edges_on(sub: &str, flags: &[&str]) {
     let ws = Workspace::new();

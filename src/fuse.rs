@@ -134,9 +134,17 @@ impl MirageFs {
 
     /// Replies to a lookup-like request with the entry of `path` (counting a lookup).
     fn reply_entry(&self, path: &VPath, meta: &crate::vfs::Metadata, reply: ReplyEntry) {
-        let ino = self.inodes.lookup(path);
+        let ino = self.entry_ino(path, meta);
         let attr = attr::to_attr(ino, meta, self.uid, self.gid);
         reply.entry(&self.ttl(path), &attr, fuser::Generation(0));
+    }
+
+    /// The inode for a LOOKUP-like answer about `path`, counting the lookup: every name of a
+    /// file with several hard links gets the same one.
+    fn entry_ino(&self, path: &VPath, meta: &crate::vfs::Metadata) -> u64 {
+        let linked = !meta.is_dir() && meta.posix.nlink.is_some_and(|n| n > 1);
+        let id = meta.posix.file_id.filter(|_| linked);
+        self.inodes.lookup_file(path, id)
     }
 
     fn remember(&self, ino: u64, meta: &crate::vfs::Metadata) -> bool {

@@ -259,6 +259,23 @@ impl Vfs {
         mount.stack.set_perm(&rel, perm).await
     }
 
+    /// Makes `to` a hard link of `from` (see [`Backend::link`]); across mounts `CrossDevice`.
+    pub async fn link(&self, from: &VPath, to: &VPath) -> VfsResult<()> {
+        if self.is_mount_point(to) {
+            return Err(VfsError::AlreadyExists);
+        }
+        if self.is_mount_point(from) {
+            return Err(VfsError::NotPermitted);
+        }
+        self.settle(from).await?;
+        let (m1, r1) = self.table.route(from);
+        let (m2, r2) = self.table.route(to);
+        if m1.path != m2.path {
+            return Err(VfsError::CrossDevice);
+        }
+        m1.stack.link(&r1, &r2).await
+    }
+
     /// Makes a FIFO, socket or device node (see [`Backend::mknod`]).
     pub async fn mknod(&self, path: &VPath, special: Special, perm: u16) -> VfsResult<()> {
         if self.is_mount_point(path) {

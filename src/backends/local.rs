@@ -158,6 +158,7 @@ fn meta_of(st: &libc::stat) -> Metadata {
             ctime: Some(to_time(st.st_ctime, st.st_ctime_nsec)),
             nlink: u32::try_from(st.st_nlink).ok(),
             special,
+            file_id: Some(st.st_ino ^ (st.st_dev << 48)),
         },
     }
 }
@@ -358,6 +359,10 @@ impl Backend for LocalBackend {
 
     async fn mknod(&self, path: &VPath, special: Special, perm: u16) -> VfsResult<()> {
         self.make_node(path, special, perm)
+    }
+
+    async fn link(&self, from: &VPath, to: &VPath) -> VfsResult<()> {
+        self.make_link(from, to)
     }
 
     async fn set_attrs(&self, path: &VPath, change: MetaChange) -> VfsResult<()> {

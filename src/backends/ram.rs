@@ -25,6 +25,10 @@ struct FileData {
     mtime: SystemTime,
     perm: u16,
     attrs: Attrs,
+    /// Names in the tree (hard links); 0 once the last is gone.
+    links: u32,
+    /// A FIFO, socket or device node: no bytes, the kernel serves it.
+    special: Option<Special>,
 }
 
 impl FileData {
@@ -34,6 +38,8 @@ impl FileData {
             mtime: SystemTime::now(),
             perm: 0o644,
             attrs: Attrs::default(),
+            links: 1,
+            special: None,
         }
     }
 }
@@ -46,13 +52,6 @@ enum Node {
     Symlink {
         target: String,
         mtime: SystemTime,
-        attrs: Attrs,
-    },
-    /// A FIFO, socket or device node: only its attributes live here.
-    Special {
-        special: Special,
-        mtime: SystemTime,
-        perm: u16,
         attrs: Attrs,
     },
 }
@@ -98,17 +97,35 @@ fn write_lock<T>(l: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
 }
 
 impl Node {
+    /// This name of the node is gone: a file has one link less.
+    fn unlinked(&self) {
+        if let Node::File(f) = self {
+            let mut f = write_lock(f);
+            f.links = f.links.saturating_sub(1);
+            f.attrs.changed();
+        }
+    }
+
     fn metadata(&self) -> Metadata {
         match self {
-            Node::File(f) => {
-                let f = read_lock(f);
+            Node::File(file) => {
+                let f = read_lock(file);
                 Metadata {
-                    kind: FileKind::File,
+                    kind: if f.special.is_some() {
+                        FileKind::Special
+                    } else {
+                        FileKind::File
+                    },
                     size: f.bytes.len() as u64,
                     mtime: f.mtime,
                     perm: f.perm,
                     version: None,
-                    posix: f.attrs.posix(f.mtime, 1),
+                    posix: Posix {
+                        special: f.special,
+                        // The file's address: stable while any name or handle holds it.
+                        file_id: Some(Arc::as_ptr(file) as u64),
+                        ..f.attrs.posix(f.mtime, f.links)
+                    },
                 }
             }
             Node::Dir(d) => d.metadata(),
@@ -123,22 +140,6 @@ impl Node {
                 perm: 0o777,
                 version: None,
                 posix: attrs.posix(*mtime, 1),
-            },
-            Node::Special {
-                special,
-                mtime,
-                perm,
-                attrs,
-            } => Metadata {
-                kind: FileKind::Special,
-                size: 0,
-                mtime: *mtime,
-                perm: *perm,
-                version: None,
-                posix: Posix {
-                    special: Some(*special),
-                    ..attrs.posix(*mtime, 1)
-                },
             },
         }
     }
@@ -240,11 +241,11 @@ impl RamBackend {
             return Err(VfsError::IsADirectory);
         }
         match find(&root, path)? {
+            // The kernel serves FIFOs and devices itself; they hold no bytes here.
+            Node::File(f) if read_lock(f).special.is_some() => Err(VfsError::InvalidArgument),
             Node::File(f) => Ok(f.clone()),
             Node::Dir(_) => Err(VfsError::IsADirectory),
             Node::Symlink { .. } => Err(VfsError::SymlinkLoop),
-            // The kernel serves FIFOs and devices itself; nothing here holds bytes.
-            Node::Special { .. } => Err(VfsError::InvalidArgument),
         }
     }
 
@@ -273,9 +274,6 @@ impl RamBackend {
             }
             Node::Dir(d) => f(&mut d.mtime, Some(&mut d.perm), &mut d.attrs),
             Node::Symlink { mtime, attrs, .. } => f(mtime, None, attrs),
-            Node::Special {
-                mtime, perm, attrs, ..
-            } => f(mtime, Some(perm), attrs),
         }
         Ok(())
     }
@@ -413,7 +411,9 @@ impl Backend for RamBackend {
             None => Err(VfsError::NotFound),
             Some(Node::Dir(_)) => Err(VfsError::IsADirectory),
             Some(_) => {
-                parent.entries.remove(path.name());
+                if let Some(node) = parent.entries.remove(path.name()) {
+                    node.unlinked();
+                }
                 parent.mtime = SystemTime::now();
                 Ok(())
             }
@@ -458,10 +458,12 @@ impl Backend for RamBackend {
         match &mut node {
             Node::File(f) => write_lock(f).attrs.changed(),
             Node::Dir(d) => d.attrs.changed(),
-            Node::Symlink { attrs, .. } | Node::Special { attrs, .. } => attrs.changed(),
+            Node::Symlink { attrs, .. } => attrs.changed(),
         }
         let dst_parent = dir_mut(&mut root, &to.parent())?;
-        dst_parent.entries.insert(to.name().to_string(), node);
+        if let Some(replaced) = dst_parent.entries.insert(to.name().to_string(), node) {
+            replaced.unlinked();
+        }
         dst_parent.mtime = now;
         Ok(())
     }
@@ -476,13 +478,43 @@ impl Backend for RamBackend {
     }
 
     async fn mknod(&self, path: &VPath, special: Special, perm: u16) -> VfsResult<()> {
-        let node = Node::Special {
-            special,
-            mtime: SystemTime::now(),
-            perm,
-            attrs: Attrs::default(),
+        let mut data = FileData::new(Vec::new());
+        data.special = Some(special);
+        data.perm = perm;
+        self.insert_new(path, Node::File(Arc::new(RwLock::new(data))))
+    }
+
+    async fn link(&self, from: &VPath, to: &VPath) -> VfsResult<()> {
+        if to.is_root() {
+            return Err(VfsError::AlreadyExists);
+        }
+        let node = {
+            let root = read_lock(&self.root);
+            if from.is_root() {
+                return Err(VfsError::NotPermitted);
+            }
+            match find(&root, from)? {
+                Node::File(f) => Node::File(f.clone()),
+                Node::Symlink { target, mtime, .. } => Node::Symlink {
+                    // A link to a symlink: a second symlink with the same target.
+                    target: target.clone(),
+                    mtime: *mtime,
+                    attrs: Attrs::default(),
+                },
+                Node::Dir(_) => return Err(VfsError::NotPermitted),
+            }
         };
-        self.insert_new(path, node)
+        let file = match &node {
+            Node::File(f) => Some(f.clone()),
+            _ => None,
+        };
+        self.insert_new(to, node)?;
+        if let Some(f) = file {
+            let mut f = write_lock(&f);
+            f.links += 1;
+            f.attrs.changed();
+        }
+        Ok(())
     }
 
     async fn readlink(&self, path: &VPath) -> VfsResult<String> {

@@ -111,7 +111,7 @@ impl MirageFs {
                     i += 1;
                     continue;
                 };
-                let cino = self.inodes.lookup(&child);
+                let cino = self.entry_ino(&child, &e.meta);
                 let attr = to_attr(cino, &e.meta, self.uid, self.gid);
                 let full = reply.add(
                     INodeNo(cino),

@@ -274,13 +274,23 @@ impl fuser::Filesystem for MirageFs {
     fn link(
         &self,
         _req: &Request,
-        _ino: INodeNo,
-        _newparent: INodeNo,
-        _newname: &OsStr,
+        ino: INodeNo,
+        newparent: INodeNo,
+        newname: &OsStr,
         reply: ReplyEntry,
     ) {
-        // link(2): EPERM when the filesystem does not support hard links.
-        reply.error(Errno::EPERM);
+        let from = tryr!(reply, self.path(ino));
+        let to = tryr!(reply, self.child(newparent, newname));
+        match self.rt.block_on(self.vfs.link(&from, &to)) {
+            Ok(()) => {}
+            // link(2): EPERM when the filesystem does not support hard links.
+            Err(VfsError::Unsupported) => return reply.error(Errno::EPERM),
+            Err(e) => return reply.error(errno(&e)),
+        }
+        let meta = tryr!(reply, self.rt.block_on(self.vfs.stat(&to)));
+        // The new name is the same inode (one page cache, one st_ino).
+        self.inodes.linked(ino.0, &to, meta.posix.file_id);
+        self.reply_entry(&to, &meta, reply);
     }
 
     fn open(&self, _req: &Request, ino: INodeNo, flags: FuseOpenFlags, reply: ReplyOpen) {

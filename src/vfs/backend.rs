@@ -109,6 +109,9 @@ pub struct Posix {
     pub nlink: Option<u32>,
     /// What a [`FileKind::Special`] node is.
     pub special: Option<Special>,
+    /// Identifies the file behind a name among the mount's files, so names that are hard
+    /// links of one file can be told apart from copies (the FUSE adapter gives them one inode).
+    pub file_id: Option<u64>,
 }
 
 /// A change of owner or access time (`chown`, `utimensat`'s atime); `None` keeps a field.
@@ -383,6 +386,13 @@ pub trait Backend: Send + Sync {
 
     /// Sets the permission bits.
     async fn set_perm(&self, _path: &VPath, _perm: u16) -> VfsResult<()> {
+        Err(VfsError::Unsupported)
+    }
+
+    /// Makes `to` a new name (hard link) of the file at `from`: both then name one file,
+    /// whose link count grows. Directories cannot be linked (`NotPermitted`); an existing
+    /// `to` is `AlreadyExists`. Backends without hard links answer `Unsupported`.
+    async fn link(&self, _from: &VPath, _to: &VPath) -> VfsResult<()> {
         Err(VfsError::Unsupported)
     }
 

@@ -308,6 +308,13 @@ impl Backend for CacheLayer {
         self.after(path, r)
     }
 
+    async fn link(&self, from: &VPath, to: &VPath) -> VfsResult<()> {
+        let r = self.inner.link(from, to).await;
+        // The source's link count changed too.
+        self.forget(from);
+        self.after(to, r)
+    }
+
     async fn mknod(&self, path: &VPath, special: Special, perm: u16) -> VfsResult<()> {
         let r = self.inner.mknod(path, special, perm).await;
         self.after(path, r)

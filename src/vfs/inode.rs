@@ -4,6 +4,10 @@
 //! lookups and is dropped when `forget` brings the count to zero. A rename rewrites the paths
 //! of the whole subtree (a range scan of the ordered path index); an unlink or a rename over
 //! an existing target detaches the old inode so it can never answer for the new file.
+//!
+//! Hard links: one inode may have several names. A file with more than one link is known by
+//! its backend's file id, so every name of it is looked up as the same inode (one page cache,
+//! one `st_ino`); removing one name leaves the inode to the others.
 
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Mutex;
@@ -17,12 +21,47 @@ pub const ROOT_INO: u64 = 1;
 struct Node {
     /// `None` once unlinked (the kernel may still hold it for open files).
     path: Option<VPath>,
+    /// Further names (hard links) of the same file.
+    links: Vec<VPath>,
     lookups: u64,
+    /// The backend's file id, for files with several links.
+    file_id: Option<u64>,
+}
+
+impl Node {
+    fn new(path: VPath, file_id: Option<u64>) -> Self {
+        Node {
+            path: Some(path),
+            links: Vec::new(),
+            lookups: 1,
+            file_id,
+        }
+    }
+
+    /// Drops the name `name`; another link takes over as the path.
+    fn drop_name(&mut self, name: &VPath) {
+        if self.path.as_ref() == Some(name) {
+            self.path = self.links.pop();
+        } else {
+            self.links.retain(|l| l != name);
+        }
+    }
+
+    /// Renames the name `old` to `new`.
+    fn rename_name(&mut self, old: &VPath, new: VPath) {
+        if self.path.as_ref() == Some(old) {
+            self.path = Some(new);
+        } else if let Some(l) = self.links.iter_mut().find(|l| *l == old) {
+            *l = new;
+        }
+    }
 }
 
 struct Inner {
     nodes: HashMap<u64, Node>,
     by_path: BTreeMap<VPath, u64>,
+    /// File id → inode, for files with several links.
+    by_file: HashMap<u64, u64>,
     next: u64,
 }
 
@@ -41,19 +80,14 @@ impl InodeTable {
     /// A table holding only the root.
     pub fn new() -> Self {
         let mut nodes = HashMap::new();
-        nodes.insert(
-            ROOT_INO,
-            Node {
-                path: Some(VPath::root()),
-                lookups: 1,
-            },
-        );
+        nodes.insert(ROOT_INO, Node::new(VPath::root(), None));
         let mut by_path = BTreeMap::new();
         by_path.insert(VPath::root(), ROOT_INO);
         InodeTable {
             inner: Mutex::new(Inner {
                 nodes,
                 by_path,
+                by_file: HashMap::new(),
                 next: ROOT_INO + 1,
             }),
         }
@@ -69,24 +103,55 @@ impl InodeTable {
 
     /// The inode of `path`, counting one kernel lookup (created on first sight).
     pub fn lookup(&self, path: &VPath) -> u64 {
+        self.lookup_file(path, None)
+    }
+
+    /// [`InodeTable::lookup`] for a file with several links, known by the backend's
+    /// `file_id`: a name not seen yet joins the inode of another name of the same file.
+    pub fn lookup_file(&self, path: &VPath, file_id: Option<u64>) -> u64 {
         let mut inner = lock(&self.inner);
-        if let Some(&ino) = inner.by_path.get(path) {
+        let known = inner.by_path.get(path).copied().or_else(|| {
+            let ino = *inner.by_file.get(&file_id?)?;
+            inner.nodes.get(&ino)?.path.as_ref()?;
+            Some(ino)
+        });
+        if let Some(ino) = known {
+            inner.by_path.insert(path.clone(), ino);
             if let Some(n) = inner.nodes.get_mut(&ino) {
+                if n.path.as_ref() != Some(path) && !n.links.contains(path) {
+                    n.links.push(path.clone());
+                }
                 n.lookups += 1;
             }
             return ino;
         }
         let ino = inner.next;
         inner.next += 1;
-        inner.nodes.insert(
-            ino,
-            Node {
-                path: Some(path.clone()),
-                lookups: 1,
-            },
-        );
+        inner.nodes.insert(ino, Node::new(path.clone(), file_id));
         inner.by_path.insert(path.clone(), ino);
+        if let Some(id) = file_id {
+            inner.by_file.insert(id, ino);
+        }
         ino
+    }
+
+    /// `path` became a new name of `ino` (a hard link made through the mount); `file_id`
+    /// lets later lookups of other names find it.
+    pub fn linked(&self, ino: u64, path: &VPath, file_id: Option<u64>) {
+        let mut inner = lock(&self.inner);
+        let Some(n) = inner.nodes.get_mut(&ino) else {
+            return;
+        };
+        if n.path.as_ref() != Some(path) && !n.links.contains(path) {
+            n.links.push(path.clone());
+        }
+        if n.file_id.is_none() {
+            n.file_id = file_id;
+        }
+        inner.by_path.insert(path.clone(), ino);
+        if let Some(id) = file_id {
+            inner.by_file.insert(id, ino);
+        }
     }
 
     /// The inode of `path` without counting a lookup (0 when unknown).
@@ -106,12 +171,23 @@ impl InodeTable {
         };
         node.lookups = node.lookups.saturating_sub(n);
         if node.lookups == 0 {
-            let path = node.path.take();
+            let names: Vec<VPath> = node
+                .path
+                .take()
+                .into_iter()
+                .chain(node.links.drain(..))
+                .collect();
+            let file_id = node.file_id;
             inner.nodes.remove(&ino);
-            if let Some(p) = path
-                && inner.by_path.get(&p) == Some(&ino)
+            for p in names {
+                if inner.by_path.get(&p) == Some(&ino) {
+                    inner.by_path.remove(&p);
+                }
+            }
+            if let Some(id) = file_id
+                && inner.by_file.get(&id) == Some(&ino)
             {
-                inner.by_path.remove(&p);
+                inner.by_file.remove(&id);
             }
             return true;
         }
@@ -124,7 +200,7 @@ impl InodeTable {
         if let Some(ino) = inner.by_path.remove(path)
             && let Some(n) = inner.nodes.get_mut(&ino)
         {
-            n.path = None;
+            n.drop_name(path);
         }
     }
 
@@ -137,7 +213,7 @@ impl InodeTable {
         if let Some(old) = inner.by_path.remove(to)
             && let Some(n) = inner.nodes.get_mut(&old)
         {
-            n.path = None;
+            n.drop_name(to);
         }
         let mut moved: Vec<(VPath, u64)> = Vec::new();
         if let Some(&ino) = inner.by_path.get(from) {
@@ -156,7 +232,7 @@ impl InodeTable {
                 // A target subtree (necessarily an empty dir) was detached above.
                 inner.by_path.insert(new.clone(), ino);
                 if let Some(n) = inner.nodes.get_mut(&ino) {
-                    n.path = Some(new);
+                    n.rename_name(&old, new);
                 }
             }
         }
@@ -205,6 +281,27 @@ mod tests {
         assert_eq!(t.path(f), Some(p("/e/d/x/f")));
         assert_eq!(t.path(sib), Some(p("/d!")));
         assert_eq!(t.path(sib2), Some(p("/d0")));
+    }
+
+    #[test]
+    fn hard_links_share_an_inode_until_the_last_name_goes() {
+        let t = InodeTable::new();
+        let a = t.lookup(&p("/a"));
+        t.linked(a, &p("/d/b"), Some(42));
+        assert_eq!(t.peek(&p("/d/b")), a);
+        // A third name found by lookup joins through the file id.
+        assert_eq!(t.lookup_file(&p("/c"), Some(42)), a);
+        t.unlinked(&p("/a"));
+        let left = t.path(a).unwrap();
+        assert!(left == p("/d/b") || left == p("/c"), "{left:?}");
+        t.rename(&p("/d"), &p("/e"));
+        t.unlinked(&p("/c"));
+        assert_eq!(t.path(a), Some(p("/e/b")));
+        t.unlinked(&p("/e/b"));
+        assert_eq!(t.path(a), None);
+        // Forgetting drops the id, so a new file with a reused id is a new inode.
+        t.forget(a, 2);
+        assert_ne!(t.lookup_file(&p("/x"), Some(42)), a);
     }
 
     #[test]

@@ -88,6 +88,9 @@ impl Backend for LoggingLayer {
     async fn set_perm(&self, path: &VPath, perm: u16) -> VfsResult<()> {
         logged!(self, "set_perm", path, self.inner.set_perm(path, perm))
     }
+    async fn link(&self, from: &VPath, to: &VPath) -> VfsResult<()> {
+        logged!(self, "link", to, self.inner.link(from, to))
+    }
     async fn mknod(&self, path: &VPath, special: Special, perm: u16) -> VfsResult<()> {
         logged!(self, "mknod", path, self.inner.mknod(path, special, perm))
     }

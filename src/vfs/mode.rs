@@ -104,6 +104,10 @@ impl Backend for ModeLayer {
         require_write(self.mode)?;
         self.inner.set_perm(path, perm).await
     }
+    async fn link(&self, from: &VPath, to: &VPath) -> VfsResult<()> {
+        require_write(self.mode)?;
+        self.inner.link(from, to).await
+    }
     async fn mknod(&self, path: &VPath, special: Special, perm: u16) -> VfsResult<()> {
         require_write(self.mode)?;
         self.inner.mknod(path, special, perm).await

@@ -396,6 +396,7 @@ pub async fn read_mode_refuses_every_write(b: Arc<dyn Backend>) {
         ..MetaChange::default()
     };
     assert_eq!(r.set_attrs(&p("/m/keep"), chown).await.err(), ro);
+    assert_eq!(r.link(&p("/m/keep"), &p("/m/k3")).await.err(), ro);
     if c.create_dir {
         assert_eq!(r.remove_dir(&p("/m/dir")).await.err(), ro);
     }
@@ -436,6 +437,42 @@ pub async fn symlinks_are_stored_not_followed(b: Arc<dyn Backend>) {
     );
     v.remove_file(&p("/m/link")).await.unwrap();
     assert_eq!(read(&v, "/m/target").await, b"t");
+}
+
+/// Hard links: two names of one file (content, link count, file id shared), the file lives
+/// on while a name is left; directories cannot be linked — or `Unsupported` everywhere.
+pub async fn hard_links_share_one_file(b: Arc<dyn Backend>) {
+    let v = vfs_with(b, Mode::Write);
+    write(&v, "/m/a", b"one").await;
+    match v.link(&p("/m/a"), &p("/m/b")).await {
+        Err(VfsError::Unsupported) => return,
+        other => other.unwrap(),
+    }
+    let (a, b) = (
+        v.stat(&p("/m/a")).await.unwrap(),
+        v.stat(&p("/m/b")).await.unwrap(),
+    );
+    assert_eq!((a.posix.nlink, b.posix.nlink), (Some(2), Some(2)));
+    assert!(a.posix.file_id.is_some());
+    assert_eq!(a.posix.file_id, b.posix.file_id);
+    v.write_all(&p("/m/b"), b"+two", true).await.unwrap();
+    assert_eq!(read(&v, "/m/a").await, b"one+two");
+    assert_eq!(
+        v.link(&p("/m/a"), &p("/m/b")).await.err(),
+        Some(VfsError::AlreadyExists)
+    );
+    v.mkdir(&p("/m/d")).await.unwrap();
+    assert_eq!(
+        v.link(&p("/m/d"), &p("/m/d2")).await.err(),
+        Some(VfsError::NotPermitted)
+    );
+    assert_eq!(
+        v.link(&p("/m/nope"), &p("/m/x")).await.err(),
+        Some(VfsError::NotFound)
+    );
+    v.remove_file(&p("/m/a")).await.unwrap();
+    assert_eq!(v.stat(&p("/m/b")).await.unwrap().posix.nlink, Some(1));
+    assert_eq!(read(&v, "/m/b").await, b"one+two");
 }
 
 /// FIFOs, sockets and device nodes: kept with their kind, device number and permissions,
@@ -628,7 +665,7 @@ macro_rules! conformance_suite {
             rename_file_and_over_existing_target, rename_directory_moves_subtree,
             listings_follow_every_mutation, nasty_names_round_trip, name_max_is_enforced,
             read_mode_refuses_every_write, symlinks_are_stored_not_followed, mtime_can_be_set,
-            special_nodes_are_kept_or_refused,
+            special_nodes_are_kept_or_refused, hard_links_share_one_file,
             open_handle_follows_rename, unlinked_open_file_is_not_resurrected,
             large_write_spills_and_round_trips, stat_while_open_sees_written_size,
             new_file_is_visible_and_usable_before_close);

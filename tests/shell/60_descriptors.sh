@@ -46,3 +46,5 @@ shopt -s nocasematch; case VIS in vis) echo ci-case;; esac; [[ ABC == abc ]] && 
 f() { echo "$FUNCNAME:$#"; g; }; g() { echo "${FUNCNAME[@]}"; }; f a b; echo "[${FUNCNAME-unset}]"; log() { echo "${FUNCNAME[1]}: $*"; }; work() { log hi; }; work
 #### case modification limited to a pattern
 s="hello world"; echo ${s^^o} ${s^^[lw]} ${s^h} ${s^x}; S=ABC; echo ${S,,B} ${S,A}
+#### hard links with ln
+echo hi > hl; ln hl hl2; echo more >> hl2; cat hl; ls -l hl | cut -c1-12; ln hl hl2; echo $?; mkdir hd; ln hd hd2; echo $?; ln nope x; echo $?; ln -f hl hl2; echo $?; rm hl; cat hl2

@@ -1,5 +1,5 @@
-//! Owner and access-time changes on the host (`chown`, `utimensat`'s atime) and special
-//! nodes (`mknod`, `mkfifo`), confined like every other `local` operation: the parent is
+//! Owner and access-time changes on the host (`chown`, `utimensat`'s atime), special nodes
+//! (`mknod`, `mkfifo`) and hard links, confined like every other `local` operation: the parent is
 //! resolved beneath the root and the last component is made or changed without following a
 //! symlink.
 
@@ -13,6 +13,29 @@ use super::LocalBackend;
 use crate::vfs::{MetaChange, Special, VPath, VfsError, VfsResult};
 
 impl LocalBackend {
+    /// Makes `to` a hard link of `from` on the host (a symlink `from` is linked itself).
+    pub(super) fn make_link(&self, from: &VPath, to: &VPath) -> VfsResult<()> {
+        let (src_dir, src) = self.parent(from)?;
+        let (dst_dir, dst) = match self.parent(to) {
+            Err(VfsError::NotPermitted) => return Err(VfsError::AlreadyExists),
+            other => other?,
+        };
+        // SAFETY: valid directory descriptors and NUL-terminated names.
+        let r = unsafe {
+            libc::linkat(
+                src_dir.as_raw_fd(),
+                src.as_ptr(),
+                dst_dir.as_raw_fd(),
+                dst.as_ptr(),
+                0,
+            )
+        };
+        if r != 0 {
+            return Err(nix::errno::Errno::last().into());
+        }
+        Ok(())
+    }
+
     /// Makes the FIFO, socket or device node `special` at `path` on the host.
     pub(super) fn make_node(&self, path: &VPath, special: Special, perm: u16) -> VfsResult<()> {
         let (dir, name) = self.parent(path)?;

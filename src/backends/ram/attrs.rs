@@ -30,6 +30,7 @@ impl Attrs {
             ctime: Some(self.ctime.map_or(mtime, |c| c.max(mtime))),
             nlink: Some(nlink),
             special: None,
+            file_id: None,
         }
     }
 

@@ -1,4 +1,5 @@
-//! `ln -s [-f] [-n] [-v] TARGET LINK` (hard links are refused: the VFS has none).
+//! `ln [-s] [-f] [-n] [-v] TARGET LINK`: symlinks, and hard links where the mount keeps them
+//! (`ram`, `local`; elsewhere "Operation not permitted", as coreutils says it).
 
 use super::Spec;
 use super::basename::base;
@@ -35,15 +36,55 @@ command!(|c| {
     {
         path = p;
     }
-    if !a.has('s') {
-        c.err(&format!(
-            "failed to create hard link '{link}' => '{target}': Operation not permitted"
-        ))
-        .await?;
-        return Ok(1);
-    }
     if a.has('f') && c.lstat(&path).await.is_ok() {
         let _ = c.vfs().remove_file(&path).await;
+    }
+    if !a.has('s') {
+        let from = match c.path(&target) {
+            Ok(p) => p,
+            Err(e) => {
+                c.fail(&target, &e).await?;
+                return Ok(1);
+            }
+        };
+        return match c.vfs().link(&from, &path).await {
+            Ok(()) => {
+                if a.has('v') {
+                    c.print(&format!("'{link}' => '{target}'\n")).await?;
+                }
+                Ok(0)
+            }
+            Err(e) => {
+                let why = match e {
+                    crate::vfs::VfsError::Unsupported => "Operation not permitted".to_string(),
+                    crate::vfs::VfsError::NotPermitted
+                        if c.stat(&from).await.is_ok_and(|(_, m)| m.is_dir()) =>
+                    {
+                        c.err(&format!("{target}: hard link not allowed for directory"))
+                            .await?;
+                        return Ok(1);
+                    }
+                    crate::vfs::VfsError::AlreadyExists => {
+                        c.err(&format!("failed to create hard link '{link}': File exists"))
+                            .await?;
+                        return Ok(1);
+                    }
+                    crate::vfs::VfsError::NotFound => {
+                        c.err(&format!(
+                            "failed to access '{target}': No such file or directory"
+                        ))
+                        .await?;
+                        return Ok(1);
+                    }
+                    e => e.user_message(),
+                };
+                c.err(&format!(
+                    "failed to create hard link '{link}' => '{target}': {why}"
+                ))
+                .await?;
+                Ok(1)
+            }
+        };
     }
     match c.vfs().symlink(&path, &target).await {
         Ok(()) => {

@@ -156,6 +156,12 @@ async fn format_entries(
         })
         .collect();
     let w = sizes.iter().map(|s| s.len()).max().unwrap_or(1);
+    let links = |m: &Metadata| m.posix.nlink.unwrap_or(if m.is_dir() { 2 } else { 1 });
+    let lw = entries
+        .iter()
+        .map(|e| links(&e.meta).to_string().len())
+        .max()
+        .unwrap_or(1);
     for (e, size) in entries.iter().zip(sizes) {
         let mut name = e.name.clone();
         if e.meta.kind == FileKind::Symlink {
@@ -176,9 +182,10 @@ async fn format_entries(
             " agent".into()
         };
         out.push_str(&format!(
-            "{}{} 1 agent{group} {size:>w$} {} {name}\n",
+            "{}{} {:>lw$} agent{group} {size:>w$} {} {name}\n",
             if o.inode { "0 " } else { "" },
             mode_string(&e.meta),
+            links(&e.meta),
             ls_time(e.meta.mtime)
         ));
     }
