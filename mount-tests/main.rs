@@ -379,6 +379,81 @@ fn posix_edges_on(sub: &str, flags: &[&str]) {
     );
 }
 
+/// Owners and permissions as the kernel checks them (`default_permissions`) for another user
+/// through an `--allow-other` mount: pinned against what tmpfs answers.
+const PERMISSIONS: &str = r#"
+import os, errno
+def err(f):
+    try:
+        r = f(); return "ok" if r is None else r
+    except OSError as e:
+        return errno.errorcode[e.errno]
+os.mkdir("pd"); os.chmod("pd", 0o777)
+open("pd/secret", "w").write("s"); os.chmod("pd/secret", 0o600)
+open("pd/pub", "w").write("p"); os.chmod("pd/pub", 0o644)
+os.mkdir("sticky"); os.chmod("sticky", 0o1777); open("sticky/rootfile", "w").close()
+os.chmod("sticky/rootfile", 0o666)
+os.mkdir("sg"); os.chown("sg", 0, 1234); os.chmod("sg", 0o2775)
+pid = os.fork()
+if pid == 0:
+    os.setgroups([]); os.setgid(65534); os.setuid(65534)
+    print("read-secret", err(lambda: open("pd/secret").read()))
+    print("read-pub", err(lambda: open("pd/pub").read()))
+    print("write-pub", err(lambda: open("pd/pub", "a").write("x")))
+    print("chmod-other", err(lambda: os.chmod("pd/pub", 0o777)))
+    print("create-own", err(lambda: open("pd/mine", "w").close()), os.stat("pd/mine").st_uid)
+    print("chown-own-to-root", err(lambda: os.chown("pd/mine", 0, -1)))
+    print("sticky-unlink-other", err(lambda: os.unlink("sticky/rootfile")))
+    print("utime-now-other", err(lambda: os.utime("pd/pub")))
+    os._exit(0)
+os.waitpid(pid, 0)
+open("sg/f", "w").close(); os.mkdir("sg/d")
+print("setgid-inherit", os.stat("sg/f").st_gid, os.stat("sg/d").st_gid, oct(os.stat("sg/d").st_mode & 0o7777))
+os.chmod("pd/pub", 0o4755); os.chown("pd/pub", 65534, -1)
+print("chown-clears-suid", oct(os.stat("pd/pub").st_mode & 0o7777))
+"#;
+
+fn permissions_on(sub: &str) {
+    use std::os::unix::fs::PermissionsExt;
+    let ws = Workspace::new();
+    // Another user must be able to reach the mount point.
+    std::fs::set_permissions(ws.tmp.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let mnt = ws.path("mnt");
+    let _guard = MountGuard::mount_with(&mnt, &ws.config, &["--allow-other"]);
+    let run = |dir: &Path| {
+        let out = std::process::Command::new("python3")
+            .arg("-c")
+            .arg(PERMISSIONS)
+            .current_dir(dir)
+            .output()
+            .unwrap();
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        )
+    };
+    let native = tempfile::tempdir().unwrap();
+    std::fs::set_permissions(native.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let native = run(native.path());
+    assert!(
+        native.contains("read-secret EACCES\nread-pub p\n")
+            && native.contains("setgid-inherit 1234 1234"),
+        "{native}"
+    );
+    assert_eq!(run(&mnt.join(sub)), native);
+}
+
+#[test]
+fn permissions_for_other_users_on_ram() {
+    permissions_on("scratch");
+}
+
+#[test]
+fn permissions_for_other_users_on_local() {
+    permissions_on("data");
+}
+
 #[test]
 fn posix_edges_on_ram() {
     posix_edges_on("scratch", &[]);

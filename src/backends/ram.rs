@@ -279,7 +279,13 @@ impl RamBackend {
     }
 
     /// Inserts a new node under the parent of `path`; `AlreadyExists` if the name is taken.
+    /// A node made in a set-group-ID directory takes the directory's group (a directory also
+    /// its set-group-ID bit), as on Linux.
     fn insert_new(&self, path: &VPath, node: Node) -> VfsResult<()> {
+        self.insert(path, node, true)
+    }
+
+    fn insert(&self, path: &VPath, mut node: Node, created: bool) -> VfsResult<()> {
         if path.is_root() {
             return Err(VfsError::AlreadyExists);
         }
@@ -287,6 +293,17 @@ impl RamBackend {
         let parent = dir_mut(&mut root, &path.parent())?;
         if parent.entries.contains_key(path.name()) {
             return Err(VfsError::AlreadyExists);
+        }
+        if created && parent.perm & 0o2000 != 0 {
+            let gid = parent.attrs.gid();
+            match &mut node {
+                Node::File(f) => write_lock(f).attrs.set_gid(gid),
+                Node::Dir(d) => {
+                    d.attrs.set_gid(gid);
+                    d.perm |= 0o2000;
+                }
+                Node::Symlink { attrs, .. } => attrs.set_gid(gid),
+            }
         }
         parent.entries.insert(path.name().to_string(), node);
         parent.mtime = SystemTime::now();
@@ -508,7 +525,7 @@ impl Backend for RamBackend {
             Node::File(f) => Some(f.clone()),
             _ => None,
         };
-        self.insert_new(to, node)?;
+        self.insert(to, node, false)?;
         if let Some(f) = file {
             let mut f = write_lock(&f);
             f.links += 1;

@@ -37,12 +37,17 @@ impl MirageFs {
         self.apply_owner(path, owner);
     }
 
-    /// Makes `owner` (uid, gid) the owner of a node just made, when it is not mirage's user.
+    /// Makes `owner` (uid, gid) the owner of a node just made, when it is not mirage's user;
+    /// in a set-group-ID directory the node keeps the group the backend gave it.
     pub(super) fn apply_owner(&self, path: &crate::vfs::VPath, (uid, gid): (u32, u32)) {
         if uid != self.uid || gid != self.gid {
+            let sgid_parent = self
+                .rt
+                .block_on(self.vfs.stat(&path.parent()))
+                .is_ok_and(|m| m.perm & 0o2000 != 0);
             let change = MetaChange {
                 uid: Some(uid),
-                gid: Some(gid),
+                gid: (!sgid_parent).then_some(gid),
                 atime: None,
             };
             let _ = self.rt.block_on(self.vfs.set_attrs(path, change));
@@ -206,7 +211,18 @@ impl fuser::Filesystem for MirageFs {
     ) {
         let path = tryr!(reply, self.child(parent, name));
         tryr!(reply, self.rt.block_on(self.vfs.mkdir(&path)));
-        self.apply_perm(&path, mode, umask, 0o755, (req.uid(), req.gid()));
+        // A directory made in a set-group-ID directory keeps the bit it inherited.
+        let inherited = self
+            .rt
+            .block_on(self.vfs.stat(&path))
+            .map_or(0, |m| u32::from(m.perm & 0o2000));
+        self.apply_perm(
+            &path,
+            mode | inherited,
+            umask,
+            0o755,
+            (req.uid(), req.gid()),
+        );
         let meta = tryr!(reply, self.rt.block_on(self.vfs.stat(&path)));
         self.reply_entry(&path, &meta, reply);
     }

@@ -34,6 +34,16 @@ impl Attrs {
         }
     }
 
+    /// The owning group, if set.
+    pub(super) fn gid(&self) -> Option<u32> {
+        self.gid
+    }
+
+    /// Sets the owning group (inherited from a set-group-ID directory).
+    pub(super) fn set_gid(&mut self, gid: Option<u32>) {
+        self.gid = gid;
+    }
+
     /// Applies a `chown`/atime change; the status changes with it.
     pub(super) fn apply(&mut self, change: MetaChange) {
         if change.uid.is_some() {
