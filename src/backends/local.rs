@@ -212,9 +212,14 @@ impl Backend for LocalBackend {
 
     async fn read(&self, path: &VPath, offset: u64, len: u64) -> VfsResult<Bytes> {
         let file = self.open_file(path, OpenOptions::default()).await?;
-        let mut out = Vec::new();
-        let mut pos = offset;
         let end = offset.saturating_add(len);
+        let want = (end - offset).min(1 << 24);
+        let first = file.read_at(offset, want as u32).await?;
+        let mut pos = offset + first.len() as u64;
+        if (first.len() as u64) < want || pos >= end {
+            return Ok(first); // all of it, or up to end of file: no copy
+        }
+        let mut out = first.to_vec();
         while pos < end {
             let chunk = file.read_at(pos, (end - pos).min(1 << 24) as u32).await?;
             if chunk.is_empty() {
@@ -417,24 +422,47 @@ fn copy_file(src: &File, dst: &File, len: u64) -> std::io::Result<()> {
     Ok(())
 }
 
+/// Up to `len` bytes at `offset` into a new buffer, short only at end of file. The buffer is
+/// not zeroed first: `pread` fills it (a 1 MiB read would otherwise write it twice).
+fn pread_fresh(file: &File, offset: u64, len: usize) -> std::io::Result<Vec<u8>> {
+    let mut buf: Vec<u8> = Vec::with_capacity(len);
+    let mut done = 0usize;
+    while done < len {
+        let at = libc::off_t::try_from(offset + done as u64)
+            .map_err(|_| std::io::Error::from_raw_os_error(libc::EINVAL))?;
+        // SAFETY: the destination is the buffer's spare capacity past `done` (at least
+        // `len - done` bytes); the kernel writes at most that many.
+        let n = unsafe {
+            libc::pread(
+                file.as_raw_fd(),
+                buf.as_mut_ptr().add(done).cast::<libc::c_void>(),
+                len - done,
+                at,
+            )
+        };
+        match n {
+            0 => break,
+            n if n > 0 => done += n as usize,
+            _ => {
+                let e = std::io::Error::last_os_error();
+                if e.kind() != std::io::ErrorKind::Interrupted {
+                    return Err(e);
+                }
+            }
+        }
+    }
+    // SAFETY: `pread` initialised the first `done` bytes.
+    unsafe { buf.set_len(done) };
+    Ok(buf)
+}
+
 /// An open host file.
 struct LocalFile(File);
 
 #[async_trait]
 impl BackendFile for LocalFile {
     async fn read_at(&self, offset: u64, len: u32) -> VfsResult<Bytes> {
-        let mut buf = vec![0u8; len as usize];
-        let mut done = 0;
-        while done < buf.len() {
-            match self.0.read_at(&mut buf[done..], offset + done as u64) {
-                Ok(0) => break,
-                Ok(n) => done += n,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(e.into()),
-            }
-        }
-        buf.truncate(done);
-        Ok(Bytes::from(buf))
+        Ok(Bytes::from(pread_fresh(&self.0, offset, len as usize)?))
     }
 
     async fn write_at(&self, offset: u64, data: &[u8]) -> VfsResult<()> {
