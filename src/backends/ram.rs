@@ -4,7 +4,6 @@
 //! an open handle keeps working after the file is renamed or unlinked (like a file descriptor)
 //! and reads never hold the tree lock. Nothing persists past the process.
 
-use std::collections::BTreeMap;
 use std::sync::{Arc, RwLock};
 use std::time::SystemTime;
 
@@ -12,138 +11,17 @@ use async_trait::async_trait;
 use bytes::Bytes;
 
 use crate::vfs::{
-    Backend, BackendFile, BackendInfo, Capability, DirEntry, FileKind, MetaChange, Metadata,
-    OpenOptions, Posix, PutData, Special, VPath, VfsError, VfsResult,
+    Backend, BackendFile, BackendInfo, Capability, DirEntry, MetaChange, Metadata, OpenOptions,
+    PutData, Special, VPath, VfsError, VfsResult,
 };
 
 mod attrs;
+mod file;
+mod tree;
+
 use attrs::Attrs;
-
-/// The bytes and attributes of one file.
-struct FileData {
-    bytes: Vec<u8>,
-    mtime: SystemTime,
-    perm: u16,
-    attrs: Attrs,
-    /// Names in the tree (hard links); 0 once the last is gone.
-    links: u32,
-    /// A FIFO, socket or device node: no bytes, the kernel serves it.
-    special: Option<Special>,
-}
-
-impl FileData {
-    fn new(bytes: Vec<u8>) -> Self {
-        FileData {
-            bytes,
-            mtime: SystemTime::now(),
-            perm: 0o644,
-            attrs: Attrs::default(),
-            links: 1,
-            special: None,
-        }
-    }
-}
-
-type FileRef = Arc<RwLock<FileData>>;
-
-enum Node {
-    File(FileRef),
-    Dir(Dir),
-    Symlink {
-        target: String,
-        mtime: SystemTime,
-        attrs: Attrs,
-    },
-}
-
-struct Dir {
-    entries: BTreeMap<String, Node>,
-    mtime: SystemTime,
-    perm: u16,
-    attrs: Attrs,
-}
-
-impl Dir {
-    /// Its attributes; the link count is 2 plus its subdirectories, as on disk.
-    fn metadata(&self) -> Metadata {
-        let subdirs = self
-            .entries
-            .values()
-            .filter(|n| matches!(n, Node::Dir(_)))
-            .count();
-        Metadata {
-            perm: self.perm,
-            posix: self.attrs.posix(self.mtime, 2 + subdirs as u32),
-            ..Metadata::dir(self.mtime)
-        }
-    }
-
-    fn new() -> Self {
-        Dir {
-            entries: BTreeMap::new(),
-            mtime: SystemTime::now(),
-            perm: 0o755,
-            attrs: Attrs::default(),
-        }
-    }
-}
-
-fn read_lock<T>(l: &RwLock<T>) -> std::sync::RwLockReadGuard<'_, T> {
-    l.read().unwrap_or_else(|p| p.into_inner())
-}
-
-fn write_lock<T>(l: &RwLock<T>) -> std::sync::RwLockWriteGuard<'_, T> {
-    l.write().unwrap_or_else(|p| p.into_inner())
-}
-
-impl Node {
-    /// This name of the node is gone: a file has one link less.
-    fn unlinked(&self) {
-        if let Node::File(f) = self {
-            let mut f = write_lock(f);
-            f.links = f.links.saturating_sub(1);
-            f.attrs.changed();
-        }
-    }
-
-    fn metadata(&self) -> Metadata {
-        match self {
-            Node::File(file) => {
-                let f = read_lock(file);
-                Metadata {
-                    kind: if f.special.is_some() {
-                        FileKind::Special
-                    } else {
-                        FileKind::File
-                    },
-                    size: f.bytes.len() as u64,
-                    mtime: f.mtime,
-                    perm: f.perm,
-                    version: None,
-                    posix: Posix {
-                        special: f.special,
-                        // The file's address: stable while any name or handle holds it.
-                        file_id: Some(Arc::as_ptr(file) as u64),
-                        ..f.attrs.posix(f.mtime, f.links)
-                    },
-                }
-            }
-            Node::Dir(d) => d.metadata(),
-            Node::Symlink {
-                target,
-                mtime,
-                attrs,
-            } => Metadata {
-                kind: FileKind::Symlink,
-                size: target.len() as u64,
-                mtime: *mtime,
-                perm: 0o777,
-                version: None,
-                posix: attrs.posix(*mtime, 1),
-            },
-        }
-    }
-}
+use file::{RamFile, slice_at};
+use tree::{Dir, FileData, FileRef, Node, dir_mut, dir_ref, find, read_lock, write_lock};
 
 /// The in-memory backend.
 pub struct RamBackend {
@@ -192,46 +70,6 @@ impl RamBackend {
         b.info.capability.random_io = false;
         b
     }
-}
-
-fn find<'a>(root: &'a Dir, path: &VPath) -> VfsResult<&'a Node> {
-    let mut dir = root;
-    let mut comps = path.components().peekable();
-    while let Some(c) = comps.next() {
-        let node = dir.entries.get(c).ok_or(VfsError::NotFound)?;
-        if comps.peek().is_none() {
-            return Ok(node);
-        }
-        match node {
-            Node::Dir(d) => dir = d,
-            _ => return Err(VfsError::NotADirectory),
-        }
-    }
-    Err(VfsError::InvalidArgument) // the root itself is handled by callers
-}
-
-fn dir_ref<'a>(root: &'a Dir, path: &VPath) -> VfsResult<&'a Dir> {
-    let mut dir = root;
-    for c in path.components() {
-        match dir.entries.get(c) {
-            Some(Node::Dir(d)) => dir = d,
-            Some(_) => return Err(VfsError::NotADirectory),
-            None => return Err(VfsError::NotFound),
-        }
-    }
-    Ok(dir)
-}
-
-fn dir_mut<'a>(root: &'a mut Dir, path: &VPath) -> VfsResult<&'a mut Dir> {
-    let mut dir = root;
-    for c in path.components() {
-        match dir.entries.get_mut(c) {
-            Some(Node::Dir(d)) => dir = d,
-            Some(_) => return Err(VfsError::NotADirectory),
-            None => return Err(VfsError::NotFound),
-        }
-    }
-    Ok(dir)
 }
 
 impl RamBackend {
@@ -563,54 +401,5 @@ impl Backend for RamBackend {
 
     async fn set_attrs(&self, path: &VPath, change: MetaChange) -> VfsResult<()> {
         self.update(path, |_, _, a| a.apply(change))
-    }
-}
-
-fn slice_at(bytes: &[u8], offset: u64, len: u64) -> Bytes {
-    let start = (offset as usize).min(bytes.len());
-    let end = start.saturating_add(len as usize).min(bytes.len());
-    Bytes::copy_from_slice(&bytes[start..end])
-}
-
-/// An open RAM file: a shared reference to the bytes, valid after unlink.
-struct RamFile(FileRef);
-
-#[async_trait]
-impl BackendFile for RamFile {
-    async fn read_at(&self, offset: u64, len: u32) -> VfsResult<Bytes> {
-        Ok(slice_at(&read_lock(&self.0).bytes, offset, len as u64))
-    }
-
-    async fn write_at(&self, offset: u64, data: &[u8]) -> VfsResult<()> {
-        if data.is_empty() {
-            return Ok(()); // like pwrite(2): a zero-length write never extends the file
-        }
-        let mut f = write_lock(&self.0);
-        let start = usize::try_from(offset).map_err(|_| VfsError::FileTooLarge)?;
-        let end = start
-            .checked_add(data.len())
-            .ok_or(VfsError::FileTooLarge)?;
-        if f.bytes.len() < end {
-            f.bytes.resize(end, 0);
-        }
-        f.bytes[start..end].copy_from_slice(data);
-        f.mtime = SystemTime::now();
-        Ok(())
-    }
-
-    async fn set_len(&self, size: u64) -> VfsResult<()> {
-        let mut f = write_lock(&self.0);
-        let size = usize::try_from(size).map_err(|_| VfsError::FileTooLarge)?;
-        f.bytes.resize(size, 0);
-        f.mtime = SystemTime::now();
-        Ok(())
-    }
-
-    async fn metadata(&self) -> VfsResult<Metadata> {
-        Ok(Node::File(self.0.clone()).metadata())
-    }
-
-    async fn sync(&self) -> VfsResult<()> {
-        Ok(())
     }
 }
