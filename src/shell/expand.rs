@@ -418,8 +418,16 @@ impl Shell {
                 if *comp == "**" && self.st.opts.globstar {
                     // Zero or more directories (every file too when it is the last component).
                     let mut stack = vec![(shown.clone(), dir.clone())];
-                    if !last {
-                        next.push((shown.clone(), dir.clone()));
+                    // `**/` at the end matches directories only.
+                    let files_too = last && !pat.ends_with('/');
+                    if !files_too {
+                        if !shown.is_empty() || !last {
+                            next.push((shown.clone(), dir.clone()));
+                        }
+                    } else if !shown.is_empty() {
+                        // `dir/**` matches `dir/` itself too.
+                        let own = format!("{}/", shown.trim_end_matches('/'));
+                        next.push((own, dir.clone()));
                     }
                     while let Some((s, d)) = stack.pop() {
                         let Ok(mut entries) = self.vfs.list(&d).await else {
@@ -435,7 +443,7 @@ impl Shell {
                             if e.meta.is_dir() {
                                 stack.push((s2.clone(), p.clone()));
                                 next.push((s2, p));
-                            } else if last {
+                            } else if files_too {
                                 next.push((s2, p));
                             }
                         }
@@ -492,9 +500,15 @@ impl Shell {
             }
         }
         let trailing_slash = pat.ends_with('/');
-        cur.into_iter()
+        let mut out: Vec<String> = cur
+            .into_iter()
             .map(|(s, _)| if trailing_slash { format!("{s}/") } else { s })
-            .collect()
+            .collect();
+        if pat.contains("**") {
+            // bash sorts the whole expansion; `**` gathers it directory by directory.
+            out.sort();
+        }
+        out
     }
 }
 
