@@ -588,7 +588,14 @@ impl Shell {
                 c
             }
         };
-        compiled.eval(&mut ArithVars(self))
+        compiled.eval(&mut ArithVars(self)).map_err(|m| {
+            // bash names the expression: `1/0: division by 0 (error token is "0")`.
+            if m.starts_with("division by 0") {
+                format!("{}: {m}", src.trim_start())
+            } else {
+                m
+            }
+        })
     }
 }
 

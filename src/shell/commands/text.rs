@@ -7,7 +7,8 @@ use super::Ctx;
 use crate::shell::ShellError;
 
 /// The contents of each operand (`-` or none: stdin), in order; failures are reported as
-/// `cmd: name: message` and make `failed` true.
+/// `cmd: name: message` (`sort: cannot read: name: message`, as GNU sort words it) and make
+/// `failed` true.
 pub async fn inputs(
     c: &Ctx<'_>,
     operands: &[String],
@@ -21,6 +22,11 @@ pub async fn inputs(
     for f in operands {
         match c.read_arg(f).await {
             Ok(d) => out.push((f.clone(), d)),
+            Err(e) if c.name() == "sort" => {
+                c.err(&format!("cannot read: {f}: {}", e.user_message()))
+                    .await?;
+                failed = true;
+            }
             Err(e) => {
                 c.fail(f, &e).await?;
                 failed = true;
