@@ -222,13 +222,8 @@ impl Vfs {
         if self.is_mount_point(from) || self.is_mount_point(to) {
             return Err(VfsError::NotPermitted);
         }
-        self.settle(from).await?;
-        let (m1, r1) = self.table.route(from);
-        let (m2, r2) = self.table.route(to);
-        if m1.path != m2.path {
-            return Err(VfsError::CrossDevice);
-        }
-        m1.stack.rename(&r1, &r2).await?;
+        let (stack, r1, r2) = self.same_mount(from, to).await?;
+        stack.rename(&r1, &r2).await?;
         if from != to {
             self.handles.unlinked(to);
             self.handles.rebase(from, to);
@@ -267,13 +262,24 @@ impl Vfs {
         if self.is_mount_point(from) {
             return Err(VfsError::NotPermitted);
         }
+        let (stack, r1, r2) = self.same_mount(from, to).await?;
+        stack.link(&r1, &r2).await
+    }
+
+    /// The backend stack both paths are on and their paths inside it (`from` settled
+    /// first); `CrossDevice` when they are on different mounts.
+    async fn same_mount(
+        &self,
+        from: &VPath,
+        to: &VPath,
+    ) -> VfsResult<(Arc<dyn Backend>, VPath, VPath)> {
         self.settle(from).await?;
         let (m1, r1) = self.table.route(from);
         let (m2, r2) = self.table.route(to);
         if m1.path != m2.path {
             return Err(VfsError::CrossDevice);
         }
-        m1.stack.link(&r1, &r2).await
+        Ok((m1.stack.clone(), r1, r2))
     }
 
     /// Makes a FIFO, socket or device node (see [`Backend::mknod`]).
