@@ -520,6 +520,34 @@ fn local_shows_changes_made_on_the_host_within_the_ttl() {
             .as_deref()
             == Some("version 333")
     });
+    // Listings: the kernel opens directories itself and keeps its copy of a listing while
+    // the directory's mtime is unchanged; a name added or removed on the host shows after
+    // the TTL, one added or removed through the mount at once.
+    let names = |dir: &str| -> Vec<String> {
+        let mut v: Vec<String> = std::fs::read_dir(mnt.join(dir))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        v.sort();
+        v
+    };
+    std::fs::create_dir(ws.path("data/many")).unwrap();
+    for i in 0..3000 {
+        std::fs::write(mnt.join(format!("data/many/f{i:04}")), "").unwrap();
+    }
+    assert_eq!(
+        names("data/many").len(),
+        3000,
+        "a listing of many READDIR pages"
+    );
+    std::fs::remove_file(mnt.join("data/many/f0000")).unwrap();
+    assert_eq!(names("data/many").len(), 2999);
+    std::fs::write(ws.path("data/many/from-host"), "").unwrap();
+    std::fs::remove_file(ws.path("data/many/f0001")).unwrap();
+    until("host changes to a listing never became visible", || {
+        let n = names("data/many");
+        n.len() == 2999 && n.contains(&"from-host".to_string()) && !n.contains(&"f0001".to_string())
+    });
 }
 
 /// fsx-style: random pwrite/pread/truncate/mmap on one file through the mount, checked against

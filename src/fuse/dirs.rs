@@ -1,4 +1,6 @@
 //! Directory handles: a listing snapshot per `opendir`, served by `readdir`/`readdirplus`.
+//! When the kernel opens files itself it opens directories itself too (OPENDIR answered with
+//! ENOSYS): READDIR then comes with handle 0 and reads a listing kept per inode.
 //!
 //! The listing is taken at the first read of a handle (the kernel skips reading altogether
 //! while its cached copy of the directory is valid), so offsets stay valid while the directory
@@ -14,14 +16,28 @@ use fuser::{
 };
 
 use super::attr::{file_type, synthetic_ino, to_attr};
+use super::implicit::Opens;
 use super::{DirSnapshot, IntoErrno, MirageFs, errno};
 use crate::vfs::lock;
 
 /// Directory handles carry this bit so `getattr(fh)` can tell them from file handles.
 const DIR_HANDLE_BIT: u64 = 1 << 62;
 
+/// Listings of directories the kernel opened itself (handle 0) are kept under their inode
+/// with this bit, from a read at offset 0 until a read reaches the end.
+const KERNEL_OPENED_BIT: u64 = 1 << 61;
+
+/// At most this many such listings are kept (readers that stop halfway leave theirs).
+const KERNEL_OPENED_MAX: usize = 1024;
+
 impl MirageFs {
     pub(super) fn open_dir(&self, ino: INodeNo, reply: ReplyOpen) {
+        if self.implicit.opens() != Opens::Requested {
+            // As for files: the kernel then opens directories itself — no OPENDIR and
+            // RELEASEDIR round trip per directory (a `find` or `rg` over a tree) — and keeps
+            // its cached listing while the directory's mtime is unchanged.
+            return reply.error(Errno::ENOSYS);
+        }
         let path = tryr!(reply, self.path(ino));
         // Only a stat here: the listing is taken at the first readdir, which the kernel skips
         // altogether while its cached copy of the directory is valid.
@@ -51,7 +67,10 @@ impl MirageFs {
         offset: u64,
         mut reply: ReplyDirectory,
     ) {
-        let (path, entries) = tryr!(reply, self.snapshot(fh.0));
+        let (path, entries) = tryr!(reply, self.snapshot(fh.0, ino.0, offset));
+        if offset as usize >= entries.len() + 2 {
+            self.listing_done(fh.0, ino.0);
+        }
         let parent_ino = self.inodes.peek(&path.parent()).max(1);
         let mut i = offset as usize;
         loop {
@@ -84,7 +103,10 @@ impl MirageFs {
         offset: u64,
         mut reply: ReplyDirectoryPlus,
     ) {
-        let (path, entries) = tryr!(reply, self.snapshot(fh.0));
+        let (path, entries) = tryr!(reply, self.snapshot(fh.0, ino.0, offset));
+        if offset as usize >= entries.len() + 2 {
+            self.listing_done(fh.0, ino.0);
+        }
         let ttl = self.ttl(&path);
         let dir_meta = crate::vfs::Metadata::dir(SystemTime::UNIX_EPOCH);
         let mut i = offset as usize;
@@ -143,10 +165,17 @@ impl MirageFs {
         fh & DIR_HANDLE_BIT != 0
     }
 
+    /// The listing a READDIR at `offset` reads: the handle's snapshot, or for a directory
+    /// the kernel opened itself (handle 0) a fresh one at offset 0, kept for the reads after.
     fn snapshot(
         &self,
         fh: u64,
+        ino: u64,
+        offset: u64,
     ) -> Result<(crate::vfs::VPath, Arc<Vec<crate::vfs::DirEntry>>), Errno> {
+        if fh == 0 {
+            return self.kernel_opened_listing(ino, offset);
+        }
         let (path, entries) = {
             let dirs = lock(&self.dirs);
             let d = dirs.get(&fh).ok_or(Errno::EBADF)?;
@@ -164,5 +193,46 @@ impl MirageFs {
             d.entries = Some(list.clone());
         }
         Ok((path, list))
+    }
+
+    fn kernel_opened_listing(
+        &self,
+        ino: u64,
+        offset: u64,
+    ) -> Result<(crate::vfs::VPath, Arc<Vec<crate::vfs::DirEntry>>), Errno> {
+        let key = ino | KERNEL_OPENED_BIT;
+        if offset > 0
+            && let Some(DirSnapshot {
+                path,
+                entries: Some(e),
+            }) = lock(&self.dirs).get(&key)
+        {
+            return Ok((path.clone(), e.clone()));
+        }
+        let path = self.path(INodeNo(ino))?;
+        let list = Arc::new(
+            self.rt
+                .block_on(self.vfs.list(&path))
+                .map_err(|e| errno(&e))?,
+        );
+        let mut dirs = lock(&self.dirs);
+        if dirs.len() >= KERNEL_OPENED_MAX {
+            dirs.retain(|k, _| k & KERNEL_OPENED_BIT == 0);
+        }
+        dirs.insert(
+            key,
+            DirSnapshot {
+                path: path.clone(),
+                entries: Some(list.clone()),
+            },
+        );
+        Ok((path, list))
+    }
+
+    /// A READDIR of a kernel-opened directory reached the end: its listing is let go.
+    fn listing_done(&self, fh: u64, ino: u64) {
+        if fh == 0 {
+            lock(&self.dirs).remove(&(ino | KERNEL_OPENED_BIT));
+        }
     }
 }
