@@ -81,6 +81,8 @@ pub struct Simple {
     pub words: Vec<Word>,
     /// Redirections attached to the command.
     pub redirs: Vec<Redir>,
+    /// Its line in the script (1-based; 0 when unknown), for `$LINENO`.
+    pub line: usize,
 }
 
 /// Where a redirection goes.

@@ -409,6 +409,9 @@ impl Shell {
     /// command.
     async fn simple(&mut self, s: &Simple, io: &Io) -> Res {
         self.budget.command()?;
+        if s.line > 0 {
+            self.st.lineno = s.line + self.st.line_offset;
+        }
         self.st.status_from_subst = None;
         let argv = self.expand_words(&s.words, io).await?;
         if argv.is_empty() {

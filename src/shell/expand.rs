@@ -337,6 +337,8 @@ impl Shell {
         let mut sub_io = io.derived();
         sub_io.stdout = Out::Buffer(buf.clone(), Some(self.budget.clone()));
         let mut sub = self.subshell_copy();
+        // Its first line is the line it stands on (`$LINENO` inside it).
+        sub.st.line_offset = self.st.lineno.saturating_sub(1);
         let st = match super::parse::parse(script) {
             Ok(node) => sub.subshell(&node, &sub_io).await?,
             Err(e) => {

@@ -76,6 +76,7 @@ impl Shell {
                 Some(st.started.elapsed().as_secs().to_string())
             }
             "PPID" if st.get("PPID").is_none() => Some(std::process::id().to_string()),
+            "LINENO" if st.get("LINENO").is_none() => Some(st.lineno.to_string()),
             n if n.bytes().all(|c| c.is_ascii_digit()) => {
                 let i: usize = n.parse().unwrap_or(0);
                 st.positional.get(i.wrapping_sub(1)).cloned()

@@ -180,7 +180,18 @@ impl<'s> Lower<'s> {
         Ok(seq(out))
     }
 
+    /// One statement; a simple command remembers its line (`$LINENO`).
     fn stmt(&mut self, n: TsNode) -> Result<Node, ParseError> {
+        let mut node = self.stmt_kind(n)?;
+        if let Node::Simple(s) = &mut node
+            && s.line == 0
+        {
+            s.line = n.start_position().row + 1;
+        }
+        Ok(node)
+    }
+
+    fn stmt_kind(&mut self, n: TsNode) -> Result<Node, ParseError> {
         Ok(match n.kind() {
             "command" => Node::Simple(self.command(n)?),
             "list" => self.list(n)?,

@@ -123,6 +123,10 @@ pub struct State {
     pub getopts_pos: usize,
     /// Names declared `declare -i`: assignments to them are arithmetic.
     pub integers: std::collections::HashSet<String>,
+    /// The line of the simple command running (`$LINENO`).
+    pub lineno: usize,
+    /// Lines before the text being run (a command substitution starts on its line).
+    pub line_offset: usize,
 }
 
 impl State {
@@ -149,6 +153,8 @@ impl State {
             dir_stack: Vec::new(),
             getopts_pos: 0,
             integers: Default::default(),
+            lineno: 0,
+            line_offset: 0,
         };
         for (k, v) in [
             ("PWD", cwd.as_str()),

@@ -50,3 +50,15 @@ s="hello world"; echo ${s^^o} ${s^^[lw]} ${s^h} ${s^x}; S=ABC; echo ${S,,B} ${S,
 echo hi > hl; ln hl hl2; echo more >> hl2; cat hl; ls -l hl | cut -c1-12; ln hl hl2; echo $?; mkdir hd; ln hd hd2; echo $?; ln nope x; echo $?; ln -f hl hl2; echo $?; rm hl; cat hl2
 #### globstar results sorted as bash sorts them, dir/** and **/
 shopt -s globstar; mkdir -p gs/b/c; touch gs/b/c/f.txt gs/x.txt gs/b/y.txt; cd gs; echo **/*.txt; echo b/**; echo **; echo b/**/; echo **/
+#### LINENO in commands, functions, loops, substitutions and here-documents
+echo $LINENO
+f() {
+  echo "in f $LINENO"
+}
+f
+for i in 1; do echo "loop $LINENO"; done
+x=$(echo "sub $LINENO"); echo "$x"
+cat <<EOT
+heredoc $LINENO
+EOT
+echo last $LINENO
