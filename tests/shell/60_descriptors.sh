@@ -62,3 +62,5 @@ cat <<EOT
 heredoc $LINENO
 EOT
 echo last $LINENO
+#### grep -l and -L name a single file; a binary match is reported on stderr
+echo hi > gl; grep -l hi gl; grep -L zz gl; echo hi | grep -l hi; printf 'a\0b\nhi\n' > gbin; grep hi gbin; echo "status $?"; grep hi gbin 2>&1 | sed 's/^[a-z]*: //'

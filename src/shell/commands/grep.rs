@@ -108,24 +108,21 @@ struct Search {
 struct Outcome {
     matched: bool,
     out: Vec<u8>,
+    /// A binary input matched: GNU grep (3.5 on) says so on stderr, not stdout.
+    binary_match: bool,
 }
 
-fn search(s: &Search, name: Option<&str>, data: &[u8]) -> Outcome {
+/// Searches `data`; `name` prefixes output lines when several files are searched, `label`
+/// is the input's own name (`(standard input)` for stdin) for `-l` and `-L`.
+fn search(s: &Search, name: Option<&str>, label: &str, data: &[u8]) -> Outcome {
     let mut o = Outcome::default();
     if !s.text && s.list.is_none() && !s.count && !s.quiet && memchr::memchr(0, data).is_some() {
         let any = data
             .split(|&b| b == b'\n')
             .any(|l| s.re.is_match(l) != s.invert);
-        if any {
-            o.matched = true;
-            o.out.extend_from_slice(
-                format!(
-                    "Binary file {} matches\n",
-                    name.unwrap_or("(standard input)")
-                )
-                .as_bytes(),
-            );
-        }
+        // GNU grep (3.5 on) says "binary file matches" on stderr; the caller prints it.
+        o.matched = any;
+        o.binary_match = any;
         return o;
     }
     let body = data.strip_suffix(b"\n").unwrap_or(data);
@@ -224,9 +221,8 @@ fn search(s: &Search, name: Option<&str>, data: &[u8]) -> Outcome {
     }
     if let Some(with) = s.list
         && o.matched == with
-        && let Some(n) = name.or(Some("(standard input)"))
     {
-        o.out.extend_from_slice(n.as_bytes());
+        o.out.extend_from_slice(label.as_bytes());
         o.out.push(b'\n');
     }
     o
@@ -520,12 +516,16 @@ command!(|c| {
         if rg && !a.has('a') && memchr::memchr(0, &data[..data.len().min(8192)]).is_some() {
             continue;
         }
-        let o = search(&s, if with_name { Some(&shown) } else { None }, &data);
+        let o = search(&s, with_name.then_some(shown.as_str()), &shown, &data);
         matched |= o.matched;
         if s.quiet && matched {
             return Ok(0);
         }
         buf.extend_from_slice(&o.out);
+        if o.binary_match {
+            c.out(&std::mem::take(&mut buf)).await?;
+            c.err(&format!("{shown}: binary file matches")).await?;
+        }
         if buf.len() > 1 << 16 {
             c.out(&std::mem::take(&mut buf)).await?;
         }
