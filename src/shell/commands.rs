@@ -39,6 +39,8 @@ mod base64;
 mod basename;
 mod bc;
 mod cat;
+mod chmod;
+mod cmp;
 mod column;
 mod comm;
 mod cp;
@@ -124,6 +126,16 @@ pub const TABLE: &[(&str, Command, &str)] = &[
         "cat",
         cat::run,
         "cat [-nbsAE] [FILE]... -- concatenate files to standard output",
+    ),
+    (
+        "chmod",
+        chmod::run,
+        "chmod [-Rvcf] MODE[,MODE]... FILE... -- change permission bits (octal or u+x, go-w, a=rX)",
+    ),
+    (
+        "cmp",
+        cmp::run,
+        "cmp [-s] [-l] FILE1 [FILE2] -- compare two files byte by byte",
     ),
     (
         "column",

@@ -64,3 +64,7 @@ EOT
 echo last $LINENO
 #### grep -l and -L name a single file; a binary match is reported on stderr
 echo hi > gl; grep -l hi gl; grep -L zz gl; echo hi | grep -l hi; printf 'a\0b\nhi\n' > gbin; grep hi gbin; echo "status $?"; grep hi gbin 2>&1 | sed 's/^[a-z]*: //'
+#### chmod octal, symbolic, recursive, verbose and errors
+echo x > cm; chmod 600 cm; stat -c %a cm; chmod u+x,g+r cm; stat -c %a cm; chmod -w cm; stat -c %a cm; chmod a=rX cm; stat -c %a cm; mkdir -p cmd/e; touch cmd/f; chmod -R go-rx cmd; stat -c "%a %n" cmd cmd/e cmd/f; chmod -v 755 cm; chmod -c 755 cm; chmod 999 cm 2>/dev/null; echo $?; chmod 755 nofile 2>/dev/null; echo $?
+#### cmp
+echo hi > c1; cp c1 c2; cmp c1 c2; echo $?; echo ho > c2; cmp c1 c2; echo $?; cmp -s c1 c2; echo $?; printf ab > c3; cmp c3 c1 2>/dev/null; echo $?; cmp nofile c1 2>/dev/null; echo $?
