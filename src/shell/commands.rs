@@ -89,6 +89,7 @@ mod timeout;
 mod touch;
 mod tr;
 mod tree;
+mod truncate;
 mod uniq;
 mod wc;
 mod xargs;
@@ -349,6 +350,16 @@ pub const TABLE: &[(&str, Command, &str)] = &[
         "sha256sum",
         sums::run,
         "sha256sum [-c] [FILE]... -- SHA-256 checksums",
+    ),
+    (
+        "sha512sum",
+        sums::run,
+        "sha512sum [-c] [FILE]... -- SHA-512 checksums",
+    ),
+    (
+        "truncate",
+        truncate::run,
+        "truncate [-c] -s [+-<>/%]SIZE FILE... -- shrink or extend files",
     ),
     ("sleep", sleep::run, "sleep N[smhd]... -- wait"),
     (

@@ -68,3 +68,5 @@ echo hi > gl; grep -l hi gl; grep -L zz gl; echo hi | grep -l hi; printf 'a\0b\n
 echo x > cm; chmod 600 cm; stat -c %a cm; chmod u+x,g+r cm; stat -c %a cm; chmod -w cm; stat -c %a cm; chmod a=rX cm; stat -c %a cm; mkdir -p cmd/e; touch cmd/f; chmod -R go-rx cmd; stat -c "%a %n" cmd cmd/e cmd/f; chmod -v 755 cm; chmod -c 755 cm; chmod 999 cm 2>/dev/null; echo $?; chmod 755 nofile 2>/dev/null; echo $?
 #### cmp
 echo hi > c1; cp c1 c2; cmp c1 c2; echo $?; echo ho > c2; cmp c1 c2; echo $?; cmp -s c1 c2; echo $?; printf ab > c3; cmp c3 c1 2>/dev/null; echo $?; cmp nofile c1 2>/dev/null; echo $?
+#### truncate and sha512sum
+echo hello > tr1; truncate -s 2 tr1; cat tr1; echo; truncate -s +3 tr1; wc -c < tr1; truncate -s 0 tr1; wc -c < tr1; truncate -s 10 tr2; wc -c < tr2; truncate -s %4 tr2; wc -c < tr2; truncate -c -s 5 nope; ls nope 2>/dev/null; echo $?; truncate -s x tr1 2>/dev/null; echo $?; echo abc | sha512sum

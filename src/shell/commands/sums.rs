@@ -1,4 +1,4 @@
-//! `md5sum`, `sha1sum`, `sha256sum` `[-c] [FILE]...`: `HASH  NAME` lines, and checking them.
+//! `md5sum`, `sha1sum`, `sha256sum`, `sha512sum` `[-c] [FILE]...`: `HASH  NAME` lines, and checking them.
 
 use sha2::Digest;
 
@@ -21,6 +21,7 @@ fn hash(kind: &str, data: &[u8]) -> String {
     let bytes: Vec<u8> = match kind {
         "md5sum" => md5::Md5::digest(data).to_vec(),
         "sha1sum" => sha1::Sha1::digest(data).to_vec(),
+        "sha512sum" => sha2::Sha512::digest(data).to_vec(),
         _ => sha2::Sha256::digest(data).to_vec(),
     };
     bytes.iter().map(|b| format!("{b:02x}")).collect()
