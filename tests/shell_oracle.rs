@@ -92,7 +92,15 @@ fn bash(script: &str) -> (Vec<u8>, i32) {
         .env("HOME", "/")
         .output()
         .unwrap();
-    (out.stdout, out.status.code().unwrap_or(-1))
+    // A bash killed by a signal (a script that `kill`s itself) is status 128 + the signal,
+    // as a parent shell reports it.
+    use std::os::unix::process::ExitStatusExt;
+    let status = out
+        .status
+        .code()
+        .or_else(|| out.status.signal().map(|s| 128 + s))
+        .unwrap_or(-1);
+    (out.stdout, status)
 }
 
 async fn mirage(script: &str) -> (Vec<u8>, i32, Vec<u8>) {

@@ -28,6 +28,7 @@ macro_rules! builtin {
 
 mod input;
 mod session;
+mod signals;
 mod vars;
 
 use input::{mapfile, read};
@@ -59,6 +60,7 @@ pub fn lookup(name: &str) -> Option<Builtin> {
         "type" => type_,
         "command" => command,
         "trap" => trap,
+        "kill" => signals::kill,
         "shopt" => shopt,
         "mapfile" | "readarray" => mapfile,
         "pushd" => pushd,
@@ -75,6 +77,7 @@ pub fn lookup(name: &str) -> Option<Builtin> {
 /// Names of all builtins (for `help` and `type`).
 pub const NAMES: &[&str] = &[
     "cd",
+    "kill",
     "pwd",
     "export",
     "readonly",

@@ -111,6 +111,8 @@ pub struct State {
     pub status_from_subst: Option<i32>,
     /// `trap 'cmd' EXIT`
     pub exit_trap: Option<String>,
+    /// `trap HANDLER SIG` for signals, by name (`TERM`); an empty handler ignores it.
+    pub signal_traps: std::collections::BTreeMap<String, String>,
     /// `trap 'cmd' ERR`
     pub err_trap: Option<String>,
     /// When the session started (`$SECONDS`).
@@ -147,6 +149,7 @@ impl State {
             last_bg: 0,
             status_from_subst: None,
             exit_trap: None,
+            signal_traps: Default::default(),
             err_trap: None,
             started: std::time::Instant::now(),
             random: std::process::id().wrapping_mul(2654435761) | 1,

@@ -18,6 +18,14 @@ builtin!(trap, |sh, argv, io| {
                         .await?;
                 }
             }
+            for (sig, t) in &sh.st.signal_traps {
+                io.stdout
+                    .print(&format!(
+                        "trap -- {} SIG{sig}\n",
+                        crate::shell::commands::quote_reusable(t)
+                    ))
+                    .await?;
+            }
             Ok(0)
         }
         _ => {
@@ -38,8 +46,17 @@ builtin!(trap, |sh, argv, io| {
                             Some(action.clone())
                         }
                     }
-                    // Other signals never reach an in-process shell; DEBUG/RETURN are not run.
-                    _ => {}
+                    // Signals the script sends itself (`kill -TERM $$`, see `signals`);
+                    // DEBUG and RETURN are not run.
+                    other => {
+                        if let Some((name, _)) = super::signals::signal(other) {
+                            if action == "-" {
+                                sh.st.signal_traps.remove(name);
+                            } else {
+                                sh.st.signal_traps.insert(name.to_string(), action.clone());
+                            }
+                        }
+                    }
                 }
             }
             Ok(0)
