@@ -68,9 +68,6 @@ impl MirageFs {
         mut reply: ReplyDirectory,
     ) {
         let (path, entries) = tryr!(reply, self.snapshot(fh.0, ino.0, offset));
-        if offset as usize >= entries.len() + 2 {
-            self.listing_done(fh.0, ino.0);
-        }
         let parent_ino = self.inodes.peek(&path.parent()).max(1);
         let mut i = offset as usize;
         loop {
@@ -104,9 +101,6 @@ impl MirageFs {
         mut reply: ReplyDirectoryPlus,
     ) {
         let (path, entries) = tryr!(reply, self.snapshot(fh.0, ino.0, offset));
-        if offset as usize >= entries.len() + 2 {
-            self.listing_done(fh.0, ino.0);
-        }
         let ttl = self.ttl(&path);
         let dir_meta = crate::vfs::Metadata::dir(SystemTime::UNIX_EPOCH);
         let mut i = offset as usize;
@@ -174,7 +168,12 @@ impl MirageFs {
         offset: u64,
     ) -> Result<(crate::vfs::VPath, Arc<Vec<crate::vfs::DirEntry>>), Errno> {
         if fh == 0 {
-            return self.kernel_opened_listing(ino, offset);
+            let (path, list) = self.kernel_opened_listing(ino, offset)?;
+            if offset as usize >= list.len() + 2 {
+                // The reader is at the end: the kept listing is let go.
+                lock(&self.dirs).remove(&(ino | KERNEL_OPENED_BIT));
+            }
+            return Ok((path, list));
         }
         let (path, entries) = {
             let dirs = lock(&self.dirs);
@@ -227,12 +226,5 @@ impl MirageFs {
             },
         );
         Ok((path, list))
-    }
-
-    /// A READDIR of a kernel-opened directory reached the end: its listing is let go.
-    fn listing_done(&self, fh: u64, ino: u64) {
-        if fh == 0 {
-            lock(&self.dirs).remove(&(ino | KERNEL_OPENED_BIT));
-        }
     }
 }

@@ -211,11 +211,15 @@ impl fuser::Filesystem for MirageFs {
     ) {
         let path = tryr!(reply, self.child(parent, name));
         tryr!(reply, self.rt.block_on(self.vfs.mkdir(&path)));
-        // A directory made in a set-group-ID directory keeps the bit it inherited.
-        let inherited = self
-            .rt
-            .block_on(self.vfs.stat(&path))
-            .map_or(0, |m| u32::from(m.perm & 0o2000));
+        // A directory made in a set-group-ID directory keeps the bit it inherited when other
+        // bits are set below (with the default bits nothing is set, so nothing is asked).
+        let inherited = if (mode & !umask & 0o7777) != 0o755 {
+            self.rt
+                .block_on(self.vfs.stat(&path))
+                .map_or(0, |m| u32::from(m.perm & 0o2000))
+        } else {
+            0
+        };
         self.apply_perm(
             &path,
             mode | inherited,

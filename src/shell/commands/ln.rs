@@ -55,33 +55,28 @@ command!(|c| {
                 Ok(0)
             }
             Err(e) => {
-                let why = match e {
-                    crate::vfs::VfsError::Unsupported => "Operation not permitted".to_string(),
-                    crate::vfs::VfsError::NotPermitted
+                use crate::vfs::VfsError;
+                let msg = match e {
+                    VfsError::NotPermitted
                         if c.stat(&from).await.is_ok_and(|(_, m)| m.is_dir()) =>
                     {
-                        c.err(&format!("{target}: hard link not allowed for directory"))
-                            .await?;
-                        return Ok(1);
+                        format!("{target}: hard link not allowed for directory")
                     }
-                    crate::vfs::VfsError::AlreadyExists => {
-                        c.err(&format!("failed to create hard link '{link}': File exists"))
-                            .await?;
-                        return Ok(1);
+                    VfsError::AlreadyExists => {
+                        format!("failed to create hard link '{link}': File exists")
                     }
-                    crate::vfs::VfsError::NotFound => {
-                        c.err(&format!(
-                            "failed to access '{target}': No such file or directory"
-                        ))
-                        .await?;
-                        return Ok(1);
+                    VfsError::NotFound => {
+                        format!("failed to access '{target}': No such file or directory")
                     }
-                    e => e.user_message(),
+                    VfsError::Unsupported => format!(
+                        "failed to create hard link '{link}' => '{target}': Operation not permitted"
+                    ),
+                    e => format!(
+                        "failed to create hard link '{link}' => '{target}': {}",
+                        e.user_message()
+                    ),
                 };
-                c.err(&format!(
-                    "failed to create hard link '{link}' => '{target}': {why}"
-                ))
-                .await?;
+                c.err(&msg).await?;
                 Ok(1)
             }
         };

@@ -34,6 +34,10 @@ fn new_size(spec: &str, cur: u64) -> Option<u64> {
     })
 }
 
+fn cannot_open(f: &str, why: &str) -> String {
+    format!("cannot open '{f}' for writing: {why}")
+}
+
 command!(|c| {
     let a = opts!(c, SPEC);
     let size = a.value('s').map(str::to_string);
@@ -75,19 +79,14 @@ command!(|c| {
         let path = match c.path(f) {
             Ok(p) => p,
             Err(e) => {
-                c.err(&format!(
-                    "cannot open '{f}' for writing: {}",
-                    e.user_message()
-                ))
-                .await?;
+                c.err(&cannot_open(f, &e.user_message())).await?;
                 st = 1;
                 continue;
             }
         };
         let cur = match c.stat(&path).await {
             Ok((_, m)) if m.is_dir() => {
-                c.err(&format!("cannot open '{f}' for writing: Is a directory"))
-                    .await?;
+                c.err(&cannot_open(f, "Is a directory")).await?;
                 st = 1;
                 continue;
             }
@@ -103,11 +102,7 @@ command!(|c| {
         if cur.is_none()
             && let Err(e) = c.vfs().write_all(&path, &[], false).await
         {
-            c.err(&format!(
-                "cannot open '{f}' for writing: {}",
-                e.user_message()
-            ))
-            .await?;
+            c.err(&cannot_open(f, &e.user_message())).await?;
             st = 1;
             continue;
         }
