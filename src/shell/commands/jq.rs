@@ -4,12 +4,15 @@
 
 use std::fmt::Write as _;
 
-use hifijson::token::Lex;
 use jaq_core::load::{Arena, File, Loader};
 use jaq_core::{Compiler, Ctx, RcIter};
 use jaq_json::Val;
 
 use super::Spec;
+
+mod parse;
+
+use parse::{JsonStream, parse_all};
 
 const SPEC: Spec = Spec {
     short: "rcnsSejRaMCr",
@@ -43,50 +46,6 @@ const BLOCKED: &[&str] = &[
 ];
 /// Safe stand-ins, defined before the standard library so its definitions use them.
 const SHIMS: &str = "def env: $ENV; def halt: [] | .[]; def halt_error($code): error; def debug: .; def stderr: .; def input_filename: {} | .a;";
-
-/// JSON values parsed one at a time from the input buffers.
-struct JsonStream {
-    bufs: Vec<(String, bytes::Bytes)>,
-    idx: usize,
-    pos: usize,
-}
-
-impl Iterator for JsonStream {
-    type Item = Result<Val, String>;
-    fn next(&mut self) -> Option<Self::Item> {
-        loop {
-            let (_, data) = self.bufs.get(self.idx)?;
-            let rest = &data[self.pos.min(data.len())..];
-            let mut lexer = hifijson::SliceLexer::new(rest);
-            match lexer.ws_token() {
-                None => {
-                    self.idx += 1;
-                    self.pos = 0;
-                }
-                Some(tok) => {
-                    let r = Val::parse(tok, &mut lexer).map_err(|e| format!("{e}"));
-                    if r.is_err() {
-                        // Stop after a parse error, as jq does.
-                        self.idx = self.bufs.len();
-                    } else {
-                        self.pos += rest.len() - lexer.as_slice().len();
-                    }
-                    return Some(r);
-                }
-            }
-        }
-    }
-}
-
-/// Parses every JSON value in `data`.
-fn parse_all(data: &[u8]) -> Result<Vec<Val>, String> {
-    let mut lexer = hifijson::SliceLexer::new(data);
-    let mut out = Vec::new();
-    while let Some(tok) = lexer.ws_token() {
-        out.push(Val::parse(tok, &mut lexer).map_err(|e| format!("{e}"))?);
-    }
-    Ok(out)
-}
 
 /// Numbers as jq 1.6 prints them: integral values below 1e17 without a fraction, others in
 /// shortest form with a signed exponent.
@@ -333,11 +292,7 @@ command!(|c| {
         }
         Box::new(vals.into_iter().map(Ok))
     } else {
-        Box::new(JsonStream {
-            bufs: raw.clone(),
-            idx: 0,
-            pos: 0,
-        })
+        Box::new(JsonStream::new(raw.clone()))
     };
     let stream: Box<dyn Iterator<Item = Result<Val, String>>> = if a.has('s') && !a.has('R') {
         match stream.collect::<Result<Vec<Val>, String>>() {
