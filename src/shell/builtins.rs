@@ -179,6 +179,7 @@ builtin!(source, |sh, argv, io| {
         Err(e) => return fail(io, format!("{file}: {}", e.user_message()), 1).await,
     };
     let text = match sh.vfs.read_all(&path).await {
+        _ if file == "/dev/null" => String::new(),
         Ok(t) => String::from_utf8_lossy(&t).into_owned(),
         Err(e) => return fail(io, format!("{file}: {}", e.user_message()), 1).await,
     };

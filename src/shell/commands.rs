@@ -59,12 +59,14 @@ mod fsops;
 mod grep;
 mod gzip;
 mod head;
+mod ident;
 mod info;
 mod join;
 mod jq;
 mod ln;
 mod ls;
 mod mkdir;
+mod mkfifo;
 mod mktemp;
 mod nl;
 mod paste;
@@ -75,6 +77,7 @@ mod rev;
 mod rm;
 mod sed;
 mod seq;
+mod shuf;
 mod sleep;
 mod sort;
 mod split;
@@ -225,6 +228,12 @@ pub const TABLE: &[(&str, Command, &str)] = &[
         "gunzip [-ck] FILE... -- decompress .gz files",
     ),
     ("gzip", gzip::run, "gzip [-dck] [FILE]... -- compress files"),
+    ("hostname", ident::run, "hostname -- the host's name"),
+    (
+        "id",
+        ident::run,
+        "id [-u|-g|-G] [-n] [-r] -- user and group IDs of the shell",
+    ),
     (
         "head",
         head::run,
@@ -265,6 +274,11 @@ pub const TABLE: &[(&str, Command, &str)] = &[
         "mkdir",
         mkdir::run,
         "mkdir [-p] [-v] DIR... -- make directories",
+    ),
+    (
+        "mkfifo",
+        mkfifo::run,
+        "mkfifo [-m MODE] NAME... -- make named pipes",
     ),
     (
         "mktemp",
@@ -361,6 +375,11 @@ pub const TABLE: &[(&str, Command, &str)] = &[
         truncate::run,
         "truncate [-c] -s [+-<>/%]SIZE FILE... -- shrink or extend files",
     ),
+    (
+        "shuf",
+        shuf::run,
+        "shuf [-n N] [-r] [-z] [-o FILE] [-e ARG...|-i LO-HI|FILE] -- random permutations",
+    ),
     ("sleep", sleep::run, "sleep N[smhd]... -- wait"),
     (
         "sort",
@@ -414,6 +433,11 @@ pub const TABLE: &[(&str, Command, &str)] = &[
         "tree [-a] [-d] [-L N] [DIR]... -- list a directory tree",
     ),
     (
+        "uname",
+        ident::run,
+        "uname [-asnrvmpio] -- system information",
+    ),
+    (
         "uniq",
         uniq::run,
         "uniq [-cdui] [-f N] [-s N] [INPUT [OUTPUT]] -- report or omit repeated lines",
@@ -424,6 +448,7 @@ pub const TABLE: &[(&str, Command, &str)] = &[
         "wc [-lwcm] [FILE]... -- count lines, words, bytes",
     ),
     ("which", info::run, "which NAME... -- locate a command"),
+    ("whoami", ident::run, "whoami -- the user name of the shell"),
     (
         "xargs",
         xargs::run,

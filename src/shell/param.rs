@@ -243,6 +243,24 @@ impl Shell {
             return Err(ShellError::Fatal(format!("{name}: unbound variable"), 127));
         }
         let op = Op::parse(self, rest, io).await?.ok_or_else(|| bad(inner))?;
+        let val = match val {
+            // `${@:N}` counts from `$0`, as bash does: `${@:1}` is all of `"$@"`.
+            PVal::Many(v) | PVal::Star(v)
+                if matches!(op, Op::Substr(..)) && index.is_none() && matches!(name, "@" | "*") =>
+            {
+                let zero = match self.lookup("0", None, io).await? {
+                    PVal::One(s) => s.unwrap_or_default(),
+                    _ => String::new(),
+                };
+                let all = std::iter::once(zero).chain(v).collect();
+                if name == "@" {
+                    PVal::Many(all)
+                } else {
+                    PVal::Star(all)
+                }
+            }
+            other => other,
+        };
         Ok(match val {
             PVal::One(s) => PVal::One(Some(op.apply(&s.unwrap_or_default()))),
             PVal::Many(v) => PVal::Many(op.apply_all(v)),
@@ -267,6 +285,8 @@ enum Op {
     Substr(i64, Option<i64>),
     Upper(bool),
     Lower(bool),
+    /// `${v~~}` / `${v~}`: every character's (or the first one's) case swapped.
+    Toggle(bool),
     /// `${v^^pat}` and friends: pattern, all (or the first character only), to upper.
     CaseMatching(String, bool, bool),
     /// `${v@Q}`, `${v@E}`, `${v@U}`, `${v@u}`, `${v@L}`.
@@ -331,6 +351,10 @@ impl Op {
                 None => None,
             };
             Op::Substr(off, len)
+        } else if rest == "~~" {
+            Op::Toggle(true)
+        } else if rest == "~" {
+            Op::Toggle(false)
         } else if rest == "^^" {
             Op::Upper(true)
         } else if rest == "^" {
@@ -405,6 +429,7 @@ impl Op {
                 }
                 chars[start as usize..end as usize].iter().collect()
             }
+            Op::Toggle(all) => toggle_case(s, *all),
             Op::Upper(all) => case_map(s, *all, true),
             Op::Lower(all) => case_map(s, *all, false),
             Op::CaseMatching(pat, all, upper) => case_map_matching(s, pat, *all, *upper),
@@ -435,6 +460,22 @@ fn case_map(s: &str, all: bool, upper: bool) -> String {
     }
 }
 
+/// `s` with the case of every character (or of the first one) swapped.
+fn toggle_case(s: &str, all: bool) -> String {
+    s.chars()
+        .enumerate()
+        .map(|(i, c)| {
+            if !all && i > 0 {
+                c.to_string()
+            } else if c.is_uppercase() {
+                c.to_lowercase().collect()
+            } else {
+                c.to_uppercase().collect()
+            }
+        })
+        .collect()
+}
+
 /// [`case_map`] of the characters matching `pat` (of the first character only, unless `all`).
 fn case_map_matching(s: &str, pat: &str, all: bool, upper: bool) -> String {
     let mut out = String::with_capacity(s.len());
@@ -452,7 +493,12 @@ fn case_map_matching(s: &str, pat: &str, all: bool, upper: bool) -> String {
 
 fn replace(s: &str, pat: &str, rep: &str, kind: ReplaceKind) -> String {
     if pat.is_empty() {
-        return s.to_string();
+        // An empty anchored pattern matches at the start or end: `${v/#/x}` prefixes.
+        return match kind {
+            ReplaceKind::Start => format!("{rep}{s}"),
+            ReplaceKind::End => format!("{s}{rep}"),
+            _ => s.to_string(),
+        };
     }
     match kind {
         ReplaceKind::Start => match match_prefix(pat, s, true) {

@@ -38,18 +38,22 @@ pub fn parse(src: &str) -> Result<Node, ParseError> {
             };
             return l.block(t2.root_node());
         }
-        // Nor does it take extended patterns as words (`rm !(*.keep)`, `ls *.@(c|h)`): parse
-        // them with their parentheses and bars spelled as stand-ins, lower the original text.
-        if let Some(alias) = extglob_alias(src)
-            && let Some(t2) = parser.parse(&alias, None)
-            && !t2.root_node().has_error()
-        {
-            let mut l = Lower {
-                src,
-                heredoc_end: 0,
-                bracket_alias: false,
-            };
-            return l.block(t2.root_node());
+        // Nor does it take extended patterns as words (`rm !(*.keep)`, `ls *.@(c|h)`), nor a
+        // based number whose digits are a variable (`$((10#$x))`): parse them with stand-ins
+        // of the same length, lower the original text.
+        let ext = extglob_alias(src);
+        let based = base_alias(ext.as_deref().unwrap_or(src));
+        for alias in [ext, based].into_iter().flatten() {
+            if let Some(t2) = parser.parse(&alias, None)
+                && !t2.root_node().has_error()
+            {
+                let mut l = Lower {
+                    src,
+                    heredoc_end: 0,
+                    bracket_alias: false,
+                };
+                return l.block(t2.root_node());
+            }
         }
         return Err(ParseError(describe_error(root, src)));
     }
@@ -120,6 +124,47 @@ fn extglob_alias(src: &str) -> Option<String> {
         return None;
     }
     String::from_utf8(b).ok()
+}
+
+/// `src` with the `#` of `N#$name` spelled `+` and the `~` of `${name~}` (case toggle) spelled
+/// `^` (offsets unchanged), or `None` when it has neither.
+fn base_alias(src: &str) -> Option<String> {
+    let b = src.as_bytes();
+    let mut out = b.to_vec();
+    let mut changed = false;
+    for i in 1..b.len().saturating_sub(1) {
+        if b[i] == b'#' && b[i - 1].is_ascii_alphanumeric() && b[i + 1] == b'$' {
+            out[i] = b'+';
+            changed = true;
+        }
+        if b[i] == b'~' && (b[i - 1] == b'~' || is_name_end_in_braces(b, i)) {
+            out[i] = b'^';
+            changed = true;
+        }
+    }
+    if !changed {
+        return None;
+    }
+    String::from_utf8(out).ok()
+}
+
+/// Whether `b[..i]` ends with `${` and a name (or `@`, `*`, a digit, a subscript).
+fn is_name_end_in_braces(b: &[u8], i: usize) -> bool {
+    let mut j = i;
+    if j > 0 && b[j - 1] == b']' {
+        while j > 0 && b[j - 1] != b'[' {
+            j -= 1;
+        }
+        j = j.saturating_sub(1);
+    }
+    let end = j;
+    while j > 0 && (b[j - 1].is_ascii_alphanumeric() || b[j - 1] == b'_') {
+        j -= 1;
+    }
+    if j == end && j > 0 && matches!(b[j - 1], b'@' | b'*') {
+        j -= 1;
+    }
+    j < end && j >= 2 && b[j - 1] == b'{' && b[j - 2] == b'$'
 }
 
 fn describe_error(root: TsNode, src: &str) -> String {

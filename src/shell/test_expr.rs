@@ -5,7 +5,7 @@ use super::ast::TestExpr;
 use super::io::Io;
 use super::state::Value;
 use super::{Shell, ShellError};
-use crate::vfs::{FileKind, Mode};
+use crate::vfs::{FileKind, Mode, SpecialKind};
 
 type R<T> = Result<T, ShellError>;
 
@@ -47,7 +47,19 @@ impl Shell {
                 mount.mode == Mode::Write && m.perm & 0o222 != 0
             }
             "-x" => m.perm & 0o111 != 0,
-            "-b" | "-c" | "-p" | "-S" | "-g" | "-u" | "-k" | "-t" => false,
+            "-p" | "-S" | "-b" | "-c" => {
+                let want = match op {
+                    "-p" => SpecialKind::Fifo,
+                    "-S" => SpecialKind::Socket,
+                    "-b" => SpecialKind::BlockDevice,
+                    _ => SpecialKind::CharDevice,
+                };
+                m.posix.special.is_some_and(|s| s.kind == want)
+            }
+            "-u" => m.perm & 0o4000 != 0,
+            "-g" => m.perm & 0o2000 != 0,
+            "-k" => m.perm & 0o1000 != 0,
+            "-t" => false,
             "-O" | "-G" => true,
             "-N" => false,
             _ => return Err(Bad(format!("{op}: unary operator expected"))),

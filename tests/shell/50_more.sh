@@ -412,3 +412,23 @@ x='a"b$c'; declare -p x; arr=(3 1 2); declare -p arr; declare -i n=4; declare -p
 trap "echo err-trap \$?" ERR; false; echo next; if false; then :; fi; false || true; ! false; (exit 3); [[ a == b ]]; x=$(false); false | true; true | false; f() { false; echo in-f; return 2; }; f; trap; trap - ERR; false; echo end; set -e; trap "echo bye" ERR; false; echo notreached
 #### unicode escapes (ASCII code points: the oracle's bash runs with LC_ALL=C)
 echo $'\x41\u0042\U00000043'; echo -e '\u0044'; printf '\u0045|\x41g|\1010\n'
+#### positional slices count from $0
+set -- a b c d; echo ${@:2} "${@:1:2}" ${*:3:1} ${@: -1} ${@: -2:1}; f() { echo "${@:2}"; }; f x y z
+#### empty anchored replacement
+v=abc; a=(1 2); echo ${v/#/x} ${v/%/y} ${v//} "${a[@]/#/-}" "${a[@]/%/+}"
+#### based number from a variable
+x=08; h=09; echo $((10#$x + 1)) $((10#${h})) $((16#$x)) $((2#$((1))))
+#### case toggle
+x=hello; y=HeLLo; a=(ab Cd); echo ${x~} ${x~~} ${y~~} ${y~} ${a[@]~~} ${a[1]~}
+#### uname whoami id hostname
+uname; uname -s; uname -srm; uname -a; whoami; id; id -u; id -un; id -G; hostname
+#### shuf permutations
+shuf -e c a b | sort; seq 10 | shuf | sort -n | tr '\n' ' '; echo; shuf -i 1-5 | sort | wc -l
+shuf -n 2 -e a b c | wc -l; shuf -r -n 4 -e x | uniq -c; shuf -i 5-1; echo $?
+#### mkfifo and file type tests
+mkfifo p; ls -l p | cut -c1-10; [ -p p ] && echo fifo; [ -f p ] || echo notfile; mkfifo p; echo $?
+#### mkdir -m and special mode bits in ls
+mkdir -m 1777 t; [ -k t ] && echo sticky; ls -ld t | cut -c1-10; mkdir -m 700 u; ls -ld u | cut -c1-10
+mkdir -p -m 700 w/x; ls -ld w w/x | cut -c1-10; touch f; chmod 4644 f; ls -l f | cut -c1-10; chmod 2755 f; [ -g f ] && echo sgid; stat -c %A f
+#### source /dev/null
+source /dev/null; echo $?; . /dev/null; echo ok

@@ -89,8 +89,8 @@ fn spread(rwx: u16) -> u16 {
     rwx << 6 | rwx << 3 | rwx
 }
 
-/// `rwxr-xr-x` for permission bits.
-fn rwx(p: u16) -> String {
+/// `rwxr-xr-x` for permission bits (`s`/`S`, `t`/`T` for set-ID and sticky bits).
+pub fn rwx(p: u16) -> String {
     let mut s = String::new();
     for (shift, special, ch) in [(6, 0o4000, 's'), (3, 0o2000, 's'), (0, 0o1000, 't')] {
         let v = (p >> shift) & 7;

@@ -34,14 +34,7 @@ pub fn mode_string(m: &Metadata) -> String {
             _ => 'p',
         },
     };
-    let mut s = String::from(t);
-    for shift in [6, 3, 0] {
-        let p = (m.perm >> shift) & 7;
-        s.push(if p & 4 != 0 { 'r' } else { '-' });
-        s.push(if p & 2 != 0 { 'w' } else { '-' });
-        s.push(if p & 1 != 0 { 'x' } else { '-' });
-    }
-    s
+    format!("{t}{}", super::chmod::rwx(m.perm))
 }
 
 /// `1.5K`, `23M` as `ls -h` and `du -h` print sizes.

@@ -20,6 +20,17 @@ command!(|c| {
         c.err("missing operand").await?;
         return Ok(1);
     }
+    // `-m MODE`: the mode of each directory made (symbolic modes apply to a=rwx).
+    let perm = match a.value('m') {
+        None => None,
+        Some(m) => match super::chmod::apply_mode(m, 0o777, true) {
+            Some(p) => Some(p),
+            None => {
+                c.err(&format!("invalid mode '{m}'")).await?;
+                return Ok(1);
+            }
+        },
+    };
     let mut st = 0;
     for d in &a.operands {
         let path = match c.path(d) {
@@ -52,6 +63,17 @@ command!(|c| {
                 }
                 match c.vfs().mkdir(&cur).await {
                     Ok(()) => {
+                        if let Some(p) = perm.filter(|_| cur == path)
+                            && let Err(e) = c.vfs().set_perm(&cur, p).await
+                        {
+                            c.err(&format!(
+                                "cannot set permissions of '{d}': {}",
+                                e.user_message()
+                            ))
+                            .await?;
+                            failed = true;
+                            break;
+                        }
                         if a.has('v') {
                             c.print(&format!("mkdir: created directory '{cur}'\n"))
                                 .await?;
@@ -76,6 +98,16 @@ command!(|c| {
         }
         match c.vfs().mkdir(&path).await {
             Ok(()) => {
+                if let Some(p) = perm
+                    && let Err(e) = c.vfs().set_perm(&path, p).await
+                {
+                    c.err(&format!(
+                        "cannot set permissions of '{d}': {}",
+                        e.user_message()
+                    ))
+                    .await?;
+                    st = 1;
+                }
                 if a.has('v') {
                     c.print(&format!("mkdir: created directory '{d}'\n"))
                         .await?;

@@ -1,0 +1,52 @@
+//! `mkfifo [-m MODE] NAME...`: named pipes, kept by the backend as special nodes (through the
+//! FUSE mount they connect a reader and a writer; the in-process shell cannot open them).
+
+use super::Spec;
+use crate::vfs::{Special, SpecialKind};
+
+const SPEC: Spec = Spec {
+    short: "m:",
+    long: &[("mode", 'm', true)],
+    bad_status: 1,
+    numeric: false,
+};
+
+command!(|c| {
+    let a = opts!(c, SPEC);
+    if a.operands.is_empty() {
+        c.err("missing operand").await?;
+        return Ok(1);
+    }
+    let perm = match a.value('m') {
+        None => 0o644, // 0666 under the shell's umask 022
+        Some(m) => match super::chmod::apply_mode(m, 0o666, false) {
+            Some(p) => p,
+            None => {
+                c.err(&format!("invalid mode '{m}'")).await?;
+                return Ok(1);
+            }
+        },
+    };
+    let mut st = 0;
+    for name in &a.operands {
+        let r = match c.path(name) {
+            Ok(p) => {
+                let fifo = Special {
+                    kind: SpecialKind::Fifo,
+                    rdev: 0,
+                };
+                c.vfs().mknod(&p, fifo, perm).await
+            }
+            Err(e) => Err(e),
+        };
+        if let Err(e) = r {
+            c.err(&format!(
+                "cannot create fifo '{name}': {}",
+                e.user_message()
+            ))
+            .await?;
+            st = 1;
+        }
+    }
+    Ok(st)
+});
