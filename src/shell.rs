@@ -23,6 +23,7 @@ pub(crate) mod links;
 mod param;
 pub mod parse;
 pub mod pattern;
+mod print;
 mod redirect;
 pub mod state;
 mod test_expr;

@@ -313,8 +313,9 @@ builtin!(type_, |sh, argv, io| {
     let mut st = 0;
     let short = argv.iter().any(|a| a == "-t");
     for name in argv[1..].iter().filter(|a| !a.starts_with('-')) {
-        let kind = if sh.st.funcs.contains_key(name) {
-            Some(("function", format!("{name} is a function")))
+        let kind = if let Some(body) = sh.st.funcs.get(name) {
+            let text = super::print::function_text(name, body);
+            Some(("function", format!("{name} is a function\n{text}")))
         } else if NAMES.contains(&name.as_str()) || name == "echo" || name == "printf" {
             Some(("builtin", format!("{name} is a shell builtin")))
         } else if super::commands::lookup(name).is_some() {

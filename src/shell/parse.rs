@@ -126,8 +126,8 @@ fn extglob_alias(src: &str) -> Option<String> {
     String::from_utf8(b).ok()
 }
 
-/// `src` with the `#` of `N#$name` spelled `+` and the `~` of `${name~}` (case toggle) spelled
-/// `^` (offsets unchanged), or `None` when it has neither.
+/// `src` with the `#` of `N#$name` spelled `+`, the `~` of `${name~}` (case toggle) spelled
+/// `^` and a `;;&` before `esac` spelled `;;` (offsets unchanged), or `None` when it has none.
 fn base_alias(src: &str) -> Option<String> {
     let b = src.as_bytes();
     let mut out = b.to_vec();
@@ -139,6 +139,16 @@ fn base_alias(src: &str) -> Option<String> {
         }
         if b[i] == b'~' && (b[i - 1] == b'~' || is_name_end_in_braces(b, i)) {
             out[i] = b'^';
+            changed = true;
+        }
+        // `;;&` ending the last arm of a `case` (tree-sitter-bash wants `;;` there).
+        if b[i] == b'&'
+            && b[i - 1] == b';'
+            && i >= 2
+            && b[i - 2] == b';'
+            && src[i + 1..].trim_start().starts_with("esac")
+        {
+            out[i] = b' ';
             changed = true;
         }
     }
@@ -265,7 +275,20 @@ impl<'s> Lower<'s> {
             "case_statement" => self.case_stmt(n)?,
             "function_definition" => {
                 let name = self.text(self.field_node(n, "name")?).to_string();
-                let body = self.stmt(self.field_node(n, "body")?)?;
+                let mut body = self.stmt(self.field_node(n, "body")?)?;
+                // `f() { …; } >log`: the redirections apply each time the function runs.
+                let mut redirs = Vec::new();
+                let mut cursor = n.walk();
+                for (i, c) in n.children(&mut cursor).enumerate() {
+                    if n.field_name_for_child(i as u32) == Some("redirect") {
+                        let (r, tail) = self.redirect(c)?;
+                        if !tail.is_empty() {
+                            return Err(unsupported("a pipeline after a function definition"));
+                        }
+                        redirs.extend(r);
+                    }
+                }
+                body = with_redirs(body, redirs);
                 Node::Function(name, Rc::new(body))
             }
             "test_command" => self.test_cmd(n)?,
@@ -705,6 +728,16 @@ fn with_redirs(node: Node, redirs: Vec<Redir>) -> Node {
         Node::Simple(mut s) => {
             s.redirs.extend(redirs);
             Node::Simple(s)
+        }
+        Node::Redirected(inner, mut first) => {
+            first.extend(redirs);
+            Node::Redirected(inner, first)
+        }
+        // `f() { …; } 2>&1 >log`: tree-sitter keeps the first redirection in the definition
+        // and wraps it for the others; all of them apply each time the function runs.
+        Node::Function(name, body) => {
+            let body = Rc::unwrap_or_clone(body);
+            Node::Function(name, Rc::new(with_redirs(body, redirs)))
         }
         other => Node::Redirected(Box::new(other), redirs),
     }

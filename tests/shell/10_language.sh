@@ -246,3 +246,28 @@ echo hi | { read v; echo "[$v]"; }
 yes | head -3
 #### true false builtins
 true; echo $?; false; echo $?; : ; echo $?
+#### function redirections apply at each call
+fb() { echo redir; echo e >&2; } 2>&1 >/dev/null; fb; fc() { echo "$1"; } >> log; fc a; fc b; cat log; fd() { cat; } <<< here; fd
+#### declare -f prints functions as bash does
+f() { echo a; echo b; }
+g() { if true; then echo yes; elif false; then echo m; else echo no; fi; for i in 1 2; do echo $i; done; while false; do :; done; }
+h() { case $1 in a|b) echo ab;; *) echo other ;; esac; x=1 y=2 cmd arg >out 2>&1 < in; a && b || c; ! d | e; (sub; shell); { grp; }; }
+declare -f; declare -F; declare -F f; declare -f nope; echo $?
+#### declare -f of loops, tests and nested functions
+k() { for ((i=0;i<3;i++)); do echo; done; (( x++ )); ((y=1)); [[ -n $x && $y == z ]]; local v=$(date) w="q"; echo "$@" 'lit' >> f; }
+m() { echo bg & echo fg; until x; do y; done; function inner { echo i; }; }
+n() ( echo subshell-body )
+p() { a | b | c; if x; then y; fi; for z; do w; done; }
+q() { local -a arr=(1 2 3); arr+=(4); echo ${arr[@]} 2>/dev/null; cmd 3>&1 1>&2 2>&3; x=$((1+2)); }
+declare -f k m n p q
+#### declare -f with here-documents and redirected bodies
+fb() { echo redir; } > /dev/null
+fc() { cat <<EOF
+body $x
+EOF
+echo after; }
+fj() { while :; do break; done & wait; }
+t() { [[ ! -f x || -d y ]] && echo ok; echo "a;b" 'c;d'; }
+declare -f fb fc fj t
+#### type of a function
+g() { echo "in g"; }; type g; type -t g

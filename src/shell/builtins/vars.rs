@@ -248,20 +248,14 @@ builtin!(declare, |sh, argv, io| {
             args.push(a.clone());
         }
     }
+    if flags.contains('f') || flags.contains('F') {
+        return print_functions(sh, &args, io, flags.contains('F')).await;
+    }
     if args.is_empty() {
         return print_vars(sh, io, |_| true, "declare -- ").await;
     }
     if flags.contains('p') {
         return print_declarations(sh, &args, io).await;
-    }
-    if flags.contains('f') {
-        let mut st = 0;
-        for a in &args {
-            if !sh.st.funcs.contains_key(a) {
-                st = 1;
-            }
-        }
-        return Ok(st);
     }
     declare_args(sh, &args, io, &flags, local).await
 });
@@ -395,3 +389,34 @@ builtin!(shift, |sh, argv, io| {
     sh.st.positional.drain(..n);
     Ok(0)
 });
+
+/// `declare -f [NAME…]`: the functions as bash prints them (all, sorted, without names);
+/// `declare -F`: their names only. Status 1 when a name is not a function.
+async fn print_functions(sh: &mut Shell, names: &[String], io: &Io, only_names: bool) -> Res {
+    let mut all: Vec<&String> = sh.st.funcs.keys().collect();
+    all.sort();
+    let wanted: Vec<&String> = if names.is_empty() {
+        all
+    } else {
+        names.iter().collect()
+    };
+    let mut out = String::new();
+    let mut st = 0;
+    for name in wanted {
+        let Some(body) = sh.st.funcs.get(name) else {
+            st = 1;
+            continue;
+        };
+        if only_names {
+            if names.is_empty() {
+                out.push_str("declare -f ");
+            }
+            out.push_str(name);
+        } else {
+            out.push_str(&crate::shell::print::function_text(name, body));
+        }
+        out.push('\n');
+    }
+    io.stdout.print(&out).await?;
+    Ok(st)
+}
