@@ -127,7 +127,8 @@ fn extglob_alias(src: &str) -> Option<String> {
 }
 
 /// `src` with the `#` of `N#$name` spelled `+`, the `~` of `${name~}` (case toggle) spelled
-/// `^` and a `;;&` before `esac` spelled `;;` (offsets unchanged), or `None` when it has none.
+/// `^`, `<<<` spelled `<& ` and a `;;&` before `esac` spelled `;;` (offsets unchanged), or
+/// `None` when it has none.
 fn base_alias(src: &str) -> Option<String> {
     let b = src.as_bytes();
     let mut out = b.to_vec();
@@ -139,6 +140,13 @@ fn base_alias(src: &str) -> Option<String> {
         }
         if b[i] == b'~' && (b[i - 1] == b'~' || is_name_end_in_braces(b, i)) {
             out[i] = b'^';
+            changed = true;
+        }
+        // `cmd >f <<<word`: tree-sitter-bash takes a here-string only as a statement's one
+        // redirection; spelled `<& word` it parses, and the lowering reads `<<` back.
+        if b[i] == b'<' && b[i - 1] == b'<' && i >= 2 && b[i - 2] == b'<' {
+            out[i - 1] = b'&';
+            out[i] = b' ';
             changed = true;
         }
         // `;;&` ending the last arm of a `case` (tree-sitter-bash wants `;;` there).
@@ -452,6 +460,7 @@ impl<'s> Lower<'s> {
         match n.kind() {
             "file_redirect" => {
                 let mut op = "";
+                let mut start = 0;
                 let mut dest = None;
                 let mut cursor = n.walk();
                 for (i, c) in n.children(&mut cursor).enumerate() {
@@ -459,6 +468,7 @@ impl<'s> Lower<'s> {
                         dest = Some(self.text(c).to_string());
                     } else if !c.is_named() {
                         op = c.kind();
+                        start = c.start_byte();
                     }
                 }
                 let dest = dest.unwrap_or_default();
@@ -469,6 +479,10 @@ impl<'s> Lower<'s> {
                     "&>" => (1, RedirKind::Both(dest, false)),
                     "&>>" => (1, RedirKind::Both(dest, true)),
                     ">&" => (1, RedirKind::Dup(dest)),
+                    // A here-string parsed through `base_alias`.
+                    "<&" if self.src.get(start..start + 3) == Some("<<<") => {
+                        (0, RedirKind::Herestring(dest))
+                    }
                     "<&" => (0, RedirKind::Dup(dest)),
                     ">&-" => (1, RedirKind::Dup("-".into())),
                     "<&-" => (0, RedirKind::Dup("-".into())),

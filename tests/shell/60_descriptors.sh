@@ -72,3 +72,5 @@ echo hi > c1; cp c1 c2; cmp c1 c2; echo $?; echo ho > c2; cmp c1 c2; echo $?; cm
 echo hello > tr1; truncate -s 2 tr1; cat tr1; echo; truncate -s +3 tr1; wc -c < tr1; truncate -s 0 tr1; wc -c < tr1; truncate -s 10 tr2; wc -c < tr2; truncate -s %4 tr2; wc -c < tr2; truncate -c -s 5 nope; ls nope 2>/dev/null; echo $?; truncate -s x tr1 2>/dev/null; echo $?; echo abc | sha512sum
 #### kill to the script itself runs its trap or ends it with 128+signal
 trap "echo caught INT" INT; kill -INT $$; trap "" USR1; kill -USR1 $$; kill -0 $$; echo "alive $?"; kill -l 15; kill -l 143; kill 999999 2>/dev/null; echo "no such $?"; trap; trap - INT; trap "echo bye" EXIT; kill $$; echo notreached
+#### here-string after other redirections
+cat > f <<< "data"; cat f; cat 2>/dev/null <<< x; cat < /dev/null <<< y; exec 3<<< "hello"; read -u 3 v; echo $v
