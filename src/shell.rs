@@ -24,6 +24,7 @@ mod param;
 pub mod parse;
 pub mod pattern;
 mod print;
+pub mod raw;
 mod redirect;
 pub mod state;
 mod test_expr;

@@ -293,3 +293,15 @@ fn mirage_sh_reads_lines_keeps_state_and_history() {
         "prompt goes to stderr"
     );
 }
+
+/// Text is UTF-8 (as bash in a UTF-8 locale): `wc -m`, `${#v}` and `cut -c` count characters;
+/// bytes that are not UTF-8 pass through variables and pipes unchanged.
+#[test]
+fn text_is_utf8_and_other_bytes_pass_through() {
+    let (rw, ro) = dirs();
+    let vfs = workspace(rw.path(), ro.path());
+    let script = r#"printf 'h\xc3\xa9llo\n' | wc -m; v=héllo; echo ${#v}; echo héllo | cut -c2
+x=$(printf 'a\xffb'); printf '%s' "$x" > /ram/bin; wc -c < /ram/bin"#;
+    let (out, err, st) = run(&vfs, script);
+    assert_eq!((out.as_str(), st), ("6\n5\né\n3\n", 0), "{err}");
+}

@@ -69,6 +69,7 @@ mod mkdir;
 mod mkfifo;
 mod mktemp;
 mod nl;
+mod od;
 mod paste;
 mod printf;
 mod readlink;
@@ -297,8 +298,8 @@ pub const TABLE: &[(&str, Command, &str)] = &[
     ),
     (
         "od",
-        dump::run,
-        "od [-c|-x|-b] [-A x|d|o|n] [FILE] -- dump bytes in octal or other formats",
+        od::run,
+        "od [-A d|o|x|n] [-t TYPE]... [-j SKIP] [-N COUNT] [-w[N]] [-v] [-abcdilosx] [FILE]... -- dump bytes in octal or other formats",
     ),
     (
         "paste",
@@ -496,9 +497,9 @@ impl<'a> Ctx<'a> {
         self.io.stdout.write(data).await
     }
 
-    /// Writes a string to stdout.
+    /// Writes a string to stdout (raw-byte stand-ins as the bytes, see [`super::raw`]).
     pub async fn print(&self, s: &str) -> Result<(), ShellError> {
-        self.io.stdout.write(s.as_bytes()).await
+        self.io.stdout.print(s).await
     }
 
     /// Writes `name: msg` to stderr.

@@ -376,7 +376,7 @@ impl Shell {
             return match data {
                 Ok(d) => {
                     self.st.status_from_subst = Some(0);
-                    let mut s = String::from_utf8_lossy(&d).into_owned();
+                    let mut s = super::raw::decode(&d);
                     while s.ends_with('\n') {
                         s.pop();
                     }
@@ -392,7 +392,7 @@ impl Shell {
         let (bytes, st) = self.capture(script, io).await?;
         self.st.status_from_subst = Some(st);
         self.st.status = st;
-        let mut s = String::from_utf8_lossy(&bytes).into_owned();
+        let mut s = super::raw::decode(&bytes);
         while s.ends_with('\n') {
             s.pop();
         }

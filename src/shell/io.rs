@@ -192,9 +192,9 @@ impl Out {
         }
     }
 
-    /// Writes a string.
+    /// Writes a string (raw-byte stand-ins as the bytes, see [`super::raw`]).
     pub async fn print(&self, s: &str) -> Result<(), ShellError> {
-        self.write(s.as_bytes()).await
+        self.write(&super::raw::encode(s)).await
     }
 }
 

@@ -227,7 +227,7 @@ pub fn decode_escapes(s: &str, dialect: Escapes) -> (String, bool) {
                 if n == 0 && echo {
                     out.push_str("\\x");
                 } else {
-                    out.push(char::from_u32(v).unwrap_or('?'));
+                    out.push(super::raw::byte_char(v as u8));
                 }
             }
             // `\uHHHH`, `\UHHHHHHHH`: a Unicode character.
@@ -258,7 +258,7 @@ pub fn decode_escapes(s: &str, dialect: Escapes) -> (String, bool) {
                     v = v * 8 + it.next().and_then(|c| c.to_digit(8)).unwrap_or(0);
                     n += 1;
                 }
-                out.push(char::from_u32(v).unwrap_or('?'));
+                out.push(super::raw::byte_char((v & 0xff) as u8));
             }
             Some(other) => {
                 out.push('\\');

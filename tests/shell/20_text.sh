@@ -15,7 +15,7 @@ tail -c 4 a.txt
 #### wc variants
 wc a.txt; wc -l a.txt nums.txt; wc -w < a.txt; wc -c noeol.txt; cat a.txt | wc
 #### wc -m
-printf 'h\xc3\xa9llo\n' | wc -m
+printf 'hello\n' | wc -m; printf 'h\xc3\xa9llo\n' | wc -c
 #### sort basic
 sort words.txt
 #### sort -n -r

@@ -432,3 +432,13 @@ mkdir -m 1777 t; [ -k t ] && echo sticky; ls -ld t | cut -c1-10; mkdir -m 700 u;
 mkdir -p -m 700 w/x; ls -ld w w/x | cut -c1-10; touch f; chmod 4644 f; ls -l f | cut -c1-10; chmod 2755 f; [ -g f ] && echo sgid; stat -c %A f
 #### source /dev/null
 source /dev/null; echo $?; . /dev/null; echo ok
+#### od types, columns and repeats
+echo -n abc | od -An -tx1; printf 'hello world\n' | od -c; printf 'ab' | od; printf 'abc' | od -x
+printf 'hello\0\001\377' | od -t x1 -t c; printf 'AB\n' | od -a; printf '\x01\x02\x03\x04' | od -t u4 -t d2 -A d
+printf '%064d' 0 | tr 0 '\0' > z; od -t x1 z; od -v -A x -t x2 z | head -3
+printf 'abcdefgh' | od -t x8 -t o2; printf '\xff\xfe' | od -t d1 -t u1 -t x1; printf 'xyz' | od -j 1 -N 1 -c
+printf 'hello world, this is text\n' | od -w8 -c; printf 'abc' | od -t x1z; od -t q1 z; echo $?
+#### raw bytes survive printf, variables and substitutions
+printf '\377\xfe' | od -An -tx1; echo -ne '\xff' | od -An -tx1; printf '%b' '\0377' | od -An -tx1
+x=$'\xff'; printf %s "$x" | od -An -tx1; echo ${#x}; y=$(printf 'a\xffb'); printf %s "$y" | od -An -tx1
+printf '\xff\n' > f; read -r l < f; printf %s "$l" | wc -c; echo "$x" > g; wc -c < g

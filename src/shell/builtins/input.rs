@@ -86,7 +86,7 @@ builtin!(read, |sh, argv, io| {
         }
     }
     let eof = !got_delim;
-    let mut text = String::from_utf8_lossy(&line).into_owned();
+    let mut text = crate::shell::raw::decode(&line);
     if !raw {
         let mut out = String::new();
         let mut it = text.chars();
@@ -259,7 +259,7 @@ builtin!(mapfile, |sh, argv, io| {
         if strip && line.last() == Some(&b'\n') {
             line.pop();
         }
-        arr.insert(n, String::from_utf8_lossy(&line).into_owned());
+        arr.insert(n, crate::shell::raw::decode(&line));
         n += 1;
     }
     match sh.st.set(&name, Value::Array(arr)) {
