@@ -122,3 +122,9 @@ for f in *.txt; do echo "[$f]"; done
 seq 20000 > big.txt; wc -l big.txt; tail -1 big.txt; sort -rn big.txt | head -1
 #### cp -r contents with dot
 mkdir dest; cp -r dir/. dest/; find dest | sort
+#### ls time styles, owners and -g/-o/-n
+touch -d '2020-01-01 00:00:00' old; ls -l --time-style=+%Y old | awk '{print $6}'; ls -l --time-style=long-iso old | cut -d' ' -f6-
+ls -l --time-style=iso old | cut -d' ' -f6-; ls --full-time old | cut -d' ' -f6-; ls -l old | cut -d' ' -f3-; ls -n old | cut -d' ' -f3,4
+ls -g old | cut -d' ' -f3; ls -o old | cut -d' ' -f3; touch f; ls -lg f | cut -c1-25
+#### awk assignments before stdin
+echo 'a-b-c' | awk -F- '{print $NF, NF; $1=$1; print}' OFS=+; printf 'x\n' > f; awk '{print v, $0}' v=1 f v=2 f; echo q | awk '{print v}' v=3

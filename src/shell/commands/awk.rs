@@ -189,9 +189,6 @@ command!(|c| {
                 !(o.contains('=') && super::super::lex::is_name(o.split('=').next().unwrap_or("")))
             })
             .collect();
-        if files.is_empty() {
-            inputs.push(("".into(), None));
-        }
         let mut failed = false;
         for o in &operands {
             if let Some((k, v)) = o.split_once('=')
@@ -201,6 +198,10 @@ command!(|c| {
                 continue;
             }
             inputs.push((o.clone(), None));
+        }
+        // With no file operands stdin is read once every assignment has been made.
+        if files.is_empty() {
+            inputs.push(("".into(), None));
         }
         'files: for (name, assign) in inputs {
             if let Some(v) = assign {

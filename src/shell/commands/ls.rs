@@ -16,6 +16,9 @@ const SPEC: Spec = Spec {
         ("directory", 'd', false),
         ("reverse", 'r', false),
         ("classify", 'F', false),
+        ("time-style", '\u{1}', true),
+        ("full-time", '\u{2}', false),
+        ("numeric-uid-gid", 'n', false),
     ],
     bad_status: 2,
     numeric: false,
@@ -58,18 +61,53 @@ pub fn human(n: u64) -> String {
     format!("{}{}", v.ceil() as u64, units[u])
 }
 
-/// `Nov 25 06:32` (this year) or `Nov 25  2025`.
-pub fn ls_time(t: SystemTime) -> String {
-    let secs = t
+/// A modification time in a `--time-style`: `full-iso`, `long-iso`, `iso`, `locale` (the
+/// default: `Nov 25 06:32` within six months, else `Nov 25  2025`) or `+FORMAT` (strftime; `+OLD\nRECENT` gives two formats).
+fn styled_time(t: SystemTime, style: &str) -> String {
+    let (secs, nanos) = t
         .duration_since(SystemTime::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64);
-    let dt = chrono::DateTime::from_timestamp(secs, 0).unwrap_or_default();
-    let now = chrono::Utc::now();
-    if (now.timestamp() - secs).abs() < 180 * 86400 {
-        dt.format("%b %e %H:%M").to_string()
-    } else {
-        dt.format("%b %e  %Y").to_string()
+        .map_or((0, 0), |d| (d.as_secs() as i64, d.subsec_nanos()));
+    let dt = chrono::DateTime::from_timestamp(secs, nanos).unwrap_or_default();
+    let recent = (chrono::Utc::now().timestamp() - secs).abs() < 180 * 86400;
+    let fmt = match style.strip_prefix("posix-").unwrap_or(style) {
+        "full-iso" => "%Y-%m-%d %H:%M:%S.%f %z".to_string(),
+        "long-iso" => "%Y-%m-%d %H:%M".to_string(),
+        "iso" if recent => "%m-%d %H:%M".to_string(),
+        "iso" => "%Y-%m-%d ".to_string(),
+        f if f.starts_with('+') => match f[1..].split_once('\n') {
+            Some((old, new)) => if recent { new } else { old }.to_string(),
+            None => f[1..].to_string(),
+        },
+        _ if recent => "%b %e %H:%M".to_string(),
+        _ => "%b %e  %Y".to_string(),
+    };
+    // chrono's `%f` is nanoseconds, as GNU's `%N`; GNU's `%N` is accepted too.
+    dt.format(&fmt.replace("%N", "%f")).to_string()
+}
+
+/// The owner and group columns: names of the file's owner (the shell's user when the backend
+/// keeps none), numbers with `-n`.
+fn owner_group(m: &Metadata, numeric: bool) -> (String, String) {
+    let uid = m
+        .posix
+        .uid
+        .unwrap_or_else(|| nix::unistd::geteuid().as_raw());
+    let gid = m
+        .posix
+        .gid
+        .unwrap_or_else(|| nix::unistd::getegid().as_raw());
+    if numeric {
+        return (uid.to_string(), gid.to_string());
     }
+    let user = nix::unistd::User::from_uid(uid.into())
+        .ok()
+        .flatten()
+        .map_or_else(|| uid.to_string(), |u| u.name);
+    let group = nix::unistd::Group::from_gid(gid.into())
+        .ok()
+        .flatten()
+        .map_or_else(|| gid.to_string(), |g| g.name);
+    (user, group)
 }
 
 fn suffix(m: &Metadata, f: bool, p: bool) -> &'static str {
@@ -92,6 +130,9 @@ struct Opts {
     slash: bool,
     inode: bool,
     no_group: bool,
+    no_owner: bool,
+    numeric: bool,
+    time_style: String,
 }
 
 fn sort(entries: &mut [DirEntry], o: &Opts) {
@@ -155,6 +196,12 @@ async fn format_entries(
         .map(|e| links(&e.meta).to_string().len())
         .max()
         .unwrap_or(1);
+    let ids: Vec<(String, String)> = entries
+        .iter()
+        .map(|e| owner_group(&e.meta, o.numeric))
+        .collect();
+    let uw = ids.iter().map(|(u, _)| u.len()).max().unwrap_or(0);
+    let gw = ids.iter().map(|(_, g)| g.len()).max().unwrap_or(0);
     for (e, size) in entries.iter().zip(sizes) {
         let mut name = e.name.clone();
         if e.meta.kind == FileKind::Symlink {
@@ -169,17 +216,20 @@ async fn format_entries(
         } else {
             name.push_str(suffix(&e.meta, o.classify, o.slash));
         }
-        let group = if o.no_group {
-            String::new()
-        } else {
-            " agent".into()
-        };
+        let (user, group) = owner_group(&e.meta, o.numeric);
+        let mut ids = String::new();
+        if !o.no_owner {
+            ids.push_str(&format!(" {user:<uw$}"));
+        }
+        if !o.no_group {
+            ids.push_str(&format!(" {group:<gw$}"));
+        }
         out.push_str(&format!(
-            "{}{} {:>lw$} agent{group} {size:>w$} {} {name}\n",
+            "{}{} {:>lw$}{ids} {size:>w$} {} {name}\n",
             if o.inode { "0 " } else { "" },
             mode_string(&e.meta),
             links(&e.meta),
-            ls_time(e.meta.mtime)
+            styled_time(e.meta.mtime, &o.time_style)
         ));
     }
     out
@@ -188,7 +238,7 @@ async fn format_entries(
 command!(|c| {
     let a = opts!(c, SPEC);
     let o = Opts {
-        long: a.has('l') || a.has('g') || a.has('o') || a.has('n'),
+        long: a.has('l') || a.has('g') || a.has('o') || a.has('n') || a.has('\u{2}'),
         human: a.has('h'),
         sort_t: a.has('t'),
         sort_s: a.has('S'),
@@ -197,7 +247,14 @@ command!(|c| {
         classify: a.has('F'),
         slash: a.has('p'),
         inode: a.has('i'),
-        no_group: a.has('g') || a.has('o'),
+        no_group: a.has('o'),
+        no_owner: a.has('g'),
+        numeric: a.has('n'),
+        time_style: match (a.value('\u{1}'), a.has('\u{2}')) {
+            (Some(s), _) => s.to_string(),
+            (None, true) => "full-iso".into(),
+            (None, false) => "locale".into(),
+        },
     };
     let all = a.has('a');
     let almost = a.has('A') || all;
