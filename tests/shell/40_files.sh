@@ -128,3 +128,6 @@ ls -l --time-style=iso old | cut -d' ' -f6-; ls --full-time old | cut -d' ' -f6-
 ls -g old | cut -d' ' -f3; ls -o old | cut -d' ' -f3; touch f; ls -lg f | cut -c1-25
 #### awk assignments before stdin
 echo 'a-b-c' | awk -F- '{print $NF, NF; $1=$1; print}' OFS=+; printf 'x\n' > f; awk '{print v, $0}' v=1 f v=2 f; echo q | awk '{print v}' v=3
+#### stat layout, owners, links and separate times
+touch -d '2020-01-01 00:00:00' old; stat old | sed -n '1,2p;4p'; stat -c '%U %G %u %g %h %a %04a %-6s| %8n|' old; mkdir d; stat -c '%h %F' d
+ln old hl; stat -c %h old; touch -a -d '2021-01-01' old; stat -c '%X %Y' old; touch -m -d '2019-01-01' old; stat -c '%X %Y' old; stat -c '%x' old

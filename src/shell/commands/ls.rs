@@ -87,7 +87,7 @@ fn styled_time(t: SystemTime, style: &str) -> String {
 
 /// The owner and group columns: names of the file's owner (the shell's user when the backend
 /// keeps none), numbers with `-n`.
-fn owner_group(m: &Metadata, numeric: bool) -> (String, String) {
+pub fn owner_group(m: &Metadata, numeric: bool) -> (String, String) {
     let uid = m
         .posix
         .uid

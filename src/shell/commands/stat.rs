@@ -38,13 +38,18 @@ fn time_str(t: std::time::SystemTime) -> String {
     dt.format("%Y-%m-%d %H:%M:%S.%f +0000").to_string()
 }
 
+fn epoch(t: std::time::SystemTime) -> u64 {
+    t.duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
 fn format(fmt: &str, name: &str, m: &Metadata, target: &str) -> String {
     let mut out = String::new();
-    let mut it = fmt.chars();
-    let secs = m
-        .mtime
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
+    let mut it = fmt.chars().peekable();
+    let atime = m.posix.atime.unwrap_or(m.mtime);
+    let ctime = m.posix.ctime.unwrap_or(m.mtime);
+    let (user, group) = super::ls::owner_group(m, false);
+    let (uid, gid) = super::ls::owner_group(m, true);
     while let Some(ch) = it.next() {
         if ch == '\\' {
             match it.next() {
@@ -59,6 +64,12 @@ fn format(fmt: &str, name: &str, m: &Metadata, target: &str) -> String {
             out.push(ch);
             continue;
         }
+        // printf-style flags and width (`%-15s`, `%04a`, `%8U`).
+        let mut spec = String::new();
+        while let Some(c) = it.next_if(|c| "-0+ #.".contains(*c) || c.is_ascii_digit()) {
+            spec.push(c);
+        }
+        let start = out.len();
         match it.next() {
             Some('n') => out.push_str(name),
             Some('N') => {
@@ -82,14 +93,26 @@ fn format(fmt: &str, name: &str, m: &Metadata, target: &str) -> String {
                         FileKind::Special => m.posix.special.map_or(0, |s| s.mode_bits()),
                     }
             )),
-            Some('Y') => out.push_str(&secs.to_string()),
+            Some('Y') => out.push_str(&epoch(m.mtime).to_string()),
             Some('y') => out.push_str(&time_str(m.mtime)),
-            Some('X') | Some('Z') | Some('W') => out.push_str(&secs.to_string()),
-            Some('x') | Some('z') | Some('w') => out.push_str(&time_str(m.mtime)),
-            Some('U') | Some('G') => out.push_str("agent"),
-            Some('u') | Some('g') => out.push('0'),
-            Some('h') => out.push('1'),
-            Some('i') => out.push('0'),
+            Some('X') => out.push_str(&epoch(atime).to_string()),
+            Some('x') => out.push_str(&time_str(atime)),
+            Some('Z') => out.push_str(&epoch(ctime).to_string()),
+            Some('z') => out.push_str(&time_str(ctime)),
+            // Birth time is not kept by any backend.
+            Some('W') => out.push('0'),
+            Some('w') => out.push('-'),
+            Some('U') => out.push_str(&user),
+            Some('G') => out.push_str(&group),
+            Some('u') => out.push_str(&uid),
+            Some('g') => out.push_str(&gid),
+            Some('h') => out.push_str(
+                &m.posix
+                    .nlink
+                    .unwrap_or(if m.is_dir() { 2 } else { 1 })
+                    .to_string(),
+            ),
+            Some('i') => out.push_str(&m.posix.file_id.unwrap_or(0).to_string()),
             Some('b') => out.push_str(&m.size.div_ceil(512).to_string()),
             Some('B') => out.push_str("512"),
             Some('o') => out.push_str("4096"),
@@ -100,8 +123,34 @@ fn format(fmt: &str, name: &str, m: &Metadata, target: &str) -> String {
             }
             None => out.push('%'),
         }
+        if !spec.is_empty() {
+            let field = out.split_off(start);
+            out.push_str(&pad(&field, &spec));
+        }
     }
     out
+}
+
+/// `field` padded as a printf width spec asks (`-` left, `0` zeros before a number).
+fn pad(field: &str, spec: &str) -> String {
+    let width: usize = spec
+        .trim_start_matches(['-', '0', '+', ' ', '#'])
+        .split('.')
+        .next()
+        .and_then(|w| w.parse().ok())
+        .unwrap_or(0);
+    let n = field.chars().count();
+    if n >= width {
+        return field.to_string();
+    }
+    let fill = width - n;
+    if spec.starts_with('-') {
+        format!("{field}{}", " ".repeat(fill))
+    } else if spec.starts_with('0') && field.chars().all(|c| c.is_ascii_digit()) {
+        format!("{}{field}", "0".repeat(fill))
+    } else {
+        format!("{}{field}", " ".repeat(fill))
+    }
 }
 
 command!(|c| {
@@ -148,8 +197,8 @@ command!(|c| {
             }
             continue;
         }
-        let t = time_str(m.mtime);
-        out.push_str(&format(&format!("  File: %N\n  Size: %-15s Blocks: %-10b IO Block: 4096   %F\nDevice: 0,0\tInode: 0           Links: 1\nAccess: (0%a/%A)  Uid: (    0/   agent)   Gid: (    0/   agent)\nAccess: {t}\nModify: {t}\nChange: {t}\n Birth: -\n"), f, &m, &target));
+        let layout = "  File: %n\n  Size: %-10s\tBlocks: %-10b IO Block: %-6o %F\nDevice: 0,0\tInode: %-11i Links: %h\nAccess: (%04a/%A)  Uid: (%5u/%8U)   Gid: (%5g/%8G)\nAccess: %x\nModify: %y\nChange: %z\n Birth: %w\n";
+        out.push_str(&format(layout, f, &m, &target));
     }
     c.print(&out).await?;
     Ok(st)

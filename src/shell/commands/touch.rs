@@ -1,4 +1,4 @@
-//! `touch [-c] [-d DATE] [-t STAMP] [-r REF] FILE...`
+//! `touch [-acm] [-d DATE] [-t STAMP] [-r REF] FILE...`
 
 use std::time::SystemTime;
 
@@ -123,7 +123,24 @@ command!(|c| {
                 path
             }
         };
-        if let Err(e) = c.vfs().set_times(&target, when).await
+        // `-a` changes only the access time, `-m` only the modification time.
+        let (atime, mtime) = match (a.has('a'), a.has('m')) {
+            (true, false) => (true, false),
+            (false, true) => (false, true),
+            _ => (true, true),
+        };
+        let mut r = Ok(());
+        if mtime {
+            r = c.vfs().set_times(&target, when).await;
+        }
+        if atime && r.is_ok() {
+            let change = crate::vfs::MetaChange {
+                atime: Some(when),
+                ..Default::default()
+            };
+            r = c.vfs().set_attrs(&target, change).await;
+        }
+        if let Err(e) = r
             && e != crate::vfs::VfsError::Unsupported
         {
             c.err(&format!("setting times of '{f}': {}", e.user_message()))
