@@ -36,19 +36,46 @@ const OPS: &[&str] = &[
     "|", "?", ":", "(", ")", "[", "]", ",",
 ];
 
+/// A constant as bash reads it: `N`, `0N` (octal), `0xN`, `BASE#N` (bases 2–64: digits, then
+/// `a-z`, `A-Z`, `@`, `_`; letters of either case below base 37), wrapping past 64 bits.
 fn parse_num(s: &str) -> Result<i64, String> {
     let err = || format!("{s}: value too great for base (error token is \"{s}\")");
-    if let Some((base, digits)) = s.split_once('#') {
-        let b: u32 = base.parse().map_err(|_| err())?;
-        return i64::from_str_radix(digits, b).map_err(|_| err());
+    let (base, digits) = if let Some((base, digits)) = s.split_once('#') {
+        match base.parse::<u32>() {
+            Ok(b @ 2..=64) => (b, digits),
+            _ => {
+                return Err(format!(
+                    "{s}: invalid arithmetic base (error token is \"{s}\")"
+                ));
+            }
+        }
+    } else if let Some(h) = s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")) {
+        (16, h)
+    } else if s.len() > 1 && s.starts_with('0') {
+        (8, &s[1..])
+    } else {
+        (10, s)
+    };
+    if digits.is_empty() && base != 16 {
+        return Err(err());
     }
-    if let Some(h) = s.strip_prefix("0x").or_else(|| s.strip_prefix("0X")) {
-        return i64::from_str_radix(h, 16).map_err(|_| err());
+    let mut v: i64 = 0;
+    for c in digits.chars() {
+        let d = match c {
+            '0'..='9' => c as u32 - '0' as u32,
+            'a'..='z' => c as u32 - 'a' as u32 + 10,
+            'A'..='Z' if base <= 36 => c as u32 - 'A' as u32 + 10,
+            'A'..='Z' => c as u32 - 'A' as u32 + 36,
+            '@' => 62,
+            '_' => 63,
+            _ => return Err(err()),
+        };
+        if d >= base {
+            return Err(err());
+        }
+        v = v.wrapping_mul(i64::from(base)).wrapping_add(i64::from(d));
     }
-    if s.len() > 1 && s.starts_with('0') {
-        return i64::from_str_radix(&s[1..], 8).map_err(|_| err());
-    }
-    s.parse().map_err(|_| err())
+    Ok(v)
 }
 
 fn lex(src: &str) -> Result<Vec<Tok>, String> {
@@ -63,7 +90,9 @@ fn lex(src: &str) -> Result<Vec<Tok>, String> {
         }
         if c.is_ascii_digit() {
             let st = i;
-            while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'#' || b[i] == b'_') {
+            while i < b.len()
+                && (b[i].is_ascii_alphanumeric() || matches!(b[i], b'#' | b'_' | b'@'))
+            {
                 i += 1;
             }
             out.push(Tok::Num(parse_num(&src[st..i])?));

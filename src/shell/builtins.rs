@@ -245,7 +245,7 @@ builtin!(ret, |sh, argv, io| {
         return fail(
             io,
             "return: can only `return' from a function or sourced script".into(),
-            1,
+            2,
         )
         .await;
     }
@@ -269,6 +269,12 @@ async fn loop_ctl(sh: &Shell, argv: &[String], io: &Io, brk: bool) -> Res {
         }
     };
     if sh.st.loops == 0 {
+        io.stderr
+            .print(&format!(
+                "mirage: {}: only meaningful in a `for', `while', or `until' loop\n",
+                argv[0]
+            ))
+            .await?;
         return Ok(0);
     }
     let n = n.min(sh.st.loops);

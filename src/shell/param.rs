@@ -336,7 +336,8 @@ impl Op {
             let (pat, rep) = split_slash(r);
             let pat = sh.expand_pattern(pat, io).await?;
             let rep = match rep {
-                Some(r) => sh.expand_one(r, io).await?,
+                Some(r) if sh.st.opts.no_patsub => sh.expand_one(r, io).await?,
+                Some(r) => sh.expand_one(&mark_amp(r), io).await?,
                 None => String::new(),
             };
             Op::Replace(pat, rep, kind)
@@ -491,9 +492,95 @@ fn case_map_matching(s: &str, pat: &str, all: bool, upper: bool) -> String {
     out
 }
 
+/// Stands for a quoted or escaped `&` in a replacement, which stays literal; every other `&`
+/// (written or produced by an expansion) is the matched text (bash's `patsub_replacement`, on
+/// by default).
+const LITERAL_AMP: char = '\u{10FF7F}';
+
+/// `raw` (a replacement as written) with its quoted and escaped `&`s as [`LITERAL_AMP`] and a
+/// leading marker, or `raw` itself when it has no `&` to protect.
+fn mark_amp(raw: &str) -> String {
+    if !raw.contains('&') {
+        return format!("{LITERAL_AMP}{raw}");
+    }
+    let mut out = String::with_capacity(raw.len() + 4);
+    out.push(LITERAL_AMP);
+    let (mut single, mut double) = (false, false);
+    let mut it = raw.chars().peekable();
+    while let Some(c) = it.next() {
+        // A substitution's text is copied as is: its quotes are its own.
+        if !single && (c == '`' || (c == '$' && matches!(it.peek(), Some('(' | '{')))) {
+            out.push(c);
+            let (open, close) = match c {
+                '`' => ('`', '`'),
+                _ => {
+                    let o = it.next().unwrap_or('(');
+                    out.push(o);
+                    (o, if o == '(' { ')' } else { '}' })
+                }
+            };
+            let mut depth = 1;
+            for n in it.by_ref() {
+                out.push(n);
+                if n == close {
+                    depth -= 1;
+                    if depth == 0 {
+                        break;
+                    }
+                } else if n == open {
+                    depth += 1;
+                }
+            }
+            continue;
+        }
+        match c {
+            '\\' if !single => match it.next() {
+                Some('&') => out.push(LITERAL_AMP),
+                Some(n) => {
+                    out.push(c);
+                    out.push(n);
+                }
+                None => out.push(c),
+            },
+            '\'' if !double => {
+                single = !single;
+                out.push(c);
+            }
+            '"' if !single => {
+                double = !double;
+                out.push(c);
+            }
+            '&' if single || double => out.push(LITERAL_AMP),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// `rep` with `&` as the matched text when it was marked by [`mark_amp`] (else as is).
+fn fill<'a>(rep: &'a str, matched: &str) -> std::borrow::Cow<'a, str> {
+    let Some(body) = rep.strip_prefix(LITERAL_AMP) else {
+        return rep.into();
+    };
+    if !body.contains(['&', LITERAL_AMP]) {
+        return body.into();
+    }
+    body.chars()
+        .fold(String::with_capacity(body.len()), |mut out, c| {
+            match c {
+                '&' => out.push_str(matched),
+                LITERAL_AMP => out.push('&'),
+                c => out.push(c),
+            }
+            out
+        })
+        .into()
+}
+
 fn replace(s: &str, pat: &str, rep: &str, kind: ReplaceKind) -> String {
     if pat.is_empty() {
         // An empty anchored pattern matches at the start or end: `${v/#/x}` prefixes.
+        let rep = fill(rep, "");
         return match kind {
             ReplaceKind::Start => format!("{rep}{s}"),
             ReplaceKind::End => format!("{s}{rep}"),
@@ -502,11 +589,11 @@ fn replace(s: &str, pat: &str, rep: &str, kind: ReplaceKind) -> String {
     }
     match kind {
         ReplaceKind::Start => match match_prefix(pat, s, true) {
-            Some(n) => format!("{rep}{}", &s[n..]),
+            Some(n) => format!("{}{}", fill(rep, &s[..n]), &s[n..]),
             None => s.to_string(),
         },
         ReplaceKind::End => match match_suffix(pat, s, true) {
-            Some(n) => format!("{}{rep}", &s[..n]),
+            Some(n) => format!("{}{}", &s[..n], fill(rep, &s[n..])),
             None => s.to_string(),
         },
         ReplaceKind::First | ReplaceKind::All => {
@@ -528,7 +615,7 @@ fn replace(s: &str, pat: &str, rep: &str, kind: ReplaceKind) -> String {
                 };
                 match hit {
                     Some(e) => {
-                        out.push_str(rep);
+                        out.push_str(&fill(rep, &s[st..e]));
                         i = idx.iter().position(|&x| x == e).unwrap_or(idx.len() - 1);
                         if matches!(kind, ReplaceKind::First) {
                             done = true;

@@ -286,6 +286,9 @@ impl Shell {
                 self.st.set(&a.name, Value::Array(arr))
             }
         };
+        if r.is_ok() {
+            self.st.apply_case_attr(&a.name);
+        }
         if export
             && r.is_ok()
             && let Some(v) = self.st.vars.get_mut(&a.name)

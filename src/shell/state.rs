@@ -78,6 +78,9 @@ pub struct Options {
     pub failglob: bool,
     /// `shopt -s globstar`: `**` matches any depth.
     pub globstar: bool,
+    /// `shopt -u patsub_replacement` (on by default, as in bash 5.2): `&` in a `${v/p/r}`
+    /// replacement stays literal.
+    pub no_patsub: bool,
 }
 
 /// The copyable part of a shell session.
@@ -125,6 +128,8 @@ pub struct State {
     pub getopts_pos: usize,
     /// Names declared `declare -i`: assignments to them are arithmetic.
     pub integers: std::collections::HashSet<String>,
+    /// `declare -u` (true) and `declare -l` (false): values change case when assigned.
+    pub case_attrs: HashMap<String, bool>,
     /// The line of the simple command running (`$LINENO`).
     pub lineno: usize,
     /// Lines before the text being run (a command substitution starts on its line).
@@ -156,6 +161,7 @@ impl State {
             dir_stack: Vec::new(),
             getopts_pos: 0,
             integers: Default::default(),
+            case_attrs: Default::default(),
             lineno: 0,
             line_offset: 0,
         };
@@ -281,6 +287,28 @@ impl State {
     /// Sets a string variable.
     pub fn set_str(&mut self, name: &str, value: impl Into<String>) -> Result<(), String> {
         self.set(name, Value::Str(value.into()))
+    }
+
+    /// Applies `declare -u`/`-l` of `name` to its value (every element of an array).
+    pub fn apply_case_attr(&mut self, name: &str) {
+        let Some(&upper) = self.case_attrs.get(name) else {
+            return;
+        };
+        let conv = |s: &mut String| {
+            *s = if upper {
+                s.to_uppercase()
+            } else {
+                s.to_lowercase()
+            }
+        };
+        let name = self.resolve(name).to_string();
+        if let Some(v) = self.vars.get_mut(&name) {
+            match &mut v.value {
+                Value::Str(s) => conv(s),
+                Value::Array(a) => a.values_mut().for_each(conv),
+                Value::Assoc(m) => m.values_mut().for_each(conv),
+            }
+        }
     }
 
     /// True when `name` is an associative array.

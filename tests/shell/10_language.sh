@@ -271,3 +271,17 @@ t() { [[ ! -f x || -d y ]] && echo ok; echo "a;b" 'c;d'; }
 declare -f fb fc fj t
 #### type of a function
 g() { echo "in g"; }; type g; type -t g
+#### declare -l -u and export -n
+declare -l low=ABC; declare -u up=abc; echo $low $up; low+=DEF; echo $low; declare -u arr=(a b); echo ${arr[@]}; x=MiX; declare -l x; echo $x; x=MiX; echo $x
+declare -x EXP=1; env | grep -c '^EXP='; export -n EXP; env | grep -c '^EXP='; echo $EXP
+#### trap -p, -l and resets
+trap 'echo int' INT; trap -p INT; trap - INT; trap -p INT; trap 'echo a' EXIT; trap 'echo t' TERM HUP; trap; trap -p EXIT; trap TERM; trap -p
+trap 'x' NOPE; echo $?; trap -l | tail -2; kill -l | head -3
+#### ampersand in pattern replacements
+x=abc; echo ${x/b/[&]}; echo ${x/b/<\&>}; echo "${x/b/"&"}"; echo ${x//[ac]/&&}; echo ${x/#a/&-}; echo ${x/%c/-&}; y="a&b"; echo ${x/b/$y}
+echo ${x/b/$(echo "&")}; echo "${x/b/[&]}"; echo ${x/b/'&'}; shopt -u patsub_replacement; echo ${x/b/[&]}; shopt -s patsub_replacement; a=(ab cb); echo "${a[@]/b/<&>}"
+#### arithmetic wraps at 64 bits and reads every base
+echo $((2**64)) $((2**63)) $(( -9223372036854775808 / -1 )) $((9223372036854775808)) $((64#_@)) $((36#Z)) $((16#ff)) $((0x)) $((0x1f))
+echo $((37#Z)); echo $?
+#### return and break outside their place
+return; echo $?; break; echo $?; f() { return 300; }; f; echo $?

@@ -5,63 +5,111 @@ use super::{Res, cd, fail};
 use crate::shell::Shell;
 use crate::shell::io::Io;
 
-builtin!(trap, |sh, argv, io| {
-    match argv.len() {
-        1 => {
-            for (t, sig) in [(&sh.st.exit_trap, "EXIT"), (&sh.st.err_trap, "ERR")] {
-                if let Some(t) = t {
-                    io.stdout
-                        .print(&format!(
-                            "trap -- {} {sig}\n",
-                            crate::shell::commands::quote_reusable(t)
-                        ))
-                        .await?;
-                }
-            }
-            for (sig, t) in &sh.st.signal_traps {
-                io.stdout
-                    .print(&format!(
-                        "trap -- {} SIG{sig}\n",
-                        crate::shell::commands::quote_reusable(t)
-                    ))
-                    .await?;
-            }
-            Ok(0)
-        }
-        _ => {
-            let action = argv[1].clone();
-            for sig in &argv[2..] {
-                match sig.as_str() {
-                    "EXIT" | "0" => {
-                        sh.st.exit_trap = if action == "-" || action.is_empty() {
-                            None
-                        } else {
-                            Some(action.clone())
-                        }
-                    }
-                    "ERR" => {
-                        sh.st.err_trap = if action == "-" || action.is_empty() {
-                            None
-                        } else {
-                            Some(action.clone())
-                        }
-                    }
-                    // Signals the script sends itself (`kill -TERM $$`, see `signals`);
-                    // DEBUG and RETURN are not run.
-                    other => {
-                        if let Some((name, _)) = super::signals::signal(other) {
-                            if action == "-" {
-                                sh.st.signal_traps.remove(name);
-                            } else {
-                                sh.st.signal_traps.insert(name.to_string(), action.clone());
-                            }
-                        }
-                    }
-                }
-            }
-            Ok(0)
+/// What `trap` can set: the shell's own conditions and the signals a script sends itself.
+enum TrapSpec {
+    Exit,
+    Err,
+    Signal(&'static str),
+    /// DEBUG and RETURN: accepted, not run.
+    Ignored,
+}
+
+fn trap_spec(s: &str) -> Option<TrapSpec> {
+    match s.to_ascii_uppercase().as_str() {
+        "EXIT" | "0" | "SIGEXIT" => Some(TrapSpec::Exit),
+        "ERR" => Some(TrapSpec::Err),
+        "DEBUG" | "RETURN" => Some(TrapSpec::Ignored),
+        _ => super::signals::signal(s).map(|(n, _)| TrapSpec::Signal(n)),
+    }
+}
+
+/// `trap -- 'action' NAME` lines for the traps in `specs` (all when empty).
+fn print_traps(sh: &Shell, specs: &[String]) -> String {
+    let line = |t: &str, name: &str| {
+        format!(
+            "trap -- {} {name}\n",
+            crate::shell::commands::quote_reusable(t)
+        )
+    };
+    let mut out = String::new();
+    let all = specs.is_empty();
+    let wanted = |n: &str| {
+        all || specs.iter().any(|s| match trap_spec(s) {
+            Some(TrapSpec::Exit) => n == "EXIT",
+            Some(TrapSpec::Err) => n == "ERR",
+            Some(TrapSpec::Signal(sig)) => n == format!("SIG{sig}"),
+            _ => false,
+        })
+    };
+    if let Some(t) = &sh.st.exit_trap
+        && wanted("EXIT")
+    {
+        out.push_str(&line(t, "EXIT"));
+    }
+    for (sig, t) in &sh.st.signal_traps {
+        let name = format!("SIG{sig}");
+        if wanted(&name) {
+            out.push_str(&line(t, &name));
         }
     }
+    if let Some(t) = &sh.st.err_trap
+        && wanted("ERR")
+    {
+        out.push_str(&line(t, "ERR"));
+    }
+    out
+}
+
+builtin!(trap, |sh, argv, io| {
+    let mut args: Vec<String> = argv[1..].to_vec();
+    match args.first().map(String::as_str) {
+        None | Some("-p") => {
+            let out = print_traps(sh, args.get(1..).unwrap_or_default());
+            io.stdout.print(&out).await?;
+            return Ok(0);
+        }
+        Some("-l") => {
+            io.stdout.print(&super::signals::signal_table()).await?;
+            return Ok(0);
+        }
+        Some("--") => {
+            args.remove(0);
+        }
+        _ => {}
+    }
+    // `trap SIG…` with one operand that names a signal resets it, as `trap - SIG` does.
+    let (action, sigs) = match args.split_first() {
+        Some((a, rest)) if !rest.is_empty() => (a.clone(), rest.to_vec()),
+        Some((a, _)) if trap_spec(a).is_some() => ("-".to_string(), vec![a.clone()]),
+        _ => return Ok(0),
+    };
+    let reset = action == "-";
+    let mut st = 0;
+    for sig in &sigs {
+        let slot = if reset { None } else { Some(action.clone()) };
+        match trap_spec(sig) {
+            Some(TrapSpec::Exit) => sh.st.exit_trap = slot,
+            Some(TrapSpec::Err) => sh.st.err_trap = slot,
+            Some(TrapSpec::Signal(name)) => match slot {
+                None => {
+                    sh.st.signal_traps.remove(name);
+                }
+                Some(a) => {
+                    sh.st.signal_traps.insert(name.to_string(), a);
+                }
+            },
+            Some(TrapSpec::Ignored) => {}
+            None => {
+                io.stderr
+                    .print(&format!(
+                        "mirage: trap: {sig}: invalid signal specification\n"
+                    ))
+                    .await?;
+                st = 1;
+            }
+        }
+    }
+    Ok(st)
 });
 
 builtin!(shopt, |sh, argv, io| {
@@ -79,6 +127,21 @@ builtin!(shopt, |sh, argv, io| {
     }
     let mut st = 0;
     for n in &names {
+        if n == "patsub_replacement" {
+            // Stored inverted: on by default.
+            match set {
+                Some(v) => sh.st.opts.no_patsub = !v,
+                None => {
+                    let on = !sh.st.opts.no_patsub;
+                    st = i32::from(!on).max(st);
+                    if !quiet {
+                        let state = if on { "on" } else { "off" };
+                        io.stdout.print(&format!("{n:<15}\t{state}\n")).await?;
+                    }
+                }
+            }
+            continue;
+        }
         let slot = match n.as_str() {
             "nullglob" => Some(&mut sh.st.opts.nullglob),
             "failglob" => Some(&mut sh.st.opts.failglob),

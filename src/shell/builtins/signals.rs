@@ -29,8 +29,43 @@ const SIGNALS: &[(&str, i32)] = &[
     ("TTIN", 21),
     ("TTOU", 22),
     ("URG", 23),
+    ("STKFLT", 16),
+    ("XCPU", 24),
+    ("XFSZ", 25),
+    ("VTALRM", 26),
+    ("PROF", 27),
     ("WINCH", 28),
+    ("IO", 29),
+    ("PWR", 30),
+    ("SYS", 31),
 ];
+
+/// bash's `kill -l` / `trap -l` table: `N) SIGNAME`, five to a line, real-time signals included.
+pub(super) fn signal_table() -> String {
+    let mut names: Vec<(i32, String)> = SIGNALS
+        .iter()
+        .map(|(s, n)| (*n, format!("SIG{s}")))
+        .collect();
+    names.extend((34..=64).map(|n| {
+        let name = match n {
+            34 => "SIGRTMIN".to_string(),
+            35..=49 => format!("SIGRTMIN+{}", n - 34),
+            64 => "SIGRTMAX".to_string(),
+            _ => format!("SIGRTMAX-{}", 64 - n),
+        };
+        (n, name)
+    }));
+    names.sort();
+    let mut out = String::new();
+    for (i, (n, name)) in names.iter().enumerate() {
+        out.push_str(&format!("{n:2}) {name}"));
+        out.push(if (i + 1) % 5 == 0 { '\n' } else { '\t' });
+    }
+    if !names.len().is_multiple_of(5) {
+        out.push('\n');
+    }
+    out
+}
 
 /// The canonical name (`TERM`) and number of a signal given as `TERM`, `SIGTERM`, `term`
 /// or `15`.
@@ -75,8 +110,7 @@ builtin!(kill, |sh, argv, io| {
                 }
             }
             if argv.len() == i + 1 {
-                let names: Vec<&str> = SIGNALS.iter().map(|(s, _)| *s).collect();
-                out = format!("{}\n", names.join(" "));
+                out = signal_table();
             }
             io.stdout.print(&out).await?;
             return Ok(0);

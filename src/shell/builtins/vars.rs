@@ -68,6 +68,10 @@ async fn declare_args(sh: &mut Shell, args: &[String], io: &Io, flags: &str, loc
         if flags.contains('i') {
             sh.st.integers.insert(name.clone());
         }
+        if flags.contains('u') || flags.contains('l') {
+            // Applies from the next assignment on (an existing value keeps its case).
+            sh.st.case_attrs.insert(name.clone(), flags.contains('u'));
+        }
         if flags.contains('A') && !sh.st.is_assoc(&name) {
             let _ = sh.st.set(&name, Value::Assoc(Default::default()));
         }
@@ -210,6 +214,7 @@ async fn print_vars(
 }
 
 builtin!(export, |sh, argv, io| {
+    let unexport = argv[1..].iter().any(|a| a == "-n");
     let args: Vec<String> = argv[1..]
         .iter()
         .filter(|a| *a != "-n" && *a != "-p")
@@ -217,6 +222,16 @@ builtin!(export, |sh, argv, io| {
         .collect();
     if args.is_empty() {
         return print_vars(sh, io, |v| v.exported, "declare -x ").await;
+    }
+    if unexport {
+        // `export -n NAME`: the variable stays, no longer exported.
+        for a in &args {
+            let name = a.split_once('=').map_or(a.as_str(), |(n, _)| n);
+            if let Some(v) = sh.st.vars.get_mut(name) {
+                v.exported = false;
+            }
+        }
+        return Ok(0);
     }
     declare_args(sh, &args, io, "x", false).await
 });
