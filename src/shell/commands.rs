@@ -538,7 +538,13 @@ impl<'a> Ctx<'a> {
     /// `IsADirectory`.
     pub async fn read_arg(&self, arg: &str) -> Result<Bytes, VfsError> {
         if arg == "-" || arg == "/dev/stdin" {
-            return Ok(self.io.stdin.read_all().await.into());
+            return self
+                .io
+                .stdin
+                .read_all()
+                .await
+                .map(Bytes::from)
+                .ok_or(VfsError::FileTooLarge);
         }
         if arg == "/dev/null" {
             return Ok(Bytes::new());
@@ -552,7 +558,11 @@ impl<'a> Ctx<'a> {
             .and_then(|n| n.parse::<u32>().ok())
         {
             return match self.io.input(n) {
-                Ok(i) => Ok(i.read_all().await.into()),
+                Ok(i) => i
+                    .read_all()
+                    .await
+                    .map(Bytes::from)
+                    .ok_or(VfsError::FileTooLarge),
                 Err(_) => Err(VfsError::NotFound),
             };
         }
@@ -579,9 +589,18 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// Standard input, whole.
-    pub async fn stdin(&self) -> Vec<u8> {
-        self.io.stdin.read_all().await
+    /// Standard input, whole; an error past [`super::io::READ_ALL_MAX`] bytes.
+    pub async fn stdin(&self) -> Result<Vec<u8>, ShellError> {
+        self.io.stdin.read_all().await.ok_or_else(|| {
+            ShellError::Fatal(
+                format!(
+                    "{}: standard input: more than {} MiB to hold at once",
+                    self.name(),
+                    super::io::READ_ALL_MAX >> 20
+                ),
+                1,
+            )
+        })
     }
 
     /// Parses options by `spec`; prints the error and returns `Err(status)` on a bad option.

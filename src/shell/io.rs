@@ -15,6 +15,8 @@ use crate::vfs::{VPath, Vfs};
 
 /// Chunks a pipe holds before the writer waits.
 const PIPE_DEPTH: usize = 16;
+/// Most a command reads from a stream as a whole (commands that stream have no bound).
+pub const READ_ALL_MAX: usize = 1 << 30;
 /// A file redirection is written through to the VFS once this much is buffered.
 const FILE_FLUSH: usize = 1 << 20;
 
@@ -61,13 +63,17 @@ impl In {
         r.buf = v.into();
     }
 
-    /// Everything up to end of file.
-    pub async fn read_all(&self) -> Vec<u8> {
+    /// Everything up to end of file, or `None` past [`READ_ALL_MAX`] bytes (an endless
+    /// producer such as `yes` must not take all memory: the command fails instead).
+    pub async fn read_all(&self) -> Option<Vec<u8>> {
         let mut out = Vec::new();
         while let Some(c) = self.chunk().await {
+            if out.len() + c.len() > READ_ALL_MAX {
+                return None;
+            }
             out.extend_from_slice(&c);
         }
-        out
+        Some(out)
     }
 
     /// One line including its `\n` (the last may lack it), or `None` at end of file.

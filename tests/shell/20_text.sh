@@ -169,3 +169,8 @@ X=1 env | grep '^X='; export Y=2; printenv Y
 echo -e 'a\x41b\0101'; echo -- -n; echo -n; echo
 #### yes limited
 yes abc | head -n 2
+#### endless producers into commands that stop early
+yes | grep -m1 y; yes | grep -q y; echo $?; yes | tr y n | head -1; yes | head -c 3; echo; yes | cut -c1 | head -1
+yes | tee f | head -1; [ -s f ] && echo has; printf 'abc' | { head -c 1; echo; cat; echo; }; seq 100000 | grep -n 99999
+#### carriage returns are kept
+printf 'b,1\r\na,2\r\n' | cut -d, -f2 | od -c; printf 'b,1\r\na,2\r\n' | column -t | od -c; printf 'x\r\n' | jq -R . ; printf 'a  b\tc\n' | column -t

@@ -209,7 +209,7 @@ command!(|c| {
                 continue;
             }
             let data = if name.is_empty() || name == "-" {
-                c.stdin().await
+                c.stdin().await?
             } else {
                 match c.read_arg(&name).await {
                     Ok(d) => d.to_vec(),

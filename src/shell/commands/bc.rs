@@ -171,7 +171,7 @@ command!(|c| {
     } else {
         0
     };
-    let input = String::from_utf8_lossy(&c.stdin().await).into_owned();
+    let input = String::from_utf8_lossy(&c.stdin().await?).into_owned();
     let mut vars = std::collections::HashMap::new();
     let mut out = String::new();
     let mut st = 0;

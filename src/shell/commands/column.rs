@@ -19,7 +19,10 @@ command!(|c| {
     let (data, failed) = input_all(&c, &a.operands).await?;
     let text = String::from_utf8_lossy(&data);
     if !a.has('t') {
-        let lines: Vec<&str> = text.lines().filter(|l| !l.is_empty()).collect();
+        let lines: Vec<&str> = text
+            .split_terminator('\n')
+            .filter(|l| !l.is_empty())
+            .collect();
         c.print(&lines.iter().map(|l| format!("{l}\n")).collect::<String>())
             .await?;
         return Ok(failed as i32);
@@ -27,11 +30,15 @@ command!(|c| {
     let seps = a.value('s').map(String::from);
     let osep = a.value('o').unwrap_or("  ").to_string();
     let rows: Vec<Vec<String>> = text
-        .lines()
+        .split_terminator('\n')
         .filter(|l| !l.trim().is_empty())
         .map(|l| match &seps {
             Some(s) => l.split(|ch| s.contains(ch)).map(String::from).collect(),
-            None => l.split_whitespace().map(String::from).collect(),
+            None => l
+                .split([' ', '\t'])
+                .filter(|f| !f.is_empty())
+                .map(String::from)
+                .collect(),
         })
         .collect();
     let ncol = rows.iter().map(|r| r.len()).max().unwrap_or(0);

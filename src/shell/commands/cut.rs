@@ -80,27 +80,24 @@ command!(|c| {
         .value('O')
         .map(String::from)
         .unwrap_or_else(|| delim.clone());
-    let (data, failed) = input_all(&c, &a.operands).await?;
-    let text = String::from_utf8_lossy(&data);
-    let mut out = String::with_capacity(text.len());
-    for line in text.lines() {
+    let sep = a.has('s');
+    let cut_line = |line: &str, out: &mut String| {
         if mode == 'c' {
-            let s: String = line
-                .chars()
-                .enumerate()
-                .filter(|(i, _)| selected(&r, i + 1, comp))
-                .map(|(_, ch)| ch)
-                .collect();
-            out.push_str(&s);
+            out.extend(
+                line.chars()
+                    .enumerate()
+                    .filter(|(i, _)| selected(&r, i + 1, comp))
+                    .map(|(_, ch)| ch),
+            );
             out.push('\n');
-            continue;
+            return;
         }
         if !line.contains(delim.as_str()) {
-            if !a.has('s') {
+            if !sep {
                 out.push_str(line);
                 out.push('\n');
             }
-            continue;
+            return;
         }
         let fs: Vec<&str> = line
             .split(delim.as_str())
@@ -110,6 +107,39 @@ command!(|c| {
             .collect();
         out.push_str(&fs.join(&out_delim));
         out.push('\n');
+    };
+    if a.operands.is_empty() {
+        // Stdin is cut line by line as it comes (`yes | cut -c1 | head -1` ends).
+        let mut carry: Vec<u8> = Vec::new();
+        loop {
+            let chunk = c.io.stdin.chunk().await;
+            let eof = chunk.is_none();
+            carry.extend_from_slice(chunk.as_deref().unwrap_or_default());
+            let end = if eof {
+                carry.len()
+            } else {
+                match memchr::memrchr(b'\n', &carry) {
+                    Some(p) => p + 1,
+                    None => continue,
+                }
+            };
+            let text = crate::shell::raw::decode(&carry[..end]);
+            carry.drain(..end);
+            let mut out = String::with_capacity(text.len());
+            for line in text.split_terminator('\n') {
+                cut_line(line, &mut out);
+            }
+            c.print(&out).await?;
+            if eof {
+                return Ok(0);
+            }
+        }
+    }
+    let (data, failed) = input_all(&c, &a.operands).await?;
+    let text = crate::shell::raw::decode(&data);
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_terminator('\n') {
+        cut_line(line, &mut out);
     }
     c.print(&out).await?;
     Ok(failed as i32)

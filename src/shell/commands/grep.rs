@@ -107,14 +107,24 @@ struct Search {
 #[derive(Default)]
 struct Outcome {
     matched: bool,
+    /// Matching lines counted (those of earlier blocks included, see [`Block`]).
+    count: u64,
     out: Vec<u8>,
     /// A binary input matched: GNU grep (3.5 on) says so on stderr, not stdout.
     binary_match: bool,
 }
 
+/// Where a block of lines sits in its input: the number of lines and of matches before it
+/// (stdin is searched block by block as it comes).
+#[derive(Clone, Copy, Default)]
+struct Block {
+    first_line: usize,
+    matches_before: u64,
+}
+
 /// Searches `data`; `name` prefixes output lines when several files are searched, `label`
 /// is the input's own name (`(standard input)` for stdin) for `-l` and `-L`.
-fn search(s: &Search, name: Option<&str>, label: &str, data: &[u8]) -> Outcome {
+fn search(s: &Search, name: Option<&str>, label: &str, data: &[u8], at: Block) -> Outcome {
     let mut o = Outcome::default();
     if !s.text && s.list.is_none() && !s.count && !s.quiet && memchr::memchr(0, data).is_some() {
         let any = data
@@ -131,7 +141,7 @@ fn search(s: &Search, name: Option<&str>, label: &str, data: &[u8]) -> Outcome {
     } else {
         body.split(|&b| b == b'\n').collect()
     };
-    let mut count = 0u64;
+    let mut count = at.matches_before;
     let mut last_printed: Option<usize> = None;
     let mut after_left = 0usize;
     let prefix = |o: &mut Vec<u8>, i: usize, sep: u8| {
@@ -140,7 +150,7 @@ fn search(s: &Search, name: Option<&str>, label: &str, data: &[u8]) -> Outcome {
             o.push(sep);
         }
         if s.number {
-            o.extend_from_slice((i + 1).to_string().as_bytes());
+            o.extend_from_slice((at.first_line + i + 1).to_string().as_bytes());
             o.push(sep);
         }
     };
@@ -212,6 +222,7 @@ fn search(s: &Search, name: Option<&str>, label: &str, data: &[u8]) -> Outcome {
         last_printed = Some(i);
         after_left = s.after;
     }
+    o.count = count;
     if s.count {
         if let Some(n) = name {
             o.out.extend_from_slice(n.as_bytes());
@@ -226,6 +237,49 @@ fn search(s: &Search, name: Option<&str>, label: &str, data: &[u8]) -> Outcome {
         o.out.push(b'\n');
     }
     o
+}
+
+/// Searches stdin block by block (complete lines), writing matches as they are found;
+/// stops reading at the first match with `-q` and after `-m N` matches. True if any matched.
+async fn search_stream(
+    c: &super::Ctx<'_>,
+    s: &Search,
+    name: Option<&str>,
+    label: &str,
+    buf: &mut Vec<u8>,
+) -> Result<bool, crate::shell::ShellError> {
+    let mut at = Block::default();
+    let mut carry: Vec<u8> = Vec::new();
+    let mut matched = false;
+    loop {
+        let chunk = c.io.stdin.chunk().await;
+        let eof = chunk.is_none();
+        carry.extend_from_slice(chunk.as_deref().unwrap_or_default());
+        let end = if eof {
+            carry.len()
+        } else {
+            match memchr::memrchr(b'\n', &carry) {
+                Some(p) => p + 1,
+                None => continue,
+            }
+        };
+        let block: Vec<u8> = carry.drain(..end).collect();
+        let o = search(s, name, label, &block, at);
+        matched |= o.matched;
+        buf.extend_from_slice(&o.out);
+        if o.binary_match {
+            c.out(&std::mem::take(buf)).await?;
+            c.err(&format!("{label}: binary file matches")).await?;
+            return Ok(true);
+        }
+        c.out(&std::mem::take(buf)).await?;
+        at.first_line += memchr::memchr_iter(b'\n', &block).count();
+        at.matches_before = o.count;
+        let done = (s.quiet && matched) || s.max.is_some_and(|m| o.count >= m);
+        if eof || done {
+            return Ok(matched);
+        }
+    }
 }
 
 fn build(a: &Args, patterns: &[String], rg: bool) -> Result<Regex, String> {
@@ -500,8 +554,19 @@ command!(|c| {
     let mut matched = false;
     let mut buf = Vec::new();
     for (shown, path) in files {
+        // Stdin is searched as it comes when no output needs all of it (`yes | grep -m1 y`
+        // and `grep -q` end early).
+        if path.is_none() && !s.count && s.list.is_none() && s.before == 0 && s.after == 0 {
+            let name = with_name.then_some(shown.as_str());
+            let o = search_stream(&c, &s, name, &shown, &mut buf).await?;
+            matched |= o;
+            if s.quiet && matched {
+                return Ok(0);
+            }
+            continue;
+        }
         let data = match &path {
-            None => bytes::Bytes::from(c.stdin().await),
+            None => bytes::Bytes::from(c.stdin().await?),
             Some(p) => match c.read_path(p).await {
                 Ok(d) => d,
                 Err(e) => {
@@ -516,7 +581,13 @@ command!(|c| {
         if rg && !a.has('a') && memchr::memchr(0, &data[..data.len().min(8192)]).is_some() {
             continue;
         }
-        let o = search(&s, with_name.then_some(shown.as_str()), &shown, &data);
+        let o = search(
+            &s,
+            with_name.then_some(shown.as_str()),
+            &shown,
+            &data,
+            Block::default(),
+        );
         matched |= o.matched;
         if s.quiet && matched {
             return Ok(0);

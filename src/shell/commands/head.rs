@@ -79,6 +79,25 @@ command!(|c| {
             }
             continue;
         }
+        if f == "-"
+            && bytes
+            && let Count::First(n) = n
+        {
+            // Streams: stops reading once `n` bytes are out, the rest stays unread.
+            let mut left = n as usize;
+            while left > 0 {
+                let Some(chunk) = c.io.stdin.chunk().await else {
+                    break;
+                };
+                let take = left.min(chunk.len());
+                c.out(&chunk[..take]).await?;
+                if take < chunk.len() {
+                    c.io.stdin.unread(chunk.slice(take..)).await;
+                }
+                left -= take;
+            }
+            continue;
+        }
         let data = match c.read_arg(f).await {
             Ok(d) => d,
             Err(e) => {

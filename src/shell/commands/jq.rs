@@ -253,7 +253,7 @@ command!(|c| {
     // Inputs.
     let mut raw = Vec::new();
     if ops.is_empty() {
-        raw.push(("<stdin>".to_string(), bytes::Bytes::from(c.stdin().await)));
+        raw.push(("<stdin>".to_string(), bytes::Bytes::from(c.stdin().await?)));
     }
     for f in &ops {
         match c.read_arg(f).await {
@@ -274,7 +274,10 @@ command!(|c| {
             if a.has('s') {
                 vals.push(Val::from(text.into_owned()));
             } else {
-                vals.extend(text.lines().map(|l| Val::from(l.to_string())));
+                vals.extend(
+                    text.split_terminator('\n')
+                        .map(|l| Val::from(l.to_string())),
+                );
             }
         }
         if a.has('s') && vals.len() > 1 {

@@ -31,7 +31,7 @@ command!(|c| {
     // Several `-` operands take stdin's lines in turn, as with GNU paste.
     let dashes = files.iter().filter(|f| *f == "-").count();
     let stdin_lines: Vec<String> = if dashes > 0 {
-        let d = c.stdin().await;
+        let d = c.stdin().await?;
         lines(&d)
             .iter()
             .map(|l| String::from_utf8_lossy(l).into_owned())

@@ -64,7 +64,7 @@ command!(|c| {
             return Ok(1);
         }
         let data = match a.operands.first().map(String::as_str) {
-            None | Some("-") => c.stdin().await,
+            None | Some("-") => c.stdin().await?,
             Some(f) => match c.read_arg(f).await {
                 Ok(d) => d.to_vec(),
                 Err(e) => {

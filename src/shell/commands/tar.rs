@@ -197,7 +197,7 @@ command!(|c| {
         }
         'x' | 't' => {
             let raw = match file.as_deref() {
-                None | Some("-") => c.stdin().await,
+                None | Some("-") => c.stdin().await?,
                 Some(f) => match c.read_arg(f).await {
                     Ok(d) => d.to_vec(),
                     Err(e) => {

@@ -1,6 +1,8 @@
-//! `tee [-a] [FILE]...`: stdin to stdout and to every file.
+//! `tee [-a] [FILE]...`: stdin to stdout and to every file, chunk by chunk as it comes (so
+//! `yes | tee f | head -1` ends; like GNU tee, a closed stdout stops the copy).
 
 use super::Spec;
+use crate::shell::io::{FileSink, Out};
 
 const SPEC: Spec = Spec {
     short: "ai",
@@ -11,18 +13,54 @@ const SPEC: Spec = Spec {
 
 command!(|c| {
     let a = opts!(c, SPEC);
-    let data = c.stdin().await;
-    c.out(&data).await?;
     let mut st = 0;
+    let mut sinks = Vec::new();
     for f in &a.operands {
         let r = match c.path(f) {
-            Ok(p) => c.vfs().write_all(&p, &data, a.has('a')).await,
+            Ok(p) => FileSink::open(c.vfs().clone(), p, a.has('a')).await,
             Err(e) => Err(e),
         };
-        if let Err(e) = r {
-            c.fail(f, &e).await?;
+        match r {
+            Ok(s) => sinks.push((f.clone(), Some(s))),
+            Err(e) => {
+                c.fail(f, &e).await?;
+                st = 1;
+            }
+        }
+    }
+    while let Some(chunk) = c.io.stdin.chunk().await {
+        for (name, sink) in &mut sinks {
+            if let Some(s) = sink
+                && let Err(e) = Out::File(s.clone()).write(&chunk).await
+            {
+                c.err(&format!("{name}: {}", short(&e))).await?;
+                *sink = None;
+                st = 1;
+            }
+        }
+        if let Err(e) = c.out(&chunk).await {
+            // Stdout closed: what was copied so far stays in the files.
+            for s in sinks.iter().filter_map(|(_, s)| s.as_ref()) {
+                let _ = s.flush().await;
+            }
+            return Err(e);
+        }
+    }
+    for (name, sink) in &sinks {
+        if let Some(s) = sink
+            && let Err(e) = s.flush().await
+        {
+            c.fail(name, &e).await?;
             st = 1;
         }
     }
     Ok(st)
 });
+
+/// The message of a write error.
+fn short(e: &crate::shell::ShellError) -> String {
+    match e {
+        crate::shell::ShellError::Io(m) => m.rsplit(": ").next().unwrap_or(m).to_string(),
+        other => format!("{other:?}"),
+    }
+}

@@ -16,7 +16,7 @@ pub async fn inputs(
     let mut out = Vec::new();
     let mut failed = false;
     if operands.is_empty() {
-        out.push(("-".to_string(), Bytes::from(c.stdin().await)));
+        out.push(("-".to_string(), Bytes::from(c.stdin().await?)));
         return Ok((out, failed));
     }
     for f in operands {

@@ -157,51 +157,86 @@ command!(|c| {
         }
         None => None,
     };
-    let data = c.stdin().await;
-    let text = String::from_utf8_lossy(&data);
+    // Streams: each chunk is translated as it comes (`yes | tr y n | head -1` ends), a
+    // character split between chunks is completed by the next one.
     let in1 = |ch: char| set1.contains(&ch) != comp;
-    let mut out = String::with_capacity(text.len());
     let mut last: Option<char> = None;
     let translate = !del && set2.is_some();
-    for ch in text.chars() {
-        if del && in1(ch) {
-            continue;
-        }
-        let mapped = if translate {
-            let s2 = set2.as_deref().unwrap_or(&[]);
-            if comp {
-                if in1(ch) {
-                    s2.last().copied().unwrap_or(ch)
-                } else {
-                    ch
-                }
-            } else {
-                match set1.iter().rposition(|&x| x == ch) {
-                    Some(i) => s2.get(i).or(s2.last()).copied().unwrap_or(ch),
-                    None => ch,
-                }
-            }
+    let mut carry: Vec<u8> = Vec::new();
+    loop {
+        let chunk = c.io.stdin.chunk().await;
+        let eof = chunk.is_none();
+        carry.extend_from_slice(chunk.as_deref().unwrap_or_default());
+        // Keep an incomplete UTF-8 sequence at the end for the next chunk.
+        let cut = if eof {
+            carry.len()
         } else {
-            ch
+            complete_prefix(&carry)
         };
-        if squeeze {
-            let sq_set: &[char] = if del || translate {
-                set2.as_deref().unwrap_or(&[])
-            } else {
-                &set1
-            };
-            let in_sq = if !del && !translate {
-                in1(mapped)
-            } else {
-                sq_set.contains(&mapped)
-            };
-            if in_sq && last == Some(mapped) {
+        let text = crate::shell::raw::decode(&carry[..cut]);
+        carry.drain(..cut);
+        let mut out = String::with_capacity(text.len());
+        for ch in text.chars() {
+            if del && in1(ch) {
                 continue;
             }
+            let mapped = if translate {
+                let s2 = set2.as_deref().unwrap_or(&[]);
+                if comp {
+                    if in1(ch) {
+                        s2.last().copied().unwrap_or(ch)
+                    } else {
+                        ch
+                    }
+                } else {
+                    match set1.iter().rposition(|&x| x == ch) {
+                        Some(i) => s2.get(i).or(s2.last()).copied().unwrap_or(ch),
+                        None => ch,
+                    }
+                }
+            } else {
+                ch
+            };
+            if squeeze {
+                let sq_set: &[char] = if del || translate {
+                    set2.as_deref().unwrap_or(&[])
+                } else {
+                    &set1
+                };
+                let in_sq = if !del && !translate {
+                    in1(mapped)
+                } else {
+                    sq_set.contains(&mapped)
+                };
+                if in_sq && last == Some(mapped) {
+                    continue;
+                }
+            }
+            last = Some(mapped);
+            out.push(mapped);
         }
-        last = Some(mapped);
-        out.push(mapped);
+        c.print(&out).await?;
+        if eof {
+            return Ok(0);
+        }
     }
-    c.print(&out).await?;
-    Ok(0)
 });
+
+/// Length of `b` without a UTF-8 sequence cut off at its end.
+fn complete_prefix(b: &[u8]) -> usize {
+    let n = b.len();
+    for back in 1..=3.min(n) {
+        let byte = b[n - back];
+        if byte & 0xC0 != 0x80 {
+            // A lead byte: is its sequence complete?
+            let need = match byte {
+                0xC0..=0xDF => 2,
+                0xE0..=0xEF => 3,
+                0xF0..=0xF7 => 4,
+                _ => 1,
+            };
+            return if need > back { n - back } else { n };
+        }
+    }
+    n
+}

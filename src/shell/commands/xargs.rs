@@ -89,7 +89,7 @@ command!(|c| {
     if cmd.is_empty() {
         cmd.push("echo".into());
     }
-    let input = String::from_utf8_lossy(&c.stdin().await).into_owned();
+    let input = String::from_utf8_lossy(&c.stdin().await?).into_owned();
     let items: Vec<String> = if a.has('0') {
         input
             .split('\0')
