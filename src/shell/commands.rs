@@ -633,6 +633,8 @@ pub fn quote_reusable(s: &str) -> String {
     printf::reusable_quote(s)
 }
 
+pub use printf::{ansi_c_quote, needs_ansi_c};
+
 /// `cmd --help`: the usage line from [`TABLE`].
 pub fn usage(name: &str) -> Option<&'static str> {
     TABLE

@@ -78,10 +78,16 @@ impl In {
 
     /// One line including its `\n` (the last may lack it), or `None` at end of file.
     pub async fn read_line(&self) -> Option<Vec<u8>> {
+        self.read_record(b'\n').await
+    }
+
+    /// One record up to and including `delim` (the last may lack it), or `None` at end of
+    /// file.
+    pub async fn read_record(&self, delim: u8) -> Option<Vec<u8>> {
         let mut r = self.0.lock().await;
         let mut line = Vec::new();
         loop {
-            if let Some(p) = memchr::memchr(b'\n', &r.buf) {
+            if let Some(p) = memchr::memchr(delim, &r.buf) {
                 line.extend_from_slice(&r.buf[..=p]);
                 let rest = r.buf.slice(p + 1..);
                 r.buf = rest;
@@ -168,7 +174,18 @@ impl Out {
                 if let Some(budget) = budget {
                     budget.output(data.len())?;
                 }
-                b.borrow_mut().extend_from_slice(data);
+                let mut b = b.borrow_mut();
+                if b.len() + data.len() > READ_ALL_MAX {
+                    // `x=$(yes)`: stop the writer instead of taking all memory.
+                    return Err(ShellError::Fatal(
+                        format!(
+                            "command substitution: more than {} MiB of output",
+                            READ_ALL_MAX >> 20
+                        ),
+                        1,
+                    ));
+                }
+                b.extend_from_slice(data);
                 Ok(())
             }
             Out::Host(w, budget) => {

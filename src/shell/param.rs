@@ -51,12 +51,15 @@ impl Shell {
             "?" => Some(st.status.to_string()),
             "$" => Some(std::process::id().to_string()),
             "!" => (st.last_bg > 0).then(|| st.last_bg.to_string()),
+            // In bash's order; `h` (hashing) and `B` (brace expansion) are always on.
             "-" => Some(
                 [
                     (st.opts.errexit, 'e'),
+                    (st.opts.noglob, 'f'),
+                    (true, 'h'),
                     (st.opts.nounset, 'u'),
                     (st.opts.xtrace, 'x'),
-                    (st.opts.noglob, 'f'),
+                    (true, 'B'),
                 ]
                 .iter()
                 .filter(|(on, _)| *on)
@@ -76,6 +79,34 @@ impl Shell {
                 Some(st.started.elapsed().as_secs().to_string())
             }
             "PPID" if st.get("PPID").is_none() => Some(std::process::id().to_string()),
+            "EPOCHSECONDS" | "EPOCHREALTIME" if st.get(name).is_none() => {
+                let now = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .unwrap_or_default();
+                Some(if name == "EPOCHSECONDS" {
+                    now.as_secs().to_string()
+                } else {
+                    format!("{}.{:06}", now.as_secs(), now.subsec_micros())
+                })
+            }
+            "BASH_VERSINFO" if st.get(name).is_none() => {
+                let v: Vec<String> = ["5", "2", "0", "1", "release", "x86_64-pc-linux-gnu"]
+                    .iter()
+                    .map(|s| s.to_string())
+                    .collect();
+                return Ok(match index {
+                    Some("@") => PVal::Many(v),
+                    Some("*") => PVal::Star(v),
+                    Some(ix) => {
+                        let i = self
+                            .arith(ix, io)
+                            .await
+                            .map_err(|m| ShellError::Fatal(m, 1))?;
+                        PVal::One(usize::try_from(i).ok().and_then(|i| v.get(i)).cloned())
+                    }
+                    None => PVal::One(v.first().cloned()),
+                });
+            }
             "LINENO" if st.get("LINENO").is_none() => Some(st.lineno.to_string()),
             n if n.bytes().all(|c| c.is_ascii_digit()) => {
                 let i: usize = n.parse().unwrap_or(0);

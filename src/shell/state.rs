@@ -124,6 +124,11 @@ pub struct State {
     pub random: u32,
     /// `pushd` stack (below the cwd).
     pub dir_stack: Vec<String>,
+    /// `alias` definitions (kept and listed; scripts do not expand them, as bash does not
+    /// unless `expand_aliases`).
+    pub aliases: BTreeMap<String, String>,
+    /// The `umask` value reported and set by `umask`.
+    pub umask: u32,
     /// Position inside the current word of `getopts`.
     pub getopts_pos: usize,
     /// Names declared `declare -i`: assignments to them are arithmetic.
@@ -159,6 +164,8 @@ impl State {
             started: std::time::Instant::now(),
             random: std::process::id().wrapping_mul(2654435761) | 1,
             dir_stack: Vec::new(),
+            aliases: BTreeMap::new(),
+            umask: 0o022,
             getopts_pos: 0,
             integers: Default::default(),
             case_attrs: Default::default(),
@@ -175,6 +182,7 @@ impl State {
             ("HOSTNAME", "mirage"),
             ("OSTYPE", "linux-gnu"),
             ("BASH_VERSION", "5.2.0(1)-mirage"),
+            ("SHLVL", "1"),
             ("UID", "0"),
             ("OPTIND", "1"),
             ("EUID", "0"),

@@ -285,3 +285,9 @@ echo $((2**64)) $((2**63)) $(( -9223372036854775808 / -1 )) $((92233720368547758
 echo $((37#Z)); echo $?
 #### return and break outside their place
 return; echo $?; break; echo $?; f() { return 300; }; f; echo $?
+#### alias, umask and version arrays
+alias ll='ls -l'; echo st=$?; alias; alias ll; alias nope; echo $?; unalias ll; alias; unalias ll; echo $?
+umask; umask -S; umask 077; umask; umask 999; echo $?; echo ${BASH_VERSINFO[0]} ${#BASH_VERSINFO[@]}; echo ${EPOCHSECONDS:0:1}
+#### mapfile -d and declare -p with control characters
+readarray -d , -t parts <<< "a,b,c"; echo "${#parts[@]} ${parts[2]}"; printf "x\0y\0" | { mapfile -d "" -t z; echo ${#z[@]} ${z[1]}; }
+mapfile -d , q <<< "1,2"; declare -p q; x=$'a\tb'; declare -p x; y="q\"r"; declare -p y

@@ -219,6 +219,7 @@ builtin!(mapfile, |sh, argv, io| {
     let mut skip = 0usize;
     let mut fd: Option<String> = None;
     let mut name = "MAPFILE".to_string();
+    let mut delim = b'\n';
     let mut i = 1;
     while i < argv.len() {
         match argv[i].as_str() {
@@ -235,7 +236,11 @@ builtin!(mapfile, |sh, argv, io| {
                 i += 1;
                 fd = argv.get(i).cloned();
             }
-            "-d" | "-C" | "-c" => i += 1,
+            "-d" => {
+                i += 1;
+                delim = argv.get(i).and_then(|d| d.bytes().next()).unwrap_or(0);
+            }
+            "-C" | "-c" => i += 1,
             n => name = n.to_string(),
         }
         i += 1;
@@ -249,14 +254,14 @@ builtin!(mapfile, |sh, argv, io| {
     let mut n = 0i64;
     let mut seen = 0usize;
     while count.is_none_or(|c| (n as usize) < c) {
-        let Some(mut line) = io.stdin.read_line().await else {
+        let Some(mut line) = io.stdin.read_record(delim).await else {
             break;
         };
         seen += 1;
         if seen <= skip {
             continue;
         }
-        if strip && line.last() == Some(&b'\n') {
+        if strip && line.last() == Some(&delim) {
             line.pop();
         }
         arr.insert(n, crate::shell::raw::decode(&line));

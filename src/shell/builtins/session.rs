@@ -330,3 +330,78 @@ builtin!(getopts, |sh, argv, io| {
     set(sh, "OPTIND", optind.to_string());
     Ok(0)
 });
+
+builtin!(alias, |sh, argv, io| {
+    let line =
+        |n: &str, v: &str| format!("alias {n}={}\n", crate::shell::commands::quote_reusable(v));
+    let args: Vec<&String> = argv[1..].iter().filter(|a| *a != "-p").collect();
+    if args.is_empty() {
+        let all: String = sh.st.aliases.iter().map(|(n, v)| line(n, v)).collect();
+        io.stdout.print(&all).await?;
+        return Ok(0);
+    }
+    let mut st = 0;
+    for a in args {
+        match a.split_once('=') {
+            Some((n, v)) => {
+                sh.st.aliases.insert(n.to_string(), v.to_string());
+            }
+            None => match sh.st.aliases.get(a.as_str()) {
+                Some(v) => io.stdout.print(&line(a, v)).await?,
+                None => {
+                    io.stderr
+                        .print(&format!("mirage: alias: {a}: not found\n"))
+                        .await?;
+                    st = 1;
+                }
+            },
+        }
+    }
+    Ok(st)
+});
+
+builtin!(unalias, |sh, argv, io| {
+    let mut st = 0;
+    for a in &argv[1..] {
+        if a == "-a" {
+            sh.st.aliases.clear();
+        } else if sh.st.aliases.remove(a.as_str()).is_none() {
+            io.stderr
+                .print(&format!("mirage: unalias: {a}: not found\n"))
+                .await?;
+            st = 1;
+        }
+    }
+    Ok(st)
+});
+
+builtin!(umask, |sh, argv, io| {
+    let symbolic = argv.iter().any(|a| a == "-S");
+    match argv[1..].iter().find(|a| !a.starts_with('-')) {
+        None if symbolic => {
+            let allowed = !sh.st.umask & 0o777;
+            let part = |shift: u32| {
+                let p = (allowed >> shift) & 7;
+                [(4, 'r'), (2, 'w'), (1, 'x')]
+                    .iter()
+                    .filter(|(b, _)| p & b != 0)
+                    .map(|(_, c)| *c)
+                    .collect::<String>()
+            };
+            let text = format!("u={},g={},o={}\n", part(6), part(3), part(0));
+            io.stdout.print(&text).await?;
+            Ok(0)
+        }
+        None => {
+            io.stdout.print(&format!("{:04o}\n", sh.st.umask)).await?;
+            Ok(0)
+        }
+        Some(m) => match u32::from_str_radix(m, 8) {
+            Ok(v) if v <= 0o777 => {
+                sh.st.umask = v;
+                Ok(0)
+            }
+            _ => fail(io, format!("umask: {m}: octal number out of range"), 1).await,
+        },
+    }
+});

@@ -123,7 +123,11 @@ fn flags_cmd(flags: &str) -> &'static str {
 }
 
 /// `"…"` with `\`, `"`, `$` and `` ` `` escaped, as `declare -p` writes values.
+/// A value as `declare -p` shows it: `"…"`, or `$'…'` when it holds control characters.
 fn dq(s: &str) -> String {
+    if crate::shell::commands::needs_ansi_c(s) {
+        return crate::shell::commands::ansi_c_quote(s);
+    }
     let mut out = String::from('"');
     for c in s.chars() {
         if matches!(c, '\\' | '"' | '$' | '`') {

@@ -122,12 +122,13 @@ pub fn reusable_quote(s: &str) -> String {
     }
 }
 
-fn needs_ansi_c(s: &str) -> bool {
+/// Whether `s` has characters only `$'…'` can show (controls).
+pub fn needs_ansi_c(s: &str) -> bool {
     s.chars().any(|c| c.is_control())
 }
 
 /// `$'…'` with C escapes, as bash writes it.
-fn ansi_c_quote(s: &str) -> String {
+pub fn ansi_c_quote(s: &str) -> String {
     let mut out = String::from("$'");
     for ch in s.chars() {
         match ch {
