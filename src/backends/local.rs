@@ -159,6 +159,7 @@ fn meta_of(st: &libc::stat) -> Metadata {
             nlink: u32::try_from(st.st_nlink).ok(),
             special,
             file_id: Some(st.st_ino ^ (st.st_dev << 48)),
+            blocks: u64::try_from(st.st_blocks).ok(),
         },
     }
 }

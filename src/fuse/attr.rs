@@ -13,7 +13,10 @@ pub fn to_attr(ino: u64, meta: &Metadata, uid: u32, gid: u32) -> FileAttr {
     FileAttr {
         ino: INodeNo(ino),
         size: meta.size,
-        blocks: meta.size.div_ceil(512),
+        blocks: meta.posix.blocks.unwrap_or(match meta.kind {
+            FileKind::File => meta.size.div_ceil(4096) * 8,
+            _ => 0,
+        }),
         atime: meta.posix.atime.unwrap_or(meta.mtime),
         mtime: meta.mtime,
         ctime: meta.posix.ctime.unwrap_or(meta.mtime),

@@ -112,6 +112,9 @@ pub struct Posix {
     /// Identifies the file behind a name among the mount's files, so names that are hard
     /// links of one file can be told apart from copies (the FUSE adapter gives them one inode).
     pub file_id: Option<u64>,
+    /// 512-byte blocks allocated (a host file's own count, holes excluded); when absent the
+    /// size is counted in whole 4 KiB blocks, as tmpfs does.
+    pub blocks: Option<u64>,
 }
 
 /// A change of owner or access time (`chown`, `utimensat`'s atime); `None` keeps a field.

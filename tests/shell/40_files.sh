@@ -131,3 +131,5 @@ echo 'a-b-c' | awk -F- '{print $NF, NF; $1=$1; print}' OFS=+; printf 'x\n' > f; 
 #### stat layout, owners, links and separate times
 touch -d '2020-01-01 00:00:00' old; stat old | sed -n '1,2p;4p'; stat -c '%U %G %u %g %h %a %04a %-6s| %8n|' old; mkdir d; stat -c '%h %F' d
 ln old hl; stat -c %h old; touch -a -d '2021-01-01' old; stat -c '%X %Y' old; touch -m -d '2019-01-01' old; stat -c '%X %Y' old; stat -c '%x' old
+#### du counts blocks used, -b and --apparent-size count sizes
+mkdir -p d/e; printf "%0100d" 0 > d/f; printf "%05000d" 0 > d/e/g; du d; du -s d; du -a d | sort; du -b d/f; du --apparent-size -s d; du -sh d; stat -c %b d/f; du -c d/f d/e/g; du -sb d

@@ -31,6 +31,7 @@ impl Attrs {
             nlink: Some(nlink),
             special: None,
             file_id: None,
+            blocks: None,
         }
     }
 

@@ -1,4 +1,6 @@
-//! `du [-s] [-h] [-a] [-c] [-b] [-d N] [PATH]...` (apparent sizes in 1K blocks) and
+//! `du [-s] [-h] [-a] [-c] [-b] [-d N] [--apparent-size] [PATH]...` (space used in 1K blocks:
+//! a host file's own blocks, else whole 4 KiB blocks per file and one per directory; `-b` and
+//! `--apparent-size` count sizes) and
 //! `df [-h] [PATH]...` (per mount, from the backend's statfs).
 
 use super::Spec;
@@ -20,13 +22,39 @@ const DU: Spec = Spec {
     numeric: false,
 };
 
-fn show(n: u64, h: bool, b: bool) -> String {
-    if b {
+/// How sizes are counted and shown.
+#[derive(Clone, Copy)]
+struct Show {
+    human: bool,
+    bytes: bool,
+    apparent: bool,
+}
+
+fn show(n: u64, s: Show) -> String {
+    if s.bytes {
         n.to_string()
-    } else if h {
+    } else if s.human {
         if n == 0 { "0".into() } else { human(n) }
     } else {
         n.div_ceil(1024).to_string()
+    }
+}
+
+/// Bytes `m` counts for: its size, or the space it takes.
+fn usage(m: &crate::vfs::Metadata, s: Show) -> u64 {
+    if s.apparent {
+        // A directory's own size where the backend has none: one block, as on disk.
+        return if m.kind == FileKind::Dir && m.size == 0 {
+            4096
+        } else {
+            m.size
+        };
+    }
+    match (m.posix.blocks, m.kind) {
+        (Some(b), _) => b * 512,
+        (None, FileKind::File) => m.size.div_ceil(4096) * 4096,
+        (None, FileKind::Dir) => 4096,
+        (None, _) => 0,
     }
 }
 
@@ -39,29 +67,29 @@ async fn walk(
     depth: usize,
     max: usize,
     all: bool,
-    h: bool,
-    b: bool,
+    sh: Show,
     out: &mut String,
 ) -> u64 {
     let Ok(m) = c.lstat(p).await else { return 0 };
     if m.kind != FileKind::Dir {
+        let n = usage(&m, sh);
         if all && depth <= max || depth == 0 {
-            out.push_str(&format!("{}\t{shown}\n", show(m.size, h, b)));
+            out.push_str(&format!("{}\t{shown}\n", show(n, sh)));
         }
-        return m.size;
+        return n;
     }
-    let mut total = 0;
+    let mut total = usage(&m, sh);
     if let Ok(mut es) = c.vfs().list(p).await {
         es.sort_by(|x, y| x.name.cmp(&y.name));
         for e in es {
             if let Ok(child) = p.join(&e.name) {
                 let s = format!("{}/{}", shown.trim_end_matches('/'), e.name);
-                total += Box::pin(walk(c, &child, &s, depth + 1, max, all, h, b, out)).await;
+                total += Box::pin(walk(c, &child, &s, depth + 1, max, all, sh, out)).await;
             }
         }
     }
     if depth <= max {
-        out.push_str(&format!("{}\t{shown}\n", show(total, h, b)));
+        out.push_str(&format!("{}\t{shown}\n", show(total, sh)));
     }
     total
 }
@@ -152,6 +180,11 @@ command!(|c| {
     } else {
         a.operands.clone()
     };
+    let sh = Show {
+        human: a.has('h'),
+        bytes: a.has('b'),
+        apparent: a.has('b') || a.has('A'),
+    };
     let mut out = String::new();
     let mut grand = 0;
     let mut st = 0;
@@ -171,21 +204,10 @@ command!(|c| {
             st = 1;
             continue;
         }
-        grand += walk(
-            &c,
-            &p,
-            o,
-            0,
-            max,
-            a.has('a'),
-            a.has('h'),
-            a.has('b'),
-            &mut out,
-        )
-        .await;
+        grand += walk(&c, &p, o, 0, max, a.has('a'), sh, &mut out).await;
     }
     if a.has('c') {
-        out.push_str(&format!("{}\ttotal\n", show(grand, a.has('h'), a.has('b'))));
+        out.push_str(&format!("{}\ttotal\n", show(grand, sh)));
     }
     c.print(&out).await?;
     Ok(st)
