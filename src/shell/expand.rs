@@ -165,6 +165,32 @@ impl Shell {
         Ok(f.into_iter().next().map(|f| f.pat).unwrap_or_default())
     }
 
+    /// Expands the right side of `[[ s =~ re ]]`: quoted parts match themselves (escaped),
+    /// the rest is regular-expression syntax, as in bash.
+    pub(crate) async fn expand_regex(&mut self, word: &str, io: &Io) -> R<String> {
+        let parts = self.lexed(word);
+        let mut out = String::new();
+        for p in parts.iter() {
+            match p {
+                Part::Lit(s) => out.push_str(s),
+                Part::Quoted(_) | Part::Double(_) => {
+                    let f = self
+                        .fields(std::slice::from_ref(p), Mode::String, io)
+                        .await?;
+                    let text = f.into_iter().next().map(|f| f.text).unwrap_or_default();
+                    out.push_str(&regex::escape(&text));
+                }
+                other => {
+                    let f = self
+                        .fields(std::slice::from_ref(other), Mode::String, io)
+                        .await?;
+                    out.push_str(&f.into_iter().next().map(|f| f.text).unwrap_or_default());
+                }
+            }
+        }
+        Ok(out)
+    }
+
     /// Expands a here-document body (quotes are literal there).
     pub(crate) async fn expand_heredoc(&mut self, body: &str, io: &Io) -> R<String> {
         let f = self.fields(&lex_heredoc(body), Mode::String, io).await?;

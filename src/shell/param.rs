@@ -214,6 +214,9 @@ impl Shell {
         rest: &str,
         io: &Io,
     ) -> R<PVal> {
+        if rest == "@a" {
+            return Ok(PVal::One(Some(self.st.attributes(name))));
+        }
         let (is_set, is_null) = match &val {
             PVal::One(None) => (false, true),
             PVal::One(Some(s)) => (true, s.is_empty()),
@@ -417,11 +420,10 @@ impl Op {
         if let Op::Substr(off, len) = self {
             // On arrays, offsets select elements.
             let n = v.len() as i64;
-            let start = if *off < 0 {
-                (n + off).max(0)
-            } else {
-                (*off).min(n)
-            } as usize;
+            if *off < 0 && n + off < 0 {
+                return Vec::new();
+            }
+            let start = if *off < 0 { n + off } else { (*off).min(n) } as usize;
             let end = match len {
                 Some(l) if *l < 0 => (n + l).max(start as i64) as usize,
                 Some(l) => (start + *l as usize).min(v.len()),
@@ -446,11 +448,11 @@ impl Op {
             Op::Substr(off, len) => {
                 let chars: Vec<char> = s.chars().collect();
                 let n = chars.len() as i64;
-                let start = if *off < 0 {
-                    (n + off).max(0)
-                } else {
-                    (*off).min(n)
-                };
+                if *off < 0 && n + off < 0 {
+                    // A negative offset before the start selects nothing, as in bash.
+                    return String::new();
+                }
+                let start = if *off < 0 { n + off } else { (*off).min(n) };
                 let end = match len {
                     Some(l) if *l < 0 => n + l,
                     Some(l) => (start + l).min(n),

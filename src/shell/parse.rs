@@ -55,6 +55,19 @@ pub fn parse(src: &str) -> Result<Node, ParseError> {
                 return l.block(t2.root_node());
             }
         }
+        // Nor a statement after a here-document's command on its line (`cat <<EOF; echo
+        // x`): the rest of the line is moved after the body, where it runs the same.
+        if let Some(moved) = heredoc_tails(src)
+            && let Some(t2) = parser.parse(&moved, None)
+            && !t2.root_node().has_error()
+        {
+            let mut l = Lower {
+                src: &moved,
+                heredoc_end: 0,
+                bracket_alias: false,
+            };
+            return l.block(t2.root_node());
+        }
         return Err(ParseError(describe_error(root, src)));
     }
     let mut l = Lower {
@@ -183,6 +196,124 @@ fn is_name_end_in_braces(b: &[u8], i: usize) -> bool {
         j -= 1;
     }
     j < end && j >= 2 && b[j - 1] == b'{' && b[j - 2] == b'$'
+}
+
+/// `src` with each `cmd <<TAG; rest` line split: `cmd <<TAG`, the body, then `rest` on a line
+/// of its own (so its own here-documents read the lines after); `None` when no line has that
+/// shape.
+fn heredoc_tails(src: &str) -> Option<String> {
+    let mut lines: std::collections::VecDeque<String> = src.split('\n').map(String::from).collect();
+    let mut out: Vec<String> = Vec::new();
+    let mut changed = false;
+    while let Some(line) = lines.pop_front() {
+        let tags = heredoc_tags(&line);
+        let split = if tags.is_empty() {
+            None
+        } else {
+            top_level_semicolon(&line)
+        };
+        let Some(at) = split else {
+            // Bodies of this line's here-documents pass through untouched.
+            out.push(line);
+            for (tag, strip) in tags {
+                while let Some(l) = lines.pop_front() {
+                    let done = (if strip {
+                        l.trim_start_matches('\t')
+                    } else {
+                        &l
+                    }) == tag;
+                    out.push(l);
+                    if done {
+                        break;
+                    }
+                }
+            }
+            continue;
+        };
+        changed = true;
+        let (head, tail) = (line[..at].to_string(), line[at + 1..].to_string());
+        let head_tags = heredoc_tags(&head);
+        out.push(head);
+        for (tag, strip) in head_tags {
+            while let Some(l) = lines.pop_front() {
+                let done = (if strip {
+                    l.trim_start_matches('\t')
+                } else {
+                    &l
+                }) == tag;
+                out.push(l);
+                if done {
+                    break;
+                }
+            }
+        }
+        lines.push_front(tail);
+    }
+    changed.then(|| out.join("\n"))
+}
+
+/// The here-document delimiters started on `line` (tag, `<<-`), outside quotes.
+fn heredoc_tags(line: &str) -> Vec<(String, bool)> {
+    let b = line.as_bytes();
+    let mut out = Vec::new();
+    let (mut i, mut single, mut double) = (0, false, false);
+    while i < b.len() {
+        match b[i] {
+            b'\\' if !single => i += 1,
+            b'\'' if !double => single = !single,
+            b'"' if !single => double = !double,
+            b'<' if !single && !double && b[i..].starts_with(b"<<<") => i += 2,
+            b'<' if !single && !double && b.get(i + 1) == Some(&b'<') => {
+                i += 2;
+                let strip = b.get(i) == Some(&b'-');
+                if strip {
+                    i += 1;
+                }
+                while b.get(i) == Some(&b' ') {
+                    i += 1;
+                }
+                let start = i;
+                while i < b.len() && !b" \t;&|<>()".contains(&b[i]) {
+                    i += 1;
+                }
+                let tag: String = line[start..i]
+                    .chars()
+                    .filter(|c| !matches!(c, '\'' | '"' | '\\'))
+                    .collect();
+                if !tag.is_empty() {
+                    out.push((tag, strip));
+                }
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    out
+}
+
+/// Byte offset of the first `;` of `line` outside quotes, substitutions and `;;`.
+fn top_level_semicolon(line: &str) -> Option<usize> {
+    let b = line.as_bytes();
+    let (mut i, mut single, mut double, mut depth) = (0, false, false, 0usize);
+    while i < b.len() {
+        match b[i] {
+            b'\\' if !single => i += 1,
+            b'\'' if !double => single = !single,
+            b'"' if !single => double = !double,
+            b'(' | b'{' if !single => depth += 1,
+            b')' | b'}' if !single => depth = depth.saturating_sub(1),
+            b';' if !single && !double && depth == 0 => {
+                if b.get(i + 1) == Some(&b';') {
+                    return None;
+                }
+                return Some(i);
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
 }
 
 fn describe_error(root: TsNode, src: &str) -> String {

@@ -297,6 +297,38 @@ impl State {
         self.set(name, Value::Str(value.into()))
     }
 
+    /// `${name@a}`: the variable's attributes as `declare` letters, in bash's order.
+    pub fn attributes(&self, name: &str) -> String {
+        let mut out = String::new();
+        let real = self.resolve(name);
+        let var = self.vars.get(real);
+        let value = var.map(|v| &v.value);
+        if matches!(value, Some(Value::Array(_))) {
+            out.push('a');
+        }
+        if matches!(value, Some(Value::Assoc(_))) {
+            out.push('A');
+        }
+        if self.integers.contains(real) {
+            out.push('i');
+        }
+        if self.vars.get(name).is_some_and(|v| v.nameref) {
+            out.push('n');
+        }
+        if var.is_some_and(|v| v.readonly) {
+            out.push('r');
+        }
+        if var.is_some_and(|v| v.exported) {
+            out.push('x');
+        }
+        match self.case_attrs.get(real) {
+            Some(false) => out.push('l'),
+            Some(true) => out.push('u'),
+            None => {}
+        }
+        out
+    }
+
     /// Applies `declare -u`/`-l` of `name` to its value (every element of an array).
     pub fn apply_case_attr(&mut self, name: &str) {
         let Some(&upper) = self.case_attrs.get(name) else {

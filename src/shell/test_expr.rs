@@ -168,7 +168,7 @@ impl Shell {
                             Ok(if op == "!=" { !m } else { m })
                         }
                         "=~" => {
-                            let re = self.expand_one(b, io).await?;
+                            let re = self.expand_regex(b, io).await?;
                             self.regex_match(&av, &re)
                         }
                         "-eq" | "-ne" | "-lt" | "-le" | "-gt" | "-ge" => {

@@ -291,3 +291,25 @@ umask; umask -S; umask 077; umask; umask 999; echo $?; echo ${BASH_VERSINFO[0]} 
 #### mapfile -d and declare -p with control characters
 readarray -d , -t parts <<< "a,b,c"; echo "${#parts[@]} ${parts[2]}"; printf "x\0y\0" | { mapfile -d "" -t z; echo ${#z[@]} ${z[1]}; }
 mapfile -d , q <<< "1,2"; declare -p q; x=$'a\tb'; declare -p x; y="q\"r"; declare -p y
+#### statements after a here-document on its line
+cat <<EOF; echo after
+inline
+EOF
+cat <<EOF | tr a-z A-Z; echo x
+inline
+EOF
+cat <<A; cat <<B
+a
+A
+b
+B
+cat <<-EOF; echo "t;x"; cat <<< "z"
+	tab
+	EOF
+#### quoted parts of a regex match literally
+[[ "foo123" =~ ^[a-z]+([0-9]+)$ ]] && echo ${BASH_REMATCH[1]}; re='a.c'; [[ abc =~ $re ]] && echo m1; [[ abc =~ "a.c" ]] || echo lit
+[[ a.c =~ "a.c" ]] && echo lit2; [[ abc =~ a"."c ]] || echo mix; [[ "a b" =~ a\ b ]] && echo sp; [[ abc =~ "$re" ]] || echo qvar; [[ x =~ ^(x|y)$ ]] && echo alt
+#### attributes, offsets past the start, printf -v into arrays
+declare -i n=5; declare -a a=(1); declare -A h; echo ${n@a} ${a@a} ${h@a}; readonly ro=1; echo ${ro@a}; export E=1; echo ${E@a}; declare -l lo=x; echo ${lo@a}; echo "[${nope@a}]"
+x=abc; echo "[${x: -10}]" "[${x: -3}]" "[${x: -2:1}]"; b=(1 2 3); echo "[${b[@]: -5}]" "[${b[@]: -3}]"
+printf -v 'arr[1]' '%s' z; echo ${arr[1]}; declare -A g; printf -v 'g[k]' '%d' 5; echo ${g[k]}; i=2; printf -v 'arr[i+1]' q; echo ${arr[3]}

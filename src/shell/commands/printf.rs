@@ -27,7 +27,16 @@ command!(|c| {
     }
     match var {
         Some(v) => {
-            if let Err(m) = c.sh.st.set_str(&v, out) {
+            // `-v name[index]` sets one element of an array.
+            let r = match v.strip_suffix(']').and_then(|x| x.split_once('[')) {
+                Some((name, ix)) if c.sh.st.is_assoc(name) => c.sh.st.set_key(name, ix, out),
+                Some((name, ix)) => match c.sh.arith(ix, &c.io).await {
+                    Ok(i) => c.sh.st.set_index(name, i, out),
+                    Err(m) => Err(m),
+                },
+                None => c.sh.st.set_str(&v, out),
+            };
+            if let Err(m) = r {
                 c.err(&m).await?;
                 return Ok(1);
             }
