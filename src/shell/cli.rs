@@ -46,6 +46,7 @@ pub fn exec(
     args: Vec<String>,
 ) -> anyhow::Result<i32> {
     let mut args = args;
+    let inline = matches!(source, Source::Inline(_));
     let (script, name) = match source {
         // As `bash -c`: the first argument after the script is `$0`.
         Source::Inline(s) => {
@@ -73,6 +74,7 @@ pub fn exec(
     }
     let mut sh = Shell::new(vfs);
     sh.set_args(&name, args);
+    sh.st.opts.command_string = inline;
     // Output goes out as the script produces it, so long scripts show progress.
     let stdout: Box<dyn Write> = Box::new(std::io::LineWriter::new(std::io::stdout()));
     let stderr: Box<dyn Write> = Box::new(std::io::stderr());

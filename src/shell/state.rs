@@ -81,6 +81,8 @@ pub struct Options {
     /// `shopt -u patsub_replacement` (on by default, as in bash 5.2): `&` in a `${v/p/r}`
     /// replacement stays literal.
     pub no_patsub: bool,
+    /// The script came as `-c STRING` (`c` in `$-`, as bash shows it).
+    pub command_string: bool,
 }
 
 /// The copyable part of a shell session.

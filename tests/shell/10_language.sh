@@ -313,3 +313,6 @@ cat <<-EOF; echo "t;x"; cat <<< "z"
 declare -i n=5; declare -a a=(1); declare -A h; echo ${n@a} ${a@a} ${h@a}; readonly ro=1; echo ${ro@a}; export E=1; echo ${E@a}; declare -l lo=x; echo ${lo@a}; echo "[${nope@a}]"
 x=abc; echo "[${x: -10}]" "[${x: -3}]" "[${x: -2:1}]"; b=(1 2 3); echo "[${b[@]: -5}]" "[${b[@]: -3}]"
 printf -v 'arr[1]' '%s' z; echo ${arr[1]}; declare -A g; printf -v 'g[k]' '%d' 5; echo ${g[k]}; i=2; printf -v 'arr[i+1]' q; echo ${arr[3]}
+#### set with option clusters
+set -euo pipefail; echo ${-/c}; set +euo pipefail; echo ${-/c}; set -o errexit -o nounset; echo ${-/c}; set +eu; set -o bogus; echo $?
+set -o | grep -E "pipefail|errexit|braceexpand"; set -- a b; echo $#; set -e -- x y z; echo $# ${-/c}

@@ -321,6 +321,31 @@ builtin!(unset, |sh, argv, io| {
     Ok(st)
 });
 
+/// Turns `set -o NAME` on or off.
+fn set_named(sh: &mut Shell, name: &str, on: bool) -> Result<(), String> {
+    match name {
+        "errexit" => sh.st.opts.errexit = on,
+        "nounset" => sh.st.opts.nounset = on,
+        "pipefail" => sh.st.opts.pipefail = on,
+        "xtrace" => sh.st.opts.xtrace = on,
+        "noglob" => sh.st.opts.noglob = on,
+        "posix"
+        | "noclobber"
+        | "braceexpand"
+        | "interactive-comments"
+        | "monitor"
+        | "vi"
+        | "emacs"
+        | "hashall"
+        | "errtrace"
+        | "functrace"
+        | "ignoreeof"
+        | "notify" => {}
+        other => return Err(format!("set: {other}: invalid option name")),
+    }
+    Ok(())
+}
+
 builtin!(set, |sh, argv, io| {
     let mut i = 1;
     if argv.len() == 1 {
@@ -340,48 +365,63 @@ builtin!(set, |sh, argv, io| {
                 return Ok(0);
             }
         };
-        if body == "o" {
-            i += 1;
-            let Some(name) = argv.get(i) else {
-                let o = sh.st.opts;
-                let mut out = String::new();
-                for (n, v) in [
-                    ("errexit", o.errexit),
-                    ("noglob", o.noglob),
-                    ("nounset", o.nounset),
-                    ("pipefail", o.pipefail),
-                    ("xtrace", o.xtrace),
-                ] {
-                    out.push_str(&format!("{n:<15}\t{}\n", if v { "on" } else { "off" }));
-                }
-                io.stdout.print(&out).await?;
-                return Ok(0);
-            };
-            match name.as_str() {
-                "errexit" => sh.st.opts.errexit = on,
-                "nounset" => sh.st.opts.nounset = on,
-                "pipefail" => sh.st.opts.pipefail = on,
-                "xtrace" => sh.st.opts.xtrace = on,
-                "noglob" => sh.st.opts.noglob = on,
-                "posix"
-                | "noclobber"
-                | "braceexpand"
-                | "interactive-comments"
-                | "monitor"
-                | "vi"
-                | "emacs" => {}
-                other => return fail(io, format!("set: {other}: invalid option name"), 2).await,
+        if body == "o" && argv.get(i + 1).is_none() {
+            let o = sh.st.opts;
+            let mut out = String::new();
+            // bash's list; the ones mirage does not have keep bash's defaults for a script.
+            for (n, v) in [
+                ("allexport", false),
+                ("braceexpand", true),
+                ("emacs", false),
+                ("errexit", o.errexit),
+                ("errtrace", false),
+                ("functrace", false),
+                ("hashall", true),
+                ("histexpand", false),
+                ("history", false),
+                ("ignoreeof", false),
+                ("interactive-comments", true),
+                ("keyword", false),
+                ("monitor", false),
+                ("noclobber", false),
+                ("noexec", false),
+                ("noglob", o.noglob),
+                ("nolog", false),
+                ("notify", false),
+                ("nounset", o.nounset),
+                ("onecmd", false),
+                ("physical", false),
+                ("pipefail", o.pipefail),
+                ("posix", false),
+                ("privileged", false),
+                ("verbose", false),
+                ("vi", false),
+                ("xtrace", o.xtrace),
+            ] {
+                out.push_str(&format!("{n:<15}\t{}\n", if v { "on" } else { "off" }));
             }
-        } else {
-            for c in body.chars() {
-                match c {
-                    'e' => sh.st.opts.errexit = on,
-                    'u' => sh.st.opts.nounset = on,
-                    'x' => sh.st.opts.xtrace = on,
-                    'f' => sh.st.opts.noglob = on,
-                    'v' | 'h' | 'B' | 'H' | 'm' | 'C' => {}
-                    other => return fail(io, format!("set: -{other}: invalid option"), 2).await,
+            io.stdout.print(&out).await?;
+            return Ok(0);
+        }
+        // A cluster such as `-euo pipefail`: each `o` takes the next word as its name.
+        for c in body.chars() {
+            let r = match c {
+                'o' => {
+                    i += 1;
+                    match argv.get(i) {
+                        Some(name) => set_named(sh, name, on),
+                        None => Err("set: -o: option name required".to_string()),
+                    }
                 }
+                'e' => set_named(sh, "errexit", on),
+                'u' => set_named(sh, "nounset", on),
+                'x' => set_named(sh, "xtrace", on),
+                'f' => set_named(sh, "noglob", on),
+                'v' | 'h' | 'B' | 'H' | 'm' | 'C' => Ok(()),
+                other => Err(format!("set: -{other}: invalid option")),
+            };
+            if let Err(m) = r {
+                return fail(io, m, 2).await;
             }
         }
         i += 1;
