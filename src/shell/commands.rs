@@ -46,6 +46,7 @@ mod comm;
 mod cp;
 mod cut;
 mod date;
+mod datespec;
 mod diff;
 mod du;
 mod dump;

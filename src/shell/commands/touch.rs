@@ -15,9 +15,10 @@ const SPEC: Spec = Spec {
     numeric: false,
 };
 
-/// Parses `YYYY-MM-DD[ HH:MM[:SS]]`, `@EPOCH`, or `[[CC]YY]MMDDhhmm[.ss]` (for `-t`).
+/// Parses a date as `date -d` does (see [`super::datespec`]), or `[[CC]YY]MMDDhhmm[.ss]`
+/// (for `-t`).
 pub fn parse_date(s: &str, stamp: bool) -> Option<SystemTime> {
-    use chrono::{NaiveDate, NaiveDateTime};
+    use chrono::NaiveDateTime;
     let secs = if let Some(e) = s.strip_prefix('@') {
         e.parse::<i64>().ok()?
     } else if stamp {
@@ -39,17 +40,8 @@ pub fn parse_date(s: &str, stamp: bool) -> Option<SystemTime> {
             .timestamp()
             + sec.parse::<i64>().ok()?
     } else {
-        let t = s.trim().trim_end_matches(" UTC").trim_end_matches('Z');
-        ["%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
-            .iter()
-            .find_map(|f| NaiveDateTime::parse_from_str(t, f).ok())
-            .map(|d| d.and_utc().timestamp())
-            .or_else(|| {
-                NaiveDate::parse_from_str(t, "%Y-%m-%d")
-                    .ok()
-                    .and_then(|d| d.and_hms_opt(0, 0, 0))
-                    .map(|d| d.and_utc().timestamp())
-            })?
+        let t = super::datespec::parse(s, chrono::Utc::now())?;
+        return Some(t.into());
     };
     Some(SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(secs.max(0) as u64))
 }
