@@ -174,3 +174,6 @@ yes | grep -m1 y; yes | grep -q y; echo $?; yes | tr y n | head -1; yes | head -
 yes | tee f | head -1; [ -s f ] && echo has; printf 'abc' | { head -c 1; echo; cat; echo; }; seq 100000 | grep -n 99999
 #### carriage returns are kept
 printf 'b,1\r\na,2\r\n' | cut -d, -f2 | od -c; printf 'b,1\r\na,2\r\n' | column -t | od -c; printf 'x\r\n' | jq -R . ; printf 'a  b\tc\n' | column -t
+#### grep -P look-around and back-references, grep -b
+echo 'a1b22c333' | grep -oP '\d+'; echo 'foo=bar' | grep -oP '(?<=foo=)\w+'; echo 'x' | grep -P '\bx\b'; echo 'abcabc' | grep -oP '(abc)\1'; echo 'price: 42 USD' | grep -oP '\d+(?= USD)'; echo AB | grep -iP '(?<=a)b'
+printf 'x1\nx2\nx3\n' | grep -b x3; echo abcb | grep -b -o b; printf 'one\ntwo\n' > f; grep -bn two f; printf 'a\nb\n' | grep -c -b b; echo ab | grep -P '(?<=a'; echo $?

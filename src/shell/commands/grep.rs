@@ -2,16 +2,21 @@
 //! --include --exclude --exclude-dir) and `rg` (recursive by default, hidden files skipped,
 //! `-g GLOB`), both on `regex` over bytes.
 
-use regex::bytes::{Regex, RegexBuilder};
+use regex::bytes::RegexBuilder;
 
 use super::regex_syntax::translate;
 use super::{Args, Spec};
+
+mod matcher;
+
 use crate::shell::pattern;
 use crate::vfs::{FileKind, VPath};
+use matcher::Matcher;
 
 const GREP: Spec = Spec {
-    short: "rRinlLcvEFGPowxe:f:A:B:C:hHqsm:zaIUZ",
+    short: "rRinlLcvEFGPowxe:f:A:B:C:hHqsm:zaIUZb",
     long: &[
+        ("byte-offset", 'b', false),
         ("recursive", 'r', false),
         ("dereference-recursive", 'R', false),
         ("ignore-case", 'i', false),
@@ -91,7 +96,9 @@ const RG: Spec = Spec {
 };
 
 struct Search {
-    re: Regex,
+    re: Matcher,
+    /// `-b`: each output line starts with its byte offset in the input.
+    byte_offset: bool,
     invert: bool,
     only: bool,
     count: bool,
@@ -119,6 +126,7 @@ struct Outcome {
 #[derive(Clone, Copy, Default)]
 struct Block {
     first_line: usize,
+    first_byte: usize,
     matches_before: u64,
 }
 
@@ -144,7 +152,11 @@ fn search(s: &Search, name: Option<&str>, label: &str, data: &[u8], at: Block) -
     let mut count = at.matches_before;
     let mut last_printed: Option<usize> = None;
     let mut after_left = 0usize;
-    let prefix = |o: &mut Vec<u8>, i: usize, sep: u8| {
+    // Byte offset of line `i` (plus `within` it) in the whole input.
+    let offset = |i: usize, within: usize| {
+        at.first_byte + (lines[i].as_ptr() as usize - data.as_ptr() as usize) + within
+    };
+    let prefix_at = |o: &mut Vec<u8>, i: usize, sep: u8, within: usize| {
         if let Some(n) = name {
             o.extend_from_slice(n.as_bytes());
             o.push(sep);
@@ -153,7 +165,12 @@ fn search(s: &Search, name: Option<&str>, label: &str, data: &[u8], at: Block) -
             o.extend_from_slice((at.first_line + i + 1).to_string().as_bytes());
             o.push(sep);
         }
+        if s.byte_offset {
+            o.extend_from_slice(offset(i, within).to_string().as_bytes());
+            o.push(sep);
+        }
     };
+    let prefix = |o: &mut Vec<u8>, i: usize, sep: u8| prefix_at(o, i, sep, 0);
     let context = s.before > 0 || s.after > 0;
     for (i, line) in lines.iter().enumerate() {
         if s.max.is_some_and(|m| count >= m) {
@@ -206,12 +223,12 @@ fn search(s: &Search, name: Option<&str>, label: &str, data: &[u8], at: Block) -
             }
         }
         if s.only && !s.invert {
-            for m in s.re.find_iter(line) {
-                if m.as_bytes().is_empty() {
+            for (start, m) in s.re.find_all(line) {
+                if m.is_empty() {
                     continue;
                 }
-                prefix(&mut o.out, i, b':');
-                o.out.extend_from_slice(m.as_bytes());
+                prefix_at(&mut o.out, i, b':', start);
+                o.out.extend_from_slice(&m);
                 o.out.push(b'\n');
             }
         } else if !s.only {
@@ -274,6 +291,7 @@ async fn search_stream(
         }
         c.out(&std::mem::take(buf)).await?;
         at.first_line += memchr::memchr_iter(b'\n', &block).count();
+        at.first_byte += block.len();
         at.matches_before = o.count;
         let done = (s.quiet && matched) || s.max.is_some_and(|m| o.count >= m);
         if eof || done {
@@ -282,7 +300,7 @@ async fn search_stream(
     }
 }
 
-fn build(a: &Args, patterns: &[String], rg: bool) -> Result<Regex, String> {
+fn build(a: &Args, patterns: &[String], rg: bool) -> Result<Matcher, String> {
     let fixed = a.has('F');
     let extended = rg || a.has('E') || a.has('P');
     let parts: Vec<String> = patterns
@@ -318,15 +336,18 @@ fn build(a: &Args, patterns: &[String], rg: bool) -> Result<Regex, String> {
             .collect::<Vec<_>>()
             .join("|")
     };
-    RegexBuilder::new(&joined)
+    match RegexBuilder::new(&joined)
         .case_insensitive(case_insensitive)
         .multi_line(false)
         .unicode(false)
         .build()
-        .map_err(|e| match e {
-            regex::Error::Syntax(m) => m.lines().last().unwrap_or("").trim().to_string(),
-            other => other.to_string(),
-        })
+    {
+        Ok(re) => Ok(Matcher::Plain(re)),
+        // Look-around and back-references: PCRE's backtracking, as `grep -P` has it.
+        Err(_) if a.has('P') => Matcher::backtracking(&joined, case_insensitive),
+        Err(regex::Error::Syntax(m)) => Err(m.lines().last().unwrap_or("").trim().to_string()),
+        Err(other) => Err(other.to_string()),
+    }
 }
 
 fn rg_type_globs(t: &str) -> Vec<String> {
@@ -408,6 +429,7 @@ command!(|c| {
             None
         },
         number: a.has('n'),
+        byte_offset: a.has('b'),
         quiet: a.has('q'),
         max: a.value('m').and_then(|v| v.parse().ok()),
         before: num_ctx.unwrap_or_else(|| ctx_n('B')),
