@@ -506,7 +506,8 @@ impl Shell {
                         .collect();
                     names.sort();
                     for (n, is_dir) in names {
-                        if !last && !is_dir {
+                        // Only directories lead on, and `*/` matches only directories.
+                        if (!last || pat.ends_with('/')) && !is_dir {
                             continue;
                         }
                         if let Ok(p) = dir.join(&n) {

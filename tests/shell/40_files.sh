@@ -133,3 +133,11 @@ touch -d '2020-01-01 00:00:00' old; stat old | sed -n '1,2p;4p'; stat -c '%U %G 
 ln old hl; stat -c %h old; touch -a -d '2021-01-01' old; stat -c '%X %Y' old; touch -m -d '2019-01-01' old; stat -c '%X %Y' old; stat -c '%x' old
 #### du counts blocks used, -b and --apparent-size count sizes
 mkdir -p d/e; printf "%0100d" 0 > d/f; printf "%05000d" 0 > d/e/g; du d; du -s d; du -a d | sort; du -b d/f; du --apparent-size -s d; du -sh d; stat -c %b d/f; du -c d/f d/e/g; du -sb d
+#### globs ending in a slash match directories only
+mkdir -p d1 d2 a/b; touch f1 a/c; echo */; echo d*/; ls -d */; echo a/*/; echo */*/; cd a; echo */; touch f; echo f*/; cd ..
+#### ls -s, totals and find -printf sizes, times and owners, -newermt
+mkdir -p d/sub; touch -d '2021-01-01' d/a; touch -d '2022-01-01' d/b; printf '%02000d' 0 > d/f; ls -lt d | head -1; ls -lh d | head -1; ls -s d; ls -sh d; ls -ls d | awk '{print $1, $NF}'
+mkdir -p g; touch g/1 g/2; printf '%05000d' 0 > g/3; find g -type f -printf '%p %k %b\n' | sort; touch -d '2020-03-04 05:06:07' g/1; find g -name 1 -printf '%TY-%Tm-%Td %TH:%TM %t %u|%T+|%TT|%AY\n'; find g -newermt '2021-01-01' | sort; find g -newermt 'garbage'; echo $?
+#### tar tv lists modes and owners, file names script interpreters
+mkdir -p ttt/sub; echo c > ttt/sub/f; ln -s f ttt/sub/l; tar cf t.tar ttt; tar tvf t.tar | awk '{print $1, $2, $3, $6, $7, $8}'; tar tvf t.tar | wc -c
+for i in '#!/bin/sh' '#!/bin/bash' '#!/usr/bin/env python3' '#!/usr/bin/env bash' '#!/usr/bin/perl'; do echo "$i" > x.s; file x.s | cut -d: -f2; done

@@ -50,12 +50,7 @@ fn usage(m: &crate::vfs::Metadata, s: Show) -> u64 {
             m.size
         };
     }
-    match (m.posix.blocks, m.kind) {
-        (Some(b), _) => b * 512,
-        (None, FileKind::File) => m.size.div_ceil(4096) * 4096,
-        (None, FileKind::Dir) => 4096,
-        (None, _) => 0,
-    }
+    super::ls::allocated(m)
 }
 
 /// Sizes under `p`, printing directories (and files with `all`) up to `max` depth.

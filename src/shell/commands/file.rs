@@ -31,10 +31,24 @@ fn kind(data: &[u8]) -> &'static str {
     }
     let text = String::from_utf8_lossy(head);
     if text.starts_with("#!") {
-        return if text.lines().next().is_some_and(|l| l.contains("python")) {
-            "Python script, ASCII text executable"
+        // The interpreter: the program, or the word after `env`.
+        let first = text.lines().next().unwrap_or("");
+        let mut words = first[2..].split_whitespace();
+        let prog = words.next().unwrap_or("").rsplit('/').next().unwrap_or("");
+        let prog = if prog == "env" {
+            words.next().unwrap_or("")
         } else {
-            "a shell script, ASCII text executable"
+            prog
+        };
+        return match prog.trim_end_matches(|c: char| c.is_ascii_digit() || c == '.') {
+            "sh" | "dash" => "POSIX shell script, ASCII text executable",
+            "bash" => "Bourne-Again shell script, ASCII text executable",
+            "zsh" => "Paul Falstad's zsh script, ASCII text executable",
+            "python" => "Python script, ASCII text executable",
+            "perl" => "Perl script text executable",
+            "ruby" => "Ruby script, ASCII text executable",
+            "node" => "Node.js script, ASCII text executable",
+            _ => "a script, ASCII text executable",
         };
     }
     let t = text.trim_start();

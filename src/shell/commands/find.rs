@@ -164,6 +164,14 @@ impl P<'_> {
                 self.newer.push((self.i, f));
                 Expr::Newer(SystemTime::UNIX_EPOCH)
             }
+            // `-newermt DATE` (and `-newerat`/`-newerct`, compared with the mtime too).
+            "-newermt" | "-newerat" | "-newerct" => {
+                let d = self.arg(&tok)?;
+                let t = super::datespec::parse(&d, chrono::Utc::now()).ok_or_else(|| {
+                    format!("I cannot figure out how to interpret `{d}' as a date or time")
+                })?;
+                Expr::Newer(t.into())
+            }
             "-empty" => Expr::Empty,
             "-prune" => Expr::Prune,
             "-true" => Expr::True,
@@ -264,6 +272,21 @@ struct Effects {
     prune: bool,
 }
 
+/// `%Tk` of `-printf`: `@` seconds since the epoch (with fraction), `+` date+time, `c` as
+/// ctime(3), else the strftime conversion `k` (`Y`, `m`, `d`, `H`, `M`, `S`, `F`, `T` …).
+fn time_field(t: SystemTime, k: char) -> String {
+    let d = t.duration_since(SystemTime::UNIX_EPOCH).unwrap_or_default();
+    let dt =
+        chrono::DateTime::from_timestamp(d.as_secs() as i64, d.subsec_nanos()).unwrap_or_default();
+    match k {
+        '@' => format!("{}.{:010}", d.as_secs(), u64::from(d.subsec_nanos()) * 10),
+        '+' => dt.format("%Y-%m-%d+%H:%M:%S%.9f0").to_string(),
+        'c' => dt.format("%a %b %e %H:%M:%S%.9f0 %Y").to_string(),
+        'T' => dt.format("%H:%M:%S%.9f0").to_string(),
+        other => dt.format(&format!("%{other}")).to_string(),
+    }
+}
+
 fn printf(fmt: &str, h: &Hit) -> String {
     let mut out = String::new();
     let mut it = fmt.chars();
@@ -293,18 +316,30 @@ fn printf(fmt: &str, h: &Hit) -> String {
                     .unwrap_or(h.shown),
             ),
             Some('s') => out.push_str(&h.meta.size.to_string()),
+            Some('k') => out.push_str(&super::ls::allocated(h.meta).div_ceil(1024).to_string()),
+            Some('b') => out.push_str(&(super::ls::allocated(h.meta) / 512).to_string()),
+            Some(c @ ('u' | 'g' | 'U' | 'G')) => {
+                let (user, group) = super::ls::owner_group(h.meta, c.is_ascii_uppercase());
+                out.push_str(if c.eq_ignore_ascii_case(&'u') {
+                    &user
+                } else {
+                    &group
+                });
+            }
+            Some('n') => out.push_str(&h.meta.posix.nlink.unwrap_or(1).to_string()),
+            Some(c @ ('A' | 'C')) => {
+                let t = if c == 'A' {
+                    h.meta.posix.atime.unwrap_or(h.meta.mtime)
+                } else {
+                    h.meta.posix.ctime.unwrap_or(h.meta.mtime)
+                };
+                out.push_str(&time_field(t, it.next().unwrap_or('@')));
+            }
             Some('d') => out.push_str(&h.depth.to_string()),
             Some('y') => out.push(kind_char(h.meta)),
             Some('m') => out.push_str(&format!("{:o}", h.meta.perm)),
-            Some('T') => {
-                let _ = it.next();
-                let secs = h
-                    .meta
-                    .mtime
-                    .duration_since(SystemTime::UNIX_EPOCH)
-                    .map_or(0, |d| d.as_secs());
-                out.push_str(&secs.to_string());
-            }
+            Some('T') => out.push_str(&time_field(h.meta.mtime, it.next().unwrap_or('@'))),
+            Some('t') => out.push_str(&time_field(h.meta.mtime, 'c')),
             Some('%') => out.push('%'),
             Some(o) => {
                 out.push('%');

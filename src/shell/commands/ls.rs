@@ -7,7 +7,7 @@ use super::Spec;
 use crate::vfs::{DirEntry, FileKind, Metadata, VPath};
 
 const SPEC: Spec = Spec {
-    short: "laAR1hdtSrFpiCgonUx",
+    short: "laAR1hdtSrFpiCgonUxs",
     long: &[
         ("all", 'a', false),
         ("almost-all", 'A', false),
@@ -16,6 +16,7 @@ const SPEC: Spec = Spec {
         ("directory", 'd', false),
         ("reverse", 'r', false),
         ("classify", 'F', false),
+        ("size", 's', false),
         ("time-style", '\u{1}', true),
         ("full-time", '\u{2}', false),
         ("numeric-uid-gid", 'n', false),
@@ -38,6 +39,17 @@ pub fn mode_string(m: &Metadata) -> String {
         },
     };
     format!("{t}{}", super::chmod::rwx(m.perm))
+}
+
+/// Bytes of storage `m` takes, as `du`, `ls -s` and `stat %b` count it: a host file's own
+/// blocks, else whole 4 KiB blocks for a file and one block for a directory.
+pub fn allocated(m: &Metadata) -> u64 {
+    match (m.posix.blocks, m.kind) {
+        (Some(b), _) => b * 512,
+        (None, FileKind::File) => m.size.div_ceil(4096) * 4096,
+        (None, FileKind::Dir) => 4096,
+        (None, _) => 0,
+    }
 }
 
 /// `1.5K`, `23M` as `ls -h` and `du -h` print sizes.
@@ -133,6 +145,31 @@ struct Opts {
     no_owner: bool,
     numeric: bool,
     time_style: String,
+    size_blocks: bool,
+}
+
+/// `total N`: the storage of `entries` in 1 KiB blocks (`-h`: human units).
+fn total_line(entries: &[DirEntry], o: &Opts) -> String {
+    let bytes: u64 = entries.iter().map(|e| allocated(&e.meta)).sum();
+    format!("total {}\n", blocks_shown(bytes, o.human))
+}
+
+/// Width of the `-s` column.
+fn block_width(entries: &[DirEntry], o: &Opts) -> usize {
+    entries
+        .iter()
+        .map(|e| blocks_shown(allocated(&e.meta), o.human).len())
+        .max()
+        .unwrap_or(0)
+}
+
+/// `bytes` as `ls -s` shows them: 1 KiB blocks, or human units with `-h`.
+fn blocks_shown(bytes: u64, human_units: bool) -> String {
+    if human_units && bytes > 0 {
+        human(bytes)
+    } else {
+        bytes.div_ceil(1024).to_string()
+    }
 }
 
 fn sort(entries: &mut [DirEntry], o: &Opts) {
@@ -159,7 +196,17 @@ async fn format_entries(
 ) -> String {
     let mut out = String::new();
     if !o.long {
+        if o.size_blocks && total {
+            out.push_str(&total_line(entries, o));
+        }
+        let bw = block_width(entries, o);
         for e in entries {
+            if o.size_blocks {
+                out.push_str(&format!(
+                    "{:>bw$} ",
+                    blocks_shown(allocated(&e.meta), o.human)
+                ));
+            }
             out.push_str(&e.name);
             out.push_str(suffix(&e.meta, o.classify, o.slash));
             out.push('\n');
@@ -167,17 +214,7 @@ async fn format_entries(
         return out;
     }
     if total {
-        let blocks: u64 = entries
-            .iter()
-            .map(|e| {
-                if e.meta.kind == FileKind::File {
-                    e.meta.size.div_ceil(4096) * 4
-                } else {
-                    0
-                }
-            })
-            .sum();
-        out.push_str(&format!("total {blocks}\n"));
+        out.push_str(&total_line(entries, o));
     }
     let sizes: Vec<String> = entries
         .iter()
@@ -224,6 +261,13 @@ async fn format_entries(
         if !o.no_group {
             ids.push_str(&format!(" {group:<gw$}"));
         }
+        if o.size_blocks {
+            let bw = block_width(entries, o);
+            out.push_str(&format!(
+                "{:>bw$} ",
+                blocks_shown(allocated(&e.meta), o.human)
+            ));
+        }
         out.push_str(&format!(
             "{}{} {:>lw$}{ids} {size:>w$} {} {name}\n",
             if o.inode { "0 " } else { "" },
@@ -250,6 +294,7 @@ command!(|c| {
         no_group: a.has('o'),
         no_owner: a.has('g'),
         numeric: a.has('n'),
+        size_blocks: a.has('s'),
         time_style: match (a.value('\u{1}'), a.has('\u{2}')) {
             (Some(s), _) => s.to_string(),
             (None, true) => "full-iso".into(),

@@ -113,15 +113,7 @@ fn format(fmt: &str, name: &str, m: &Metadata, target: &str) -> String {
                     .to_string(),
             ),
             Some('i') => out.push_str(&m.posix.file_id.unwrap_or(0).to_string()),
-            Some('b') => out.push_str(
-                &m.posix
-                    .blocks
-                    .unwrap_or(match m.kind {
-                        FileKind::File => m.size.div_ceil(4096) * 8,
-                        _ => 0,
-                    })
-                    .to_string(),
-            ),
+            Some('b') => out.push_str(&(super::ls::allocated(m) / 512).to_string()),
             Some('B') => out.push_str("512"),
             Some('o') => out.push_str("4096"),
             Some('%') => out.push('%'),

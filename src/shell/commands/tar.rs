@@ -25,6 +25,13 @@ async fn add(
     let mut h = tar::Header::new_gnu();
     h.set_mode(m.perm as u32);
     h.set_mtime(mtime);
+    // Owner as ids and names, as GNU tar records them.
+    let (user, group) = super::ls::owner_group(&m, false);
+    let (uid, gid) = super::ls::owner_group(&m, true);
+    h.set_uid(uid.parse().unwrap_or(0));
+    h.set_gid(gid.parse().unwrap_or(0));
+    let _ = h.set_username(&user);
+    let _ = h.set_groupname(&group);
     match m.kind {
         FileKind::Dir => {
             h.set_entry_type(tar::EntryType::Directory);
@@ -248,11 +255,12 @@ command!(|c| {
                     .flatten()
                     .map(|l| l.to_string_lossy().to_string());
                 let mtime = e.header().mtime().unwrap_or(0);
+                let long = long_line(e.header(), &name, link.as_deref(), mtime);
                 let mut body = Vec::new();
                 let _ = e.read_to_end(&mut body);
-                items.push((name, kind, link, body, mtime));
+                items.push((name, kind, link, body, mtime, long));
             }
-            for (name, kind, link, body, mtime) in items {
+            for (name, kind, link, body, mtime, long) in items {
                 if !members.is_empty()
                     && !members.iter().any(|m| {
                         name.trim_end_matches('/') == m.trim_end_matches('/')
@@ -261,7 +269,9 @@ command!(|c| {
                 {
                     continue;
                 }
-                if mode == 't' || verbose {
+                if mode == 't' && verbose {
+                    out.push_str(&long);
+                } else if mode == 't' || verbose {
                     out.push_str(&name);
                     out.push('\n');
                 }
@@ -324,3 +334,44 @@ command!(|c| {
         }
     }
 });
+
+/// A member as `tar tv` lists it: `-rw-r--r-- user/group   SIZE YYYY-MM-DD HH:MM name`.
+fn long_line(h: &tar::Header, name: &str, link: Option<&str>, mtime: u64) -> String {
+    let t = h.entry_type();
+    let kind = if t.is_dir() {
+        'd'
+    } else if t.is_symlink() {
+        'l'
+    } else if t.is_hard_link() {
+        'h'
+    } else {
+        '-'
+    };
+    let perm = h.mode().unwrap_or(0o644) as u16;
+    let mode = format!("{kind}{}", super::chmod::rwx(perm));
+    let user = h
+        .username()
+        .ok()
+        .flatten()
+        .map(String::from)
+        .unwrap_or_else(|| h.uid().unwrap_or(0).to_string());
+    let group = h
+        .groupname()
+        .ok()
+        .flatten()
+        .map(String::from)
+        .unwrap_or_else(|| h.gid().unwrap_or(0).to_string());
+    let owner = format!("{user}/{group}");
+    let size = h.size().unwrap_or(0).to_string();
+    // GNU tar pads owner and size together to 19 columns.
+    let width = 19usize.saturating_sub(owner.len() + 1).max(size.len());
+    let when = chrono::DateTime::from_timestamp(mtime as i64, 0)
+        .unwrap_or_default()
+        .format("%Y-%m-%d %H:%M");
+    let target = match (kind, link) {
+        ('l', Some(l)) => format!(" -> {l}"),
+        ('h', Some(l)) => format!(" link to {l}"),
+        _ => String::new(),
+    };
+    format!("{mode} {owner} {size:>width$} {when} {name}{target}\n")
+}
