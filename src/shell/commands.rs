@@ -85,6 +85,7 @@ mod sort;
 mod split;
 mod stat;
 mod sums;
+mod tabs;
 mod tac;
 mod tail;
 mod tar;
@@ -196,8 +197,8 @@ pub const TABLE: &[(&str, Command, &str)] = &[
     ),
     (
         "expand",
-        split::run,
-        "expand [-t N] [FILE]... -- tabs to spaces",
+        tabs::run,
+        "expand [-i] [-t N] [FILE]... -- tabs to spaces",
     ),
     (
         "expr",
@@ -438,6 +439,11 @@ pub const TABLE: &[(&str, Command, &str)] = &[
         "uname",
         ident::run,
         "uname [-asnrvmpio] -- system information",
+    ),
+    (
+        "unexpand",
+        tabs::run,
+        "unexpand [-a] [--first-only] [-t N] [FILE]... -- spaces to tabs",
     ),
     (
         "uniq",

@@ -351,7 +351,15 @@ impl Shell {
     pub(crate) async fn process_subst(&mut self, script: &str, io: &Io) -> R<String> {
         let (data, _) = self.capture(script, io).await?;
         let mut fds = self.fds.borrow_mut();
-        let path = format!("/dev/fd/{}", 63 + fds.len());
+        // As bash numbers them: 63, 62, … downwards (then upwards past 63, never reusing one).
+        let mut n = 63usize
+            .checked_sub(fds.len())
+            .filter(|n| *n >= 10)
+            .unwrap_or(64);
+        while fds.contains_key(&format!("/dev/fd/{n}")) {
+            n += 1;
+        }
+        let path = format!("/dev/fd/{n}");
         fds.insert(path.clone(), bytes::Bytes::from(data));
         Ok(path)
     }

@@ -177,3 +177,9 @@ printf 'b,1\r\na,2\r\n' | cut -d, -f2 | od -c; printf 'b,1\r\na,2\r\n' | column 
 #### grep -P look-around and back-references, grep -b
 echo 'a1b22c333' | grep -oP '\d+'; echo 'foo=bar' | grep -oP '(?<=foo=)\w+'; echo 'x' | grep -P '\bx\b'; echo 'abcabc' | grep -oP '(abc)\1'; echo 'price: 42 USD' | grep -oP '\d+(?= USD)'; echo AB | grep -iP '(?<=a)b'
 printf 'x1\nx2\nx3\n' | grep -b x3; echo abcb | grep -b -o b; printf 'one\ntwo\n' > f; grep -bn two f; printf 'a\nb\n' | grep -c -b b; echo ab | grep -P '(?<=a'; echo $?
+#### join options, sort -M and -c, cat -T, unexpand, diff -i -w -b, bc zero, cmp
+join -t, <(printf 'a,1\nb,2\n') <(printf 'a,x\nb,y\n'); join -a1 <(printf '1 a\n2 b\n') <(printf '1 x\n'); join -o 1.1,2.2 <(printf '1 a\n') <(printf '1 x\n'); join -v2 <(printf '1 a\n') <(printf '1 x\n3 z\n'); join -a2 -e NA -o 0,1.2,2.2 <(printf '1 a\n') <(printf '1 x\n3 z\n'); join -i <(printf 'A 1\n') <(printf 'a 2\n'); join -1 2 -2 1 <(printf 'x k\n') <(printf 'k y\n')
+sort -M <<< $'Mar\nJan\nFeb\nxyz'; sort -c <<< $'a\nb\nc\nb'; echo $?; sort -k2M <<< $'1 Feb\n2 Jan'; cat -T <<< $'a\tb'
+expand -t2 <<< $'\ta'; unexpand -t4 <<< '    x' | od -c | head -1; printf '        x  y\n' | unexpand | od -c | head -2; printf 'a       b\n' | unexpand -a | od -c | head -1; printf '\ta\tb\n' | expand -i | od -c | head -2
+diff -q <(echo a) <(echo a); echo $?; diff -w <(echo 'a  b') <(echo 'a b'); echo $?; diff -i <(echo A) <(echo a); echo $?; diff -b <(printf 'a  b\nx\n') <(printf 'a b\ny\n'); diff -iu <(printf 'A\nb\n') <(printf 'a\nc\n') | tail -3
+bc -l <<< 's(0)'; echo 'scale=2; 0/1; -0.5*2+1; .5-.5; 1/3; -1/3' | bc; cmp <(echo a) <(echo b) >/dev/null; echo $?; cat <(echo x) <(echo y) <(echo z)

@@ -162,7 +162,12 @@ fn fmt(v: f64, scale: u32) -> String {
     } else {
         s
     };
-    if s == "-0" { "0".into() } else { s }
+    // Zero prints as `0` whatever the scale, as bc prints it.
+    if s.chars().all(|c| matches!(c, '-' | '.' | '0')) {
+        "0".into()
+    } else {
+        s
+    }
 }
 
 command!(|c| {

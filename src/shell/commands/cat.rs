@@ -3,13 +3,14 @@
 use super::{Ctx, Spec};
 
 const SPEC: Spec = Spec {
-    short: "nbsAEvte",
+    short: "nbsAEvteT",
     long: &[
         ("number", 'n', false),
         ("number-nonblank", 'b', false),
         ("squeeze-blank", 's', false),
         ("show-all", 'A', false),
         ("show-ends", 'E', false),
+        ("show-tabs", 'T', false),
     ],
     bad_status: 1,
     numeric: false,
@@ -61,12 +62,17 @@ pub fn run(c: Ctx<'_>) -> super::LocalBoxFuture<'_, super::Res> {
                     line_no += 1;
                     out.extend_from_slice(format!("{line_no:>6}\t").as_bytes());
                 }
-                if a.has('A') || a.has('v') || a.has('t') || a.has('e') {
+                let nonprinting = a.has('A') || a.has('v') || a.has('t') || a.has('e');
+                if nonprinting || a.has('T') {
                     for &b in body {
                         match b {
-                            b'\t' if a.has('A') || a.has('t') => out.extend_from_slice(b"^I"),
-                            0..=8 | 10..=31 => out.extend_from_slice(&[b'^', b + 64]),
-                            127 => out.extend_from_slice(b"^?"),
+                            b'\t' if a.has('A') || a.has('t') || a.has('T') => {
+                                out.extend_from_slice(b"^I")
+                            }
+                            0..=8 | 10..=31 if nonprinting => {
+                                out.extend_from_slice(&[b'^', b + 64])
+                            }
+                            127 if nonprinting => out.extend_from_slice(b"^?"),
                             _ => out.push(b),
                         }
                     }

@@ -1,5 +1,7 @@
-//! `diff [-u] [-U N] [-q] [-r] FILE1 FILE2`: normal and unified output (the `similar` crate's
-//! Myers diff), exit 0 same / 1 different / 2 trouble.
+//! `diff [-u] [-U N] [-q] [-i] [-w] [-b] FILE1 FILE2`: normal and unified output (the
+//! `similar` crate's Myers diff), exit 0 same / 1 different / 2 trouble. With `-i`, `-w`, `-b`
+//! lines are compared case-folded / without whitespace / with runs of blanks as one, and
+//! shown as they are.
 
 use similar::{ChangeTag, DiffOp, TextDiff};
 
@@ -11,8 +13,44 @@ fn range(start: usize, len: usize) -> String {
     }
 }
 
-fn normal(a: &str, b: &str) -> String {
-    let d = TextDiff::from_lines(a, b);
+/// How lines are compared.
+#[derive(Clone, Copy, Default)]
+struct Compare {
+    case: bool,
+    all_space: bool,
+    space_change: bool,
+}
+
+impl Compare {
+    /// `text` as compared, line for line (the line count is kept).
+    fn key(&self, text: &str) -> String {
+        if !(self.case || self.all_space || self.space_change) {
+            return text.to_string();
+        }
+        text.split_inclusive('\n')
+            .map(|l| {
+                let (body, nl) = l.strip_suffix('\n').map_or((l, ""), |b| (b, "\n"));
+                let mut k = if self.case {
+                    body.to_lowercase()
+                } else {
+                    body.to_string()
+                };
+                if self.all_space {
+                    k.retain(|c| c != ' ' && c != '\t');
+                } else if self.space_change {
+                    let words: Vec<&str> = k.split([' ', '\t']).filter(|w| !w.is_empty()).collect();
+                    let lead = k.starts_with([' ', '\t']);
+                    k = format!("{}{}", if lead { " " } else { "" }, words.join(" "));
+                }
+                k + nl
+            })
+            .collect()
+    }
+}
+
+fn normal(a: &str, b: &str, cmp: Compare) -> String {
+    let (ka, kb) = (cmp.key(a), cmp.key(b));
+    let d = TextDiff::from_lines(&ka, &kb);
     let al: Vec<&str> = a.split_inclusive('\n').collect();
     let bl: Vec<&str> = b.split_inclusive('\n').collect();
     let mut out = String::new();
@@ -70,8 +108,12 @@ fn normal(a: &str, b: &str) -> String {
     out
 }
 
-fn unified(a: &str, b: &str, ctx: usize, na: &str, nb: &str) -> String {
-    let d = TextDiff::from_lines(a, b);
+fn unified(a: &str, b: &str, ctx: usize, names: (&str, &str), cmp: Compare) -> String {
+    let (na, nb) = names;
+    let (ka, kb) = (cmp.key(a), cmp.key(b));
+    let d = TextDiff::from_lines(&ka, &kb);
+    let al: Vec<&str> = a.split_inclusive('\n').collect();
+    let bl: Vec<&str> = b.split_inclusive('\n').collect();
     let mut out = format!("--- {na}\n+++ {nb}\n");
     for group in d.grouped_ops(ctx) {
         let (first, last) = (&group[0], &group[group.len() - 1]);
@@ -97,7 +139,12 @@ fn unified(a: &str, b: &str, ctx: usize, na: &str, nb: &str) -> String {
                     ChangeTag::Equal => ' ',
                 };
                 out.push(sign);
-                let v = ch.value();
+                // The line as written (the diff ran on the compared form).
+                let v = match (ch.old_index(), ch.new_index()) {
+                    (Some(i), _) => al.get(i).copied().unwrap_or_default(),
+                    (None, Some(j)) => bl.get(j).copied().unwrap_or_default(),
+                    (None, None) => ch.value(),
+                };
                 out.push_str(v);
                 if !v.ends_with('\n') {
                     out.push_str("\n\\ No newline at end of file\n");
@@ -112,21 +159,37 @@ command!(|c| {
     let args = c.argv[1..].to_vec();
     let mut uni: Option<usize> = None;
     let mut brief = false;
+    let mut cmp = Compare::default();
     let mut files = Vec::new();
     let mut i = 0;
     while i < args.len() {
         match args[i].as_str() {
-            "-u" => uni = Some(3),
             "-U" => {
                 uni = args.get(i + 1).and_then(|v| v.parse().ok());
                 i += 1;
             }
-            "-q" | "--brief" => brief = true,
-            "-r" | "-N" | "-a" | "--text" => {}
+            "--brief" => brief = true,
+            "--text" | "--recursive" | "--new-file" => {}
+            "--ignore-case" => cmp.case = true,
+            "--ignore-all-space" => cmp.all_space = true,
+            "--ignore-space-change" => cmp.space_change = true,
+            "--unified" => uni = Some(3),
             s if s.starts_with("-U") => uni = s[2..].parse().ok(),
-            s if s.starts_with('-') && s.len() > 1 => {
-                c.err(&format!("invalid option -- '{}'", &s[1..])).await?;
-                return Ok(2);
+            s if s.starts_with('-') && !s.starts_with("--") && s.len() > 1 => {
+                for f in s[1..].chars() {
+                    match f {
+                        'u' => uni = Some(3),
+                        'q' => brief = true,
+                        'i' => cmp.case = true,
+                        'w' => cmp.all_space = true,
+                        'b' => cmp.space_change = true,
+                        'r' | 'N' | 'a' => {}
+                        other => {
+                            c.err(&format!("invalid option -- '{other}'")).await?;
+                            return Ok(2);
+                        }
+                    }
+                }
             }
             s => files.push(s.to_string()),
         }
@@ -150,7 +213,7 @@ command!(|c| {
             }
         }
     }
-    if texts[0] == texts[1] {
+    if texts[0] == texts[1] || cmp.key(&texts[0]) == cmp.key(&texts[1]) {
         return Ok(0);
     }
     if brief {
@@ -159,8 +222,8 @@ command!(|c| {
         return Ok(1);
     }
     let out = match uni {
-        Some(n) => unified(&texts[0], &texts[1], n, &files[0], &files[1]),
-        None => normal(&texts[0], &texts[1]),
+        Some(n) => unified(&texts[0], &texts[1], n, (&files[0], &files[1]), cmp),
+        None => normal(&texts[0], &texts[1], cmp),
     };
     c.print(&out).await?;
     Ok(1)

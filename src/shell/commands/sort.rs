@@ -43,6 +43,7 @@ struct Flags {
     v: bool,
     g: bool,
     d: bool,
+    m: bool,
 }
 
 impl Flags {
@@ -57,12 +58,13 @@ impl Flags {
                 'V' => self.v = true,
                 'g' => self.g = true,
                 'd' => self.d = true,
+                'M' => self.m = true,
                 _ => {}
             }
         }
     }
     fn any(&self) -> bool {
-        self.n || self.r || self.f || self.b || self.h || self.v || self.g || self.d
+        self.n || self.r || self.f || self.b || self.h || self.v || self.g || self.d || self.m
     }
 }
 
@@ -270,6 +272,8 @@ fn cmp_with(a: &[u8], b: &[u8], f: &Flags) -> Ordering {
         human(a).partial_cmp(&human(b)).unwrap_or(Ordering::Equal)
     } else if f.v {
         version_cmp(a, b)
+    } else if f.m {
+        month(a).cmp(&month(b))
     } else if f.f || f.d {
         let norm = |s: &[u8]| -> Vec<u8> {
             s.iter()
@@ -282,6 +286,20 @@ fn cmp_with(a: &[u8], b: &[u8], f: &Flags) -> Ordering {
         a.cmp(b)
     };
     if f.r { o.reverse() } else { o }
+}
+
+/// `-M`: 1–12 for a leading month abbreviation (any case, after blanks), 0 otherwise.
+fn month(s: &[u8]) -> u8 {
+    const MONTHS: [&[u8]; 12] = [
+        b"JAN", b"FEB", b"MAR", b"APR", b"MAY", b"JUN", b"JUL", b"AUG", b"SEP", b"OCT", b"NOV",
+        b"DEC",
+    ];
+    let s = trim_blank(s);
+    let head: Vec<u8> = s.iter().take(3).map(u8::to_ascii_uppercase).collect();
+    MONTHS
+        .iter()
+        .position(|m| *m == head.as_slice())
+        .map_or(0, |i| i as u8 + 1)
 }
 
 fn trim_blank(s: &[u8]) -> &[u8] {
@@ -357,11 +375,11 @@ command!(|c| {
         if global.r { o.reverse() } else { o }
     };
     if a.has('c') {
-        for w in lines.windows(2) {
+        for (i, w) in lines.windows(2).enumerate() {
             if compare(&w[0], &w[1]) == Ordering::Greater {
                 c.err(&format!(
                     "-:{}: disorder: {}",
-                    0,
+                    i + 2,
                     String::from_utf8_lossy(w[1])
                 ))
                 .await?;

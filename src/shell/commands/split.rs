@@ -1,7 +1,7 @@
-//! `split [-l N | -b SIZE] [-d] [-a LEN] [FILE [PREFIX]]` and `expand [-t N] [FILE]...`.
+//! `split [-l N | -b SIZE] [-d] [-a LEN] [FILE [PREFIX]]`.
 
 use super::Spec;
-use super::text::{input_all, parse_size};
+use super::text::parse_size;
 
 const SPEC: Spec = Spec {
     short: "l:b:da:n:",
@@ -31,51 +31,6 @@ fn suffix(mut i: usize, len: usize, numeric: bool) -> String {
 }
 
 command!(|c| {
-    if c.name() == "expand" {
-        let mut tab = 8usize;
-        let mut files = Vec::new();
-        let args = c.argv[1..].to_vec();
-        let mut i = 0;
-        while i < args.len() {
-            if args[i] == "-t" {
-                tab = args
-                    .get(i + 1)
-                    .and_then(|t| t.parse().ok())
-                    .unwrap_or(8)
-                    .max(1);
-                i += 2;
-                continue;
-            }
-            if let Some(t) = args[i].strip_prefix("-t") {
-                tab = t.parse().unwrap_or(8).max(1);
-            } else {
-                files.push(args[i].clone());
-            }
-            i += 1;
-        }
-        let (data, failed) = input_all(&c, &files).await?;
-        let mut out = String::new();
-        let mut col = 0;
-        for ch in String::from_utf8_lossy(&data).chars() {
-            match ch {
-                '\t' => {
-                    let n = tab - col % tab;
-                    out.push_str(&" ".repeat(n));
-                    col += n;
-                }
-                '\n' => {
-                    out.push('\n');
-                    col = 0;
-                }
-                o => {
-                    out.push(o);
-                    col += 1;
-                }
-            }
-        }
-        c.print(&out).await?;
-        return Ok(failed as i32);
-    }
     let a = opts!(c, SPEC);
     let input = a.operands.first().cloned().unwrap_or_else(|| "-".into());
     let prefix = a.operands.get(1).cloned().unwrap_or_else(|| "x".into());
