@@ -167,7 +167,10 @@ impl Shell {
             if let Some((name, Some("@" | "*"), "")) = split_name(rest) {
                 let keys = match self.st.get(name) {
                     Some(Value::Array(a)) => a.keys().map(|k| k.to_string()).collect(),
-                    Some(Value::Assoc(m)) => m.keys().cloned().collect(),
+                    Some(Value::Assoc(m)) => crate::shell::state::bash_order(m)
+                        .into_iter()
+                        .map(|(k, _)| k.clone())
+                        .collect(),
                     Some(_) => vec!["0".to_string()],
                     None => vec![],
                 };

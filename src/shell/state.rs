@@ -33,9 +33,31 @@ impl Value {
         match self {
             Value::Str(s) => vec![s.clone()],
             Value::Array(a) => a.values().cloned().collect(),
-            Value::Assoc(m) => m.values().cloned().collect(),
+            Value::Assoc(m) => bash_order(m).into_iter().map(|(_, v)| v.clone()).collect(),
         }
     }
+}
+
+/// The entries of an associative array in the order bash lists them: by bucket of bash's
+/// hash table (FNV-1 of the key, 1024 buckets, growing 4× past two entries per bucket), the
+/// newest first within a bucket — so `for k in "${!h[@]}"` runs in bash's order.
+pub fn bash_order(m: &indexmap::IndexMap<String, String>) -> Vec<(&String, &String)> {
+    let mut buckets = 1024u64;
+    while m.len() as u64 >= buckets * 2 {
+        buckets *= 4;
+    }
+    let fnv = |k: &str| {
+        k.bytes().fold(2_166_136_261u32, |h, c| {
+            h.wrapping_mul(16_777_619) ^ u32::from(c)
+        })
+    };
+    let mut v: Vec<(u64, usize, (&String, &String))> = m
+        .iter()
+        .enumerate()
+        .map(|(i, kv)| (u64::from(fnv(kv.0)) & (buckets - 1), i, kv))
+        .collect();
+    v.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+    v.into_iter().map(|(_, _, kv)| kv).collect()
 }
 
 /// A variable.

@@ -316,3 +316,6 @@ printf -v 'arr[1]' '%s' z; echo ${arr[1]}; declare -A g; printf -v 'g[k]' '%d' 5
 #### set with option clusters
 set -euo pipefail; echo ${-/c}; set +euo pipefail; echo ${-/c}; set -o errexit -o nounset; echo ${-/c}; set +eu; set -o bogus; echo $?
 set -o | grep -E "pipefail|errexit|braceexpand"; set -- a b; echo $#; set -e -- x y z; echo $# ${-/c}
+#### associative arrays list in bash's hash order
+declare -A h=([a]=1 [b]=2 [c]=3 [apple]=4 [zebra]=5 [k1]=6 [k2]=7); echo "${!h[@]}"; echo "${h[@]}"; declare -A g; g[k8]=1; g[k116]=2; g[k9]=3; echo "${!g[@]}"; declare -p g
+declare -A w; for x in one two three four five six; do w[$x]=${#x}; done; for k in "${!w[@]}"; do printf "%s=%s " $k ${w[$k]}; done; echo

@@ -177,8 +177,10 @@ async fn print_declarations(sh: &Shell, names: &[String], io: &Io) -> Res {
                 format!("({})", items.join(" "))
             }
             Value::Assoc(m) => {
-                let items: Vec<String> =
-                    m.iter().map(|(k, s)| format!("[{k}]={}", dq(s))).collect();
+                let items: Vec<String> = crate::shell::state::bash_order(m)
+                    .into_iter()
+                    .map(|(k, s)| format!("[{k}]={}", dq(s)))
+                    .collect();
                 format!("({} )", items.join(" "))
             }
         };
@@ -208,7 +210,10 @@ async fn print_vars(
                 out.push_str(&format!("declare -a {k}=({})\n", items.join(" ")));
             }
             Value::Assoc(m) => {
-                let items: Vec<String> = m.iter().map(|(i, s)| format!("[{i}]=\"{s}\"")).collect();
+                let items: Vec<String> = crate::shell::state::bash_order(m)
+                    .into_iter()
+                    .map(|(i, s)| format!("[{i}]=\"{s}\""))
+                    .collect();
                 out.push_str(&format!("declare -A {k}=({} )\n", items.join(" ")));
             }
         }
