@@ -129,11 +129,12 @@ pub struct MetaChange {
 }
 
 impl Metadata {
-    /// A directory with default permissions, modified at `mtime`.
+    /// A directory with default permissions and a size of one 4 KiB block, modified at `mtime`.
     pub fn dir(mtime: SystemTime) -> Self {
         Metadata {
             kind: FileKind::Dir,
-            size: 0,
+            // One block, as a directory on a disk shows (`ls -l`, `[ -s dir ]`).
+            size: 4096,
             mtime,
             perm: 0o755,
             version: None,

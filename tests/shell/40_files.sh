@@ -141,3 +141,5 @@ mkdir -p g; touch g/1 g/2; printf '%05000d' 0 > g/3; find g -type f -printf '%p 
 #### tar tv lists modes and owners, file names script interpreters
 mkdir -p ttt/sub; echo c > ttt/sub/f; ln -s f ttt/sub/l; tar cf t.tar ttt; tar tvf t.tar | awk '{print $1, $2, $3, $6, $7, $8}'; tar tvf t.tar | wc -c
 for i in '#!/bin/sh' '#!/bin/bash' '#!/usr/bin/env python3' '#!/usr/bin/env bash' '#!/usr/bin/perl'; do echo "$i" > x.s; file x.s | cut -d: -f2; done
+#### directories have a size of one block
+mkdir dd; [ -s dd ] && echo nonempty-size; ls -ld dd | awk '{print $5}'; stat -c %s dd; du --apparent-size -s dd | cut -f1; find . -maxdepth 1 -name dd -size -5k
