@@ -183,3 +183,6 @@ sort -M <<< $'Mar\nJan\nFeb\nxyz'; sort -c <<< $'a\nb\nc\nb'; echo $?; sort -k2M
 expand -t2 <<< $'\ta'; unexpand -t4 <<< '    x' | od -c | head -1; printf '        x  y\n' | unexpand | od -c | head -2; printf 'a       b\n' | unexpand -a | od -c | head -1; printf '\ta\tb\n' | expand -i | od -c | head -2
 diff -q <(echo a) <(echo a); echo $?; diff -w <(echo 'a  b') <(echo 'a b'); echo $?; diff -i <(echo A) <(echo a); echo $?; diff -b <(printf 'a  b\nx\n') <(printf 'a b\ny\n'); diff -iu <(printf 'A\nb\n') <(printf 'a\nc\n') | tail -3
 bc -l <<< 's(0)'; echo 'scale=2; 0/1; -0.5*2+1; .5-.5; 1/3; -1/3' | bc; cmp <(echo a) <(echo b) >/dev/null; echo $?; cat <(echo x) <(echo y) <(echo z)
+#### sed r, w and s///w
+printf 'x\ny\n' | sed 'w out.txt' >/dev/null; cat out.txt; echo inc > inc.txt; printf 'a\nb\n' | sed '1r inc.txt'; printf 'a\n' | sed 'r nope.txt'
+printf 'x y\n' | sed -E 's/(x) (y)/\2 \1/w /dev/stdout'; printf 'a\nb\n' | sed -n '/b/w bee.txt'; cat bee.txt; printf 'l\n' > f; sed -i 's/l/L/w changes' f; cat f changes

@@ -33,7 +33,13 @@ enum Cmd {
         global: bool,
         nth: usize,
         print: bool,
+        /// `s///w FILE`: the changed pattern space is also written there.
+        write: Option<String>,
     },
+    /// `r FILE`: the file's text is output at the end of the cycle.
+    ReadFile(String),
+    /// `w FILE`: the pattern space is written to the file.
+    WriteFile(String),
     Trans(Vec<char>, Vec<char>),
     Text(char, String),
     Simple(char),
@@ -211,6 +217,19 @@ impl Parser {
         }
         out
     }
+    /// A file name: the rest of the line.
+    fn filename(&mut self) -> String {
+        self.ws();
+        let mut out = String::new();
+        while let Some(c) = self.peek() {
+            if c == '\n' {
+                break;
+            }
+            out.push(c);
+            self.i += 1;
+        }
+        out.trim_end().to_string()
+    }
     fn label(&mut self) -> String {
         self.ws();
         let mut out = String::new();
@@ -288,6 +307,7 @@ impl Parser {
                     let pat = self.delimited(delim, true)?;
                     let rep = self.delimited(delim, true)?;
                     let (mut global, mut nth, mut print, mut ci) = (false, 1, false, false);
+                    let mut write = None;
                     loop {
                         match self.peek() {
                             Some('g') => global = true,
@@ -298,7 +318,11 @@ impl Parser {
                                 nth = self.number().unwrap_or(1).max(1);
                                 continue;
                             }
-                            Some('w') => return Err("`w' flag is not supported".into()),
+                            Some('w') => {
+                                self.i += 1;
+                                write = Some(self.filename());
+                                break;
+                            }
                             _ => break,
                         }
                         self.i += 1;
@@ -309,8 +333,11 @@ impl Parser {
                         global,
                         nth,
                         print,
+                        write,
                     }
                 }
+                'r' | 'R' => Cmd::ReadFile(self.filename()),
+                'w' | 'W' => Cmd::WriteFile(self.filename()),
                 'y' => {
                     let delim = self.peek().ok_or("unterminated `y' command")?;
                     self.i += 1;
@@ -367,6 +394,25 @@ impl Parser {
 struct Program {
     insts: Vec<Inst>,
     labels: Vec<(String, usize)>,
+    /// Text of the files `r` reads (`None`: missing, read as nothing), loaded before a run.
+    reads: Vec<(String, Option<String>)>,
+    /// What `w` wrote to each file, written out after a run.
+    writes: Vec<(String, String)>,
+}
+
+impl Program {
+    /// Output for `w FILE` of `text` (plus a newline): `/dev/stdout` goes to `out` now.
+    fn write(&mut self, name: &str, text: &str, out: &mut String) {
+        if name == "/dev/stdout" {
+            out.push_str(text);
+            out.push('\n');
+            return;
+        }
+        if let Some((_, buf)) = self.writes.iter_mut().find(|(n, _)| n == name) {
+            buf.push_str(text);
+            buf.push('\n');
+        }
+    }
 }
 
 fn compile(script: &str, ext: bool) -> Result<Program, String> {
@@ -377,9 +423,24 @@ fn compile(script: &str, ext: bool) -> Result<Program, String> {
         labels: Vec::new(),
     };
     let insts = p.parse()?;
+    let mut reads = Vec::new();
+    let mut writes: Vec<(String, String)> = Vec::new();
+    for i in &insts {
+        match &i.cmd {
+            Cmd::ReadFile(f) => reads.push((f.clone(), None)),
+            Cmd::WriteFile(f) | Cmd::Subst { write: Some(f), .. } => {
+                if !writes.iter().any(|(n, _)| n == f) && f != "/dev/stdout" {
+                    writes.push((f.clone(), String::new()));
+                }
+            }
+            _ => {}
+        }
+    }
     Ok(Program {
         insts,
         labels: p.labels,
+        reads,
+        writes,
     })
 }
 
@@ -574,6 +635,7 @@ fn execute(
                     global,
                     nth,
                     print,
+                    write,
                 } => {
                     let re = match re {
                         Some(r) => {
@@ -608,8 +670,18 @@ fn execute(
                             out.push_str(&ps);
                             out.push('\n');
                         }
+                        if let Some(f) = write {
+                            run.prog.write(&f, &ps, &mut out);
+                        }
                     }
                 }
+                Cmd::ReadFile(f) => {
+                    let text = run.prog.reads.iter().find(|(n, _)| *n == f);
+                    if let Some((_, Some(t))) = text {
+                        append.push(t.strip_suffix('\n').unwrap_or(t).to_string());
+                    }
+                }
+                Cmd::WriteFile(f) => run.prog.write(&f, &ps, &mut out),
                 Cmd::Trans(a, b) => {
                     ps = ps
                         .chars()
@@ -842,6 +914,14 @@ command!(|c| {
             return Ok(1);
         }
     };
+    for (name, text) in prog.reads.iter_mut() {
+        // A file `r` cannot read is read as nothing, as GNU sed does.
+        *text = c
+            .read_arg(name)
+            .await
+            .ok()
+            .map(|d| String::from_utf8_lossy(&d).into_owned());
+    }
     if in_place.is_some() {
         if files.is_empty() {
             c.err("no input files").await?;
@@ -893,7 +973,7 @@ command!(|c| {
                 st = 4;
             }
         }
-        return Ok(st);
+        return Ok(store_writes(&c, &prog).await?.max(st));
     }
     let inputs = if files.is_empty() {
         vec!["-".to_string()]
@@ -931,8 +1011,27 @@ command!(|c| {
         let (out, q) = execute(&mut prog, &chunk, quiet, &mut line_no);
         c.print(&out).await?;
         if let Some(code) = q {
+            store_writes(&c, &prog).await?;
             return Ok(code);
         }
     }
-    Ok(st)
+    Ok(store_writes(&c, &prog).await?.max(st))
 });
+
+/// Writes the files of `w` commands (each one named is truncated, as GNU sed does at start);
+/// 4 when one cannot be written.
+async fn store_writes(c: &super::Ctx<'_>, prog: &Program) -> Result<i32, crate::shell::ShellError> {
+    let mut st = 0;
+    for (name, data) in &prog.writes {
+        let r = match c.path(name) {
+            Ok(p) => c.vfs().write_all(&p, data.as_bytes(), false).await,
+            Err(e) => Err(e),
+        };
+        if let Err(e) = r {
+            c.err(&format!("couldn't open file {name}: {}", e.user_message()))
+                .await?;
+            st = 4;
+        }
+    }
+    Ok(st)
+}
