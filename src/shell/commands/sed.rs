@@ -428,10 +428,10 @@ fn compile(script: &str, ext: bool) -> Result<Program, String> {
     for i in &insts {
         match &i.cmd {
             Cmd::ReadFile(f) => reads.push((f.clone(), None)),
-            Cmd::WriteFile(f) | Cmd::Subst { write: Some(f), .. } => {
-                if !writes.iter().any(|(n, _)| n == f) && f != "/dev/stdout" {
-                    writes.push((f.clone(), String::new()));
-                }
+            Cmd::WriteFile(f) | Cmd::Subst { write: Some(f), .. }
+                if !writes.iter().any(|(n, _)| n == f) && f != "/dev/stdout" =>
+            {
+                writes.push((f.clone(), String::new()));
             }
             _ => {}
         }
