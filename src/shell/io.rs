@@ -76,6 +76,23 @@ impl In {
         Some(out)
     }
 
+    /// The next run of whole lines as they arrive (the last may lack its `\n` at end of
+    /// file), or `None` at end of file: line filters stream with it.
+    pub async fn read_lines_block(&self) -> Option<Vec<u8>> {
+        let mut acc: Vec<u8> = Vec::new();
+        while let Some(c) = self.chunk().await {
+            acc.extend_from_slice(&c);
+            if let Some(p) = memchr::memrchr(b'\n', &acc) {
+                let rest = acc.split_off(p + 1);
+                if !rest.is_empty() {
+                    self.unread(rest.into()).await;
+                }
+                return Some(acc);
+            }
+        }
+        (!acc.is_empty()).then_some(acc)
+    }
+
     /// One line including its `\n` (the last may lack it), or `None` at end of file.
     pub async fn read_line(&self) -> Option<Vec<u8>> {
         self.read_record(b'\n').await

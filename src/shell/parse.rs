@@ -215,41 +215,39 @@ fn heredoc_tails(src: &str) -> Option<String> {
         let Some(at) = split else {
             // Bodies of this line's here-documents pass through untouched.
             out.push(line);
-            for (tag, strip) in tags {
-                while let Some(l) = lines.pop_front() {
-                    let done = (if strip {
-                        l.trim_start_matches('\t')
-                    } else {
-                        &l
-                    }) == tag;
-                    out.push(l);
-                    if done {
-                        break;
-                    }
-                }
-            }
+            take_bodies(&tags, &mut lines, &mut out);
             continue;
         };
         changed = true;
         let (head, tail) = (line[..at].to_string(), line[at + 1..].to_string());
         let head_tags = heredoc_tags(&head);
         out.push(head);
-        for (tag, strip) in head_tags {
-            while let Some(l) = lines.pop_front() {
-                let done = (if strip {
-                    l.trim_start_matches('\t')
-                } else {
-                    &l
-                }) == tag;
-                out.push(l);
-                if done {
-                    break;
-                }
-            }
-        }
+        take_bodies(&head_tags, &mut lines, &mut out);
         lines.push_front(tail);
     }
     changed.then(|| out.join("\n"))
+}
+
+/// Moves the bodies of here-documents `tags` (each up to its delimiter line) from `lines`
+/// to `out`.
+fn take_bodies(
+    tags: &[(String, bool)],
+    lines: &mut std::collections::VecDeque<String>,
+    out: &mut Vec<String>,
+) {
+    for (tag, strip) in tags {
+        while let Some(l) = lines.pop_front() {
+            let done = (if *strip {
+                l.trim_start_matches('\t')
+            } else {
+                &l
+            }) == tag;
+            out.push(l);
+            if done {
+                break;
+            }
+        }
+    }
 }
 
 /// The here-document delimiters started on `line` (tag, `<<-`), outside quotes.

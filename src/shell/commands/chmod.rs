@@ -89,6 +89,26 @@ fn spread(rwx: u16) -> u16 {
     rwx << 6 | rwx << 3 | rwx
 }
 
+/// The `-m MODE` option of `mkdir` and `mkfifo`, applied to `base`: `Ok(Ok(None))` when it
+/// is absent, `Ok(Err(1))` after printing "invalid mode" for a bad one.
+pub async fn mode_option(
+    c: &super::Ctx<'_>,
+    a: &super::Args,
+    base: u16,
+    is_dir: bool,
+) -> Result<Result<Option<u16>, i32>, crate::shell::ShellError> {
+    let Some(m) = a.value('m') else {
+        return Ok(Ok(None));
+    };
+    match apply_mode(m, base, is_dir) {
+        Some(p) => Ok(Ok(Some(p))),
+        None => {
+            c.err(&format!("invalid mode '{m}'")).await?;
+            Ok(Err(1))
+        }
+    }
+}
+
 /// `rwxr-xr-x` for permission bits (`s`/`S`, `t`/`T` for set-ID and sticky bits).
 pub fn rwx(p: u16) -> String {
     let mut s = String::new();

@@ -110,30 +110,15 @@ command!(|c| {
     };
     if a.operands.is_empty() {
         // Stdin is cut line by line as it comes (`yes | cut -c1 | head -1` ends).
-        let mut carry: Vec<u8> = Vec::new();
-        loop {
-            let chunk = c.io.stdin.chunk().await;
-            let eof = chunk.is_none();
-            carry.extend_from_slice(chunk.as_deref().unwrap_or_default());
-            let end = if eof {
-                carry.len()
-            } else {
-                match memchr::memrchr(b'\n', &carry) {
-                    Some(p) => p + 1,
-                    None => continue,
-                }
-            };
-            let text = crate::shell::raw::decode(&carry[..end]);
-            carry.drain(..end);
+        while let Some(block) = c.io.stdin.read_lines_block().await {
+            let text = crate::shell::raw::decode(&block);
             let mut out = String::with_capacity(text.len());
             for line in text.split_terminator('\n') {
                 cut_line(line, &mut out);
             }
             c.print(&out).await?;
-            if eof {
-                return Ok(0);
-            }
         }
+        return Ok(0);
     }
     let (data, failed) = input_all(&c, &a.operands).await?;
     let text = crate::shell::raw::decode(&data);

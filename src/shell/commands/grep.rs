@@ -266,21 +266,11 @@ async fn search_stream(
     buf: &mut Vec<u8>,
 ) -> Result<bool, crate::shell::ShellError> {
     let mut at = Block::default();
-    let mut carry: Vec<u8> = Vec::new();
     let mut matched = false;
     loop {
-        let chunk = c.io.stdin.chunk().await;
-        let eof = chunk.is_none();
-        carry.extend_from_slice(chunk.as_deref().unwrap_or_default());
-        let end = if eof {
-            carry.len()
-        } else {
-            match memchr::memrchr(b'\n', &carry) {
-                Some(p) => p + 1,
-                None => continue,
-            }
+        let Some(block) = c.io.stdin.read_lines_block().await else {
+            return Ok(matched);
         };
-        let block: Vec<u8> = carry.drain(..end).collect();
         let o = search(s, name, label, &block, at);
         matched |= o.matched;
         buf.extend_from_slice(&o.out);
@@ -293,8 +283,7 @@ async fn search_stream(
         at.first_line += memchr::memchr_iter(b'\n', &block).count();
         at.first_byte += block.len();
         at.matches_before = o.count;
-        let done = (s.quiet && matched) || s.max.is_some_and(|m| o.count >= m);
-        if eof || done {
+        if (s.quiet && matched) || s.max.is_some_and(|m| o.count >= m) {
             return Ok(matched);
         }
     }

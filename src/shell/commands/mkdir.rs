@@ -21,15 +21,9 @@ command!(|c| {
         return Ok(1);
     }
     // `-m MODE`: the mode of each directory made (symbolic modes apply to a=rwx).
-    let perm = match a.value('m') {
-        None => None,
-        Some(m) => match super::chmod::apply_mode(m, 0o777, true) {
-            Some(p) => Some(p),
-            None => {
-                c.err(&format!("invalid mode '{m}'")).await?;
-                return Ok(1);
-            }
-        },
+    let perm = match super::chmod::mode_option(&c, &a, 0o777, true).await? {
+        Ok(p) => p,
+        Err(st) => return Ok(st),
     };
     let mut st = 0;
     for d in &a.operands {

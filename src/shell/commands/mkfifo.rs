@@ -17,15 +17,9 @@ command!(|c| {
         c.err("missing operand").await?;
         return Ok(1);
     }
-    let perm = match a.value('m') {
-        None => 0o644, // 0666 under the shell's umask 022
-        Some(m) => match super::chmod::apply_mode(m, 0o666, false) {
-            Some(p) => p,
-            None => {
-                c.err(&format!("invalid mode '{m}'")).await?;
-                return Ok(1);
-            }
-        },
+    let perm = match super::chmod::mode_option(&c, &a, 0o666, false).await? {
+        Ok(p) => p.unwrap_or(0o644), // 0666 under the shell's umask 022
+        Err(st) => return Ok(st),
     };
     let mut st = 0;
     for name in &a.operands {
