@@ -71,7 +71,9 @@ pub fn lookup(name: &str) -> Option<Builtin> {
         "alias" => session::alias,
         "unalias" => session::unalias,
         "umask" => session::umask,
-        "wait" | "hash" | "disown" | "ulimit" => truth,
+        "wait" => session::wait,
+        "builtin" => builtin_,
+        "hash" | "disown" | "ulimit" | "enable" => truth,
         "exec" => exec,
         _ => return None,
     })
@@ -112,6 +114,8 @@ pub const NAMES: &[&str] = &[
     "umask",
     "alias",
     "unalias",
+    "builtin",
+    "enable",
     "hash",
     "exec",
     "mapfile",
@@ -386,6 +390,27 @@ builtin!(command, |sh, argv, io| {
         return c(super::commands::Ctx::new(sh, args, io.clone())).await;
     }
     fail(io, format!("{}: command not found", args[0]), 127).await
+});
+
+builtin!(builtin_, |sh, argv, io| {
+    // `builtin NAME ARG…`: the builtin itself, never a function of that name.
+    let Some(name) = argv.get(1) else {
+        return Ok(0);
+    };
+    if let Some(b) = lookup(name) {
+        return b(sh, argv[1..].to_vec(), io).await;
+    }
+    if matches!(name.as_str(), "echo" | "printf")
+        && let Some(c) = super::commands::lookup(name)
+    {
+        return c(super::commands::Ctx::new(
+            sh,
+            argv[1..].to_vec(),
+            io.clone(),
+        ))
+        .await;
+    }
+    fail(io, format!("builtin: {name}: not a shell builtin"), 1).await
 });
 
 builtin!(exec, |sh, argv, io| {

@@ -98,7 +98,9 @@ impl Shell {
                 Node::Background(n) => {
                     self.st.last_bg += 1;
                     let mut sub = self.subshell_copy();
-                    let _ = sub.subshell(n, io).await?;
+                    let st = sub.subshell(n, io).await?;
+                    let job = self.st.last_bg;
+                    self.st.bg_status.insert(job, st);
                     0
                 }
                 Node::Subshell(n) => {
@@ -424,7 +426,11 @@ impl Shell {
             let st = self.st.status_from_subst.take().unwrap_or(0);
             if !s.redirs.is_empty() {
                 return match self.open_redirs(&s.redirs, io).await {
-                    Ok(o) => Ok(self.close_redirs(o.files, io).await),
+                    // `x=$(cmd) 2>/dev/null`: the status is `cmd`'s unless a file failed.
+                    Ok(o) => match self.close_redirs(o.files, io).await {
+                        0 => self.failed(st, io).await,
+                        c => Ok(c),
+                    },
                     Err(msg) => {
                         io.stderr.print(&format!("mirage: {msg}\n")).await?;
                         self.failed(1, io).await

@@ -163,7 +163,8 @@ impl Shell {
             };
             return Ok(PVal::One(Some(n.to_string())));
         }
-        if let Some(rest) = inner.strip_prefix('!') {
+        // `${!name}` is indirection; `$!` alone is the last background job.
+        if let Some(rest) = inner.strip_prefix('!').filter(|r| !r.is_empty()) {
             if let Some((name, Some("@" | "*"), "")) = split_name(rest) {
                 let keys = match self.st.get(name) {
                     Some(Value::Array(a)) => a.keys().map(|k| k.to_string()).collect(),

@@ -43,7 +43,11 @@ pub fn parse(src: &str) -> Result<Node, ParseError> {
         // of the same length, lower the original text.
         let ext = extglob_alias(src);
         let based = base_alias(ext.as_deref().unwrap_or(src));
-        for alias in [ext, based].into_iter().flatten() {
+        // Nor one assignment with a redirection (`x=$(cmd) 2>/dev/null`): parsed as the
+        // assignment, then the redirection alone, which bash does the same way.
+        let assigned = assign_redirect_alias(based.as_deref().or(ext.as_deref()).unwrap_or(src));
+        let split_assignments = assigned.is_some();
+        for alias in [ext, based, assigned].into_iter().flatten() {
             if let Some(t2) = parser.parse(&alias, None)
                 && !t2.root_node().has_error()
             {
@@ -52,7 +56,12 @@ pub fn parse(src: &str) -> Result<Node, ParseError> {
                     heredoc_end: 0,
                     bracket_alias: false,
                 };
-                return l.block(t2.root_node());
+                let node = l.block(t2.root_node())?;
+                return Ok(if split_assignments {
+                    join_assign_redirects(node)
+                } else {
+                    node
+                });
             }
         }
         // Nor a statement after a here-document's command on its line (`cat <<EOF; echo
@@ -226,6 +235,129 @@ fn heredoc_tails(src: &str) -> Option<String> {
         lines.push_front(tail);
     }
     changed.then(|| out.join("\n"))
+}
+
+/// `src` with the blank after a command-position assignment that a redirection follows
+/// (`x=1 >f`) spelled `;` (offsets unchanged), or `None` when there is none.
+fn assign_redirect_alias(src: &str) -> Option<String> {
+    let b = src.as_bytes();
+    let mut out = b.to_vec();
+    let mut changed = false;
+    let mut i = 0;
+    while i < b.len() {
+        // A command position: start, after a separator, or after a keyword that opens one.
+        let at_start = {
+            let before = src[..i].trim_end_matches([' ', '\t']);
+            before.is_empty()
+                || before.ends_with([';', '&', '|', '(', '{', '\n', '!'])
+                || ["then", "do", "else"].iter().any(|k| {
+                    before.ends_with(k)
+                        && !before[..before.len() - k.len()]
+                            .ends_with(|c: char| c.is_alphanumeric() || c == '_')
+                })
+        };
+        let name_len = b[i..]
+            .iter()
+            .take_while(|c| c.is_ascii_alphanumeric() || **c == b'_')
+            .count();
+        let is_assign = at_start
+            && name_len > 0
+            && !b[i].is_ascii_digit()
+            && (b.get(i + name_len) == Some(&b'=')
+                || (b.get(i + name_len) == Some(&b'+') && b.get(i + name_len + 1) == Some(&b'=')));
+        if !is_assign {
+            i += 1;
+            continue;
+        }
+        // The end of the word: quotes and substitutions kept whole.
+        let mut j = i + name_len;
+        let (mut single, mut double, mut depth) = (false, false, 0usize);
+        while j < b.len() {
+            match b[j] {
+                b'\\' if !single => j += 1,
+                b'\'' if !double => single = !single,
+                b'"' if !single => double = !double,
+                b'(' | b'{' if !single => depth += 1,
+                b')' | b'}' if !single && depth > 0 => depth -= 1,
+                b' ' | b'\t' | b'\n' | b';' | b'&' | b'|' if !single && !double && depth == 0 => {
+                    break;
+                }
+                _ => {}
+            }
+            j += 1;
+        }
+        let rest = &src[j.min(src.len())..];
+        let after = rest.trim_start_matches([' ', '\t']);
+        let redirect = after
+            .trim_start_matches(|c: char| c.is_ascii_digit())
+            .starts_with(['<', '>'])
+            || after.starts_with("&>");
+        if j < b.len() && matches!(b[j], b' ' | b'\t') && redirect && !after.starts_with("<<") {
+            out[j] = b';';
+            changed = true;
+        }
+        i = j.max(i + 1);
+    }
+    changed.then(|| String::from_utf8(out).ok()).flatten()
+}
+
+/// Undoes [`assign_redirect_alias`] in the lowered tree: an assignment-only command followed
+/// by a redirection-only one (first in its `&&`/`||`/pipeline) become one command again, so
+/// `x=$(cmd) 2>/dev/null` keeps `cmd`'s status and `x=1 2>/dev/null || …` its meaning.
+fn join_assign_redirects(node: Node) -> Node {
+    /// The first simple command of `n` when it has redirections and nothing else.
+    fn lead_redirect(n: &mut Node) -> Option<&mut Simple> {
+        match n {
+            Node::Simple(s)
+                if s.words.is_empty() && s.assigns.is_empty() && !s.redirs.is_empty() =>
+            {
+                Some(s)
+            }
+            Node::And(a, _) | Node::Or(a, _) => lead_redirect(a),
+            Node::Pipeline(parts, _) => parts.first_mut().and_then(lead_redirect),
+            _ => None,
+        }
+    }
+    match node {
+        Node::Seq(items) => {
+            let mut out: Vec<Node> = Vec::new();
+            for item in items.into_iter().map(join_assign_redirects) {
+                let mut item = item;
+                let joins = matches!(out.last(), Some(Node::Simple(prev))
+                    if prev.words.is_empty() && prev.redirs.is_empty() && !prev.assigns.is_empty());
+                if joins
+                    && let Some(target) = lead_redirect(&mut item)
+                    && let Some(Node::Simple(prev)) = out.pop()
+                {
+                    target.assigns = prev.assigns;
+                    target.line = prev.line;
+                }
+                out.push(item);
+            }
+            Node::Seq(out)
+        }
+        Node::Function(name, body) => Node::Function(
+            name,
+            Rc::new(join_assign_redirects(Rc::unwrap_or_clone(body))),
+        ),
+        Node::Group(b) => Node::Group(Box::new(join_assign_redirects(*b))),
+        Node::Subshell(b) => Node::Subshell(Box::new(join_assign_redirects(*b))),
+        Node::If(arms, els) => Node::If(
+            arms.into_iter()
+                .map(|(c, b)| (join_assign_redirects(c), join_assign_redirects(b)))
+                .collect(),
+            els.map(|e| Box::new(join_assign_redirects(*e))),
+        ),
+        Node::While(c, b, u) => Node::While(
+            Box::new(join_assign_redirects(*c)),
+            Box::new(join_assign_redirects(*b)),
+            u,
+        ),
+        Node::For(v, w, b) => Node::For(v, w, Box::new(join_assign_redirects(*b))),
+        Node::CFor(a, b, c, body) => Node::CFor(a, b, c, Box::new(join_assign_redirects(*body))),
+        Node::Redirected(b, r) => Node::Redirected(Box::new(join_assign_redirects(*b)), r),
+        other => other,
+    }
 }
 
 /// Moves the bodies of here-documents `tags` (each up to its delimiter line) from `lines`

@@ -134,6 +134,8 @@ pub struct State {
     pub loops: u32,
     /// `$!`
     pub last_bg: u32,
+    /// Exit statuses of background jobs by their `$!` (they run to completion at once).
+    pub bg_status: BTreeMap<u32, i32>,
     /// Status of the last command substitution of the command being expanded.
     pub status_from_subst: Option<i32>,
     /// `trap 'cmd' EXIT`
@@ -181,6 +183,7 @@ impl State {
             depth: 0,
             loops: 0,
             last_bg: 0,
+            bg_status: BTreeMap::new(),
             status_from_subst: None,
             exit_trap: None,
             signal_traps: Default::default(),

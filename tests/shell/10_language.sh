@@ -319,3 +319,9 @@ set -o | grep -E "pipefail|errexit|braceexpand"; set -- a b; echo $#; set -e -- 
 #### associative arrays list in bash's hash order
 declare -A h=([a]=1 [b]=2 [c]=3 [apple]=4 [zebra]=5 [k1]=6 [k2]=7); echo "${!h[@]}"; echo "${h[@]}"; declare -A g; g[k8]=1; g[k116]=2; g[k9]=3; echo "${!g[@]}"; declare -p g
 declare -A w; for x in one two three four five six; do w[$x]=${#x}; done; for k in "${!w[@]}"; do printf "%s=%s " $k ${w[$k]}; done; echo
+#### one assignment with a redirection
+x=1 2>/dev/null; echo $x; f() { x=2 2>/dev/null || echo no; }; f; echo $x; out=$(ls /nope) 2>/dev/null; echo "[$out] $?"
+echo x=1 >f; cat f; if true; then v="a b" >f; fi; echo "$v"; readonly r=1; r=2 2>/dev/null || echo failed; echo $r
+#### background jobs, $!, wait and builtin
+sleep 0.01 & pid=$!; wait $pid; echo "waited $?"; (exit 3) & wait $!; echo "bg status $?"; wait; echo $?; wait 9999 2>/dev/null; echo $?; [ -n "$!" ] && echo has-bang
+builtin echo hi; builtin printf "%s\n" x; echo() { printf "fn\n"; }; echo a; builtin echo b; builtin nosuch; echo $?; enable -n echo; echo st=$?

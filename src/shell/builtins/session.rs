@@ -405,3 +405,26 @@ builtin!(umask, |sh, argv, io| {
         },
     }
 });
+
+builtin!(wait, |sh, argv, io| {
+    // Background jobs have already run to completion: `wait` reports their statuses.
+    let mut st = 0;
+    for a in argv[1..].iter().filter(|a| !a.starts_with('-')) {
+        let job = a.trim_start_matches('%').parse::<u32>().ok();
+        match job.and_then(|j| sh.st.bg_status.get(&j)) {
+            Some(s) => st = *s,
+            None => {
+                io.stderr
+                    .print(&format!(
+                        "mirage: wait: pid {a} is not a child of this shell\n"
+                    ))
+                    .await?;
+                st = 127;
+            }
+        }
+    }
+    if argv.iter().any(|a| a == "-n") && argv.len() == 2 {
+        st = sh.st.bg_status.values().next_back().copied().unwrap_or(127);
+    }
+    Ok(st)
+});
