@@ -325,3 +325,5 @@ echo x=1 >f; cat f; if true; then v="a b" >f; fi; echo "$v"; readonly r=1; r=2 2
 #### background jobs, $!, wait and builtin
 sleep 0.01 & pid=$!; wait $pid; echo "waited $?"; (exit 3) & wait $!; echo "bg status $?"; wait; echo $?; wait 9999 2>/dev/null; echo $?; [ -n "$!" ] && echo has-bang
 builtin echo hi; builtin printf "%s\n" x; echo() { printf "fn\n"; }; echo a; builtin echo b; builtin nosuch; echo $?; enable -n echo; echo st=$?
+#### declare +i +x +u take attributes off
+declare -i x=10; x=x/3; echo $x; x+=1; echo $x; declare +i x; x=5+5; echo $x; export E=1; declare +x E; env | grep -c ^E=; declare -u u=a; declare +u u; u=b; echo $u

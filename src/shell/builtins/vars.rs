@@ -263,13 +263,37 @@ builtin!(declare, |sh, argv, io| {
         return fail(io, "local: can only be used in a function".into(), 1).await;
     }
     let mut flags = String::new();
+    let mut off = String::new();
     let mut args = Vec::new();
     for a in &argv[1..] {
         if a.starts_with('-') && args.is_empty() && a.len() > 1 {
             flags.push_str(&a[1..]);
         } else if a.starts_with('+') && args.is_empty() {
+            off.push_str(&a[1..]);
         } else {
             args.push(a.clone());
+        }
+    }
+    // `declare +i/+x/+l/+u NAME`: those attributes come off.
+    for name in args
+        .iter()
+        .map(|a| a.split_once('=').map_or(a.as_str(), |(n, _)| n))
+    {
+        for f in off.chars() {
+            match f {
+                'i' => {
+                    sh.st.integers.remove(name);
+                }
+                'x' => {
+                    if let Some(v) = sh.st.vars.get_mut(name) {
+                        v.exported = false;
+                    }
+                }
+                'l' | 'u' => {
+                    sh.st.case_attrs.remove(name);
+                }
+                _ => {}
+            }
         }
     }
     if flags.contains('f') || flags.contains('F') {
