@@ -143,3 +143,6 @@ mkdir -p ttt/sub; echo c > ttt/sub/f; ln -s f ttt/sub/l; tar cf t.tar ttt; tar t
 for i in '#!/bin/sh' '#!/bin/bash' '#!/usr/bin/env python3' '#!/usr/bin/env bash' '#!/usr/bin/perl'; do echo "$i" > x.s; file x.s | cut -d: -f2; done
 #### directories have a size of one block
 mkdir dd; [ -s dd ] && echo nonempty-size; ls -ld dd | awk '{print $5}'; stat -c %s dd; du --apparent-size -s dd | cut -f1; find . -maxdepth 1 -name dd -size -5k
+#### ls -C -x -m -w in columns as GNU lays them out
+touch a bb ccc dddd eeeee; ls -C; ls -x; ls -m; mkdir d; touch d/{1..30}; ls -C d; ls -w 20 -C d; ls -x d; ls -w 30 -x d
+mkdir e; touch e/alpha e/beta-longer-name e/g e/delta e/epsilon-x; ls -C e; ls -C -w 30 e; ls -Cw 10 e; touch e/{10..40}-long-name; ls -m e

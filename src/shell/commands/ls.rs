@@ -7,7 +7,7 @@ use super::Spec;
 use crate::vfs::{DirEntry, FileKind, Metadata, VPath};
 
 const SPEC: Spec = Spec {
-    short: "laAR1hdtSrFpiCgonUxs",
+    short: "laAR1hdtSrFpiCgonUxsmw:",
     long: &[
         ("all", 'a', false),
         ("almost-all", 'A', false),
@@ -17,6 +17,7 @@ const SPEC: Spec = Spec {
         ("reverse", 'r', false),
         ("classify", 'F', false),
         ("size", 's', false),
+        ("width", 'w', true),
         ("time-style", '\u{1}', true),
         ("full-time", '\u{2}', false),
         ("numeric-uid-gid", 'n', false),
@@ -146,6 +147,76 @@ struct Opts {
     numeric: bool,
     time_style: String,
     size_blocks: bool,
+    commas: bool,
+    columns: bool,
+    across: bool,
+    width: usize,
+}
+
+/// `-C` (down, then across) or `-x` (across): as many columns as fit in `width`, each as
+/// wide as its longest name plus two, padded with tabs where GNU ls uses them (tab stops of 8).
+fn columns(names: &[String], width: usize, across: bool) -> String {
+    let n = names.len();
+    if n == 0 {
+        return String::new();
+    }
+    let lens: Vec<usize> = names.iter().map(|s| s.chars().count()).collect();
+    let layout = |cols: usize| -> (usize, Vec<usize>) {
+        let rows = n.div_ceil(cols);
+        let mut w = vec![0usize; cols];
+        for (i, len) in lens.iter().enumerate() {
+            let col = if across { i % cols } else { i / rows };
+            let extra = if col + 1 == cols { 0 } else { 2 };
+            w[col] = w[col].max(len + extra);
+        }
+        (rows, w)
+    };
+    let max_cols = (width / 3).clamp(1, n);
+    let mut best = (n, vec![lens.iter().copied().max().unwrap_or(0)]);
+    for cols in 1..=max_cols {
+        let (rows, w) = layout(cols);
+        // Every column must hold a name (no empty trailing column).
+        if !across && (cols - 1) * rows >= n {
+            continue;
+        }
+        if w.iter().sum::<usize>() < width {
+            best = (rows, w);
+        }
+    }
+    let (rows, w) = best;
+    let cols = w.len();
+    let pad = |out: &mut String, mut from: usize, to: usize| {
+        while from < to {
+            if to / 8 > (from + 1) / 8 {
+                out.push('\t');
+                from += 8 - from % 8;
+            } else {
+                out.push(' ');
+                from += 1;
+            }
+        }
+    };
+    let mut out = String::new();
+    for row in 0..rows {
+        let mut pos = 0;
+        for col in 0..cols {
+            let i = if across {
+                row * cols + col
+            } else {
+                col * rows + row
+            };
+            let Some(name) = names.get(i) else { break };
+            out.push_str(name);
+            let next = if across { i + 1 } else { i + rows };
+            if next >= n || (across && col + 1 == cols) {
+                break;
+            }
+            pad(&mut out, pos + lens[i], pos + w[col]);
+            pos += w[col];
+        }
+        out.push('\n');
+    }
+    out
 }
 
 /// `total N`: the storage of `entries` in 1 KiB blocks (`-h`: human units).
@@ -195,6 +266,36 @@ async fn format_entries(
     total: bool,
 ) -> String {
     let mut out = String::new();
+    if !o.long && (o.columns || o.across) && !o.size_blocks {
+        let names: Vec<String> = entries
+            .iter()
+            .map(|e| format!("{}{}", e.name, suffix(&e.meta, o.classify, o.slash)))
+            .collect();
+        return columns(&names, o.width, o.across);
+    }
+    if !o.long && o.commas {
+        // `-m`: names separated by ", ", wrapped before 80 columns.
+        let mut pos = 0;
+        for (i, e) in entries.iter().enumerate() {
+            let name = format!("{}{}", e.name, suffix(&e.meta, o.classify, o.slash));
+            let len = name.chars().count();
+            if i > 0 {
+                if pos + 2 + len > 80 {
+                    out.push_str(",\n");
+                    pos = 0;
+                } else {
+                    out.push_str(", ");
+                    pos += 2;
+                }
+            }
+            out.push_str(&name);
+            pos += len;
+        }
+        if !entries.is_empty() {
+            out.push('\n');
+        }
+        return out;
+    }
     if !o.long {
         if o.size_blocks && total {
             out.push_str(&total_line(entries, o));
@@ -295,6 +396,14 @@ command!(|c| {
         no_owner: a.has('g'),
         numeric: a.has('n'),
         size_blocks: a.has('s'),
+        commas: a.has('m'),
+        columns: a.has('C'),
+        across: a.has('x'),
+        width: a
+            .value('w')
+            .and_then(|w| w.parse().ok())
+            .filter(|w| *w > 0)
+            .unwrap_or(80),
         time_style: match (a.value('\u{1}'), a.has('\u{2}')) {
             (Some(s), _) => s.to_string(),
             (None, true) => "full-iso".into(),
