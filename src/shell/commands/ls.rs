@@ -199,7 +199,7 @@ fn columns(names: &[String], width: usize, across: bool) -> String {
     let mut out = String::new();
     for row in 0..rows {
         let mut pos = 0;
-        for col in 0..cols {
+        for (col, cw) in w.iter().enumerate() {
             let i = if across {
                 row * cols + col
             } else {
@@ -211,8 +211,8 @@ fn columns(names: &[String], width: usize, across: bool) -> String {
             if next >= n || (across && col + 1 == cols) {
                 break;
             }
-            pad(&mut out, pos + lens[i], pos + w[col]);
-            pos += w[col];
+            pad(&mut out, pos + lens[i], pos + cw);
+            pos += cw;
         }
         out.push('\n');
     }
@@ -280,7 +280,7 @@ async fn format_entries(
             let name = format!("{}{}", e.name, suffix(&e.meta, o.classify, o.slash));
             let len = name.chars().count();
             if i > 0 {
-                if pos + 2 + len > 80 {
+                if pos + 2 + len >= 80 {
                     out.push_str(",\n");
                     pos = 0;
                 } else {
