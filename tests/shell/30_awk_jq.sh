@@ -102,3 +102,6 @@ jq -r '"\(.id): \(.tag)"' lines.jsonl
 jq -c 'to_entries | map(.key)' obj.json
 #### jq inputs with null input
 jq -n -c '[inputs.id]' lines.jsonl; jq -n 'input.tag' lines.jsonl
+#### jq paths through null, as jq
+jq -n 'null | .a'; echo '{}' | jq '.a.b'; echo null | jq '.[0]'; jq -nc 'null | .a = 1'; jq -nc '{} | .a.b = 1'; jq -nc 'null | .[1:2]'
+jq -nc '[null] | .[0].x'; jq -nc '.a += 1'; jq -nc 'null | .[2] = 1'; jq -nc '[1] | .[3] = 2'; jq -nc '{a:1} | .b.c'; echo '"s"' | jq '.a'; echo $?
