@@ -90,12 +90,34 @@ command!(|c| {
     Ok(0)
 });
 
-fn user_name(uid: Uid) -> Option<String> {
-    User::from_uid(uid).ok().flatten().map(|u| u.name)
+thread_local! {
+    /// Names already looked up (each lookup reads the host's user and group databases):
+    /// `ls -l` of a large directory asks for the same few owners thousands of times.
+    static NAMES: std::cell::RefCell<std::collections::HashMap<(bool, u32), Option<String>>> =
+        Default::default();
 }
 
-fn group_name(gid: Gid) -> Option<String> {
-    Group::from_gid(gid).ok().flatten().map(|g| g.name)
+fn cached(group: bool, id: u32, look: impl FnOnce() -> Option<String>) -> Option<String> {
+    if let Some(n) = NAMES.with(|m| m.borrow().get(&(group, id)).cloned()) {
+        return n;
+    }
+    let n = look();
+    NAMES.with(|m| m.borrow_mut().insert((group, id), n.clone()));
+    n
+}
+
+/// The name of user `uid`, if the host knows one.
+pub fn user_name(uid: Uid) -> Option<String> {
+    cached(false, uid.as_raw(), || {
+        User::from_uid(uid).ok().flatten().map(|u| u.name)
+    })
+}
+
+/// The name of group `gid`, if the host knows one.
+pub fn group_name(gid: Gid) -> Option<String> {
+    cached(true, gid.as_raw(), || {
+        Group::from_gid(gid).ok().flatten().map(|g| g.name)
+    })
 }
 
 const ID: Spec = Spec {

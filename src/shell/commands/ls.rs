@@ -112,14 +112,8 @@ pub fn owner_group(m: &Metadata, numeric: bool) -> (String, String) {
     if numeric {
         return (uid.to_string(), gid.to_string());
     }
-    let user = nix::unistd::User::from_uid(uid.into())
-        .ok()
-        .flatten()
-        .map_or_else(|| uid.to_string(), |u| u.name);
-    let group = nix::unistd::Group::from_gid(gid.into())
-        .ok()
-        .flatten()
-        .map_or_else(|| gid.to_string(), |g| g.name);
+    let user = super::ident::user_name(uid.into()).unwrap_or_else(|| uid.to_string());
+    let group = super::ident::group_name(gid.into()).unwrap_or_else(|| gid.to_string());
     (user, group)
 }
 
@@ -340,7 +334,7 @@ async fn format_entries(
         .collect();
     let uw = ids.iter().map(|(u, _)| u.len()).max().unwrap_or(0);
     let gw = ids.iter().map(|(_, g)| g.len()).max().unwrap_or(0);
-    for (e, size) in entries.iter().zip(sizes) {
+    for ((e, size), (user, group)) in entries.iter().zip(sizes).zip(&ids) {
         let mut name = e.name.clone();
         if e.meta.kind == FileKind::Symlink {
             let target = match dir
@@ -354,7 +348,6 @@ async fn format_entries(
         } else {
             name.push_str(suffix(&e.meta, o.classify, o.slash));
         }
-        let (user, group) = owner_group(&e.meta, o.numeric);
         let mut ids = String::new();
         if !o.no_owner {
             ids.push_str(&format!(" {user:<uw$}"));

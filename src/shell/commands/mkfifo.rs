@@ -18,7 +18,7 @@ command!(|c| {
         return Ok(1);
     }
     let perm = match super::chmod::mode_option(&c, &a, 0o666, false).await? {
-        Ok(p) => p.unwrap_or(0o644), // 0666 under the shell's umask 022
+        Ok(p) => p.unwrap_or(0o666 & !(c.sh.st.umask as u16)),
         Err(st) => return Ok(st),
     };
     let mut st = 0;
