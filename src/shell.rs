@@ -96,6 +96,9 @@ pub struct Shell {
     pub(crate) fds: Rc<std::cell::RefCell<std::collections::HashMap<String, bytes::Bytes>>>,
     /// Descriptors changed by `exec` without a command, by [`Io::scope`] (see `fds.rs`).
     pub(crate) exec_fds: fds::ExecFds,
+    /// The unexpanded `NAME=value` arguments of the declaration builtin about to run
+    /// (`local x=$1`): expanded once, as assignments, by the builtin (see `builtins/vars.rs`).
+    pub(crate) decl_raw: Vec<ast::Assign>,
 }
 
 impl Shell {
@@ -115,6 +118,7 @@ impl Shell {
             exited: false,
             fds: Default::default(),
             exec_fds: Default::default(),
+            decl_raw: Vec::new(),
             caches: Default::default(),
         }
     }

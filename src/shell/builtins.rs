@@ -29,7 +29,7 @@ macro_rules! builtin {
 mod input;
 mod session;
 mod signals;
-mod vars;
+pub(crate) mod vars;
 
 use input::{mapfile, read};
 use session::{dirs, getopts, popd, pushd, shopt, trap};

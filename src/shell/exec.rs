@@ -415,7 +415,7 @@ impl Shell {
             self.st.lineno = s.line + self.st.line_offset;
         }
         self.st.status_from_subst = None;
-        let argv = self.expand_words(&s.words, io).await?;
+        let argv = self.expand_command_words(&s.words, io).await?;
         if argv.is_empty() {
             for a in &s.assigns {
                 if let Err(msg) = self.assign(a, io, false).await? {
@@ -488,6 +488,35 @@ impl Shell {
             other => other?,
         };
         self.failed(if closed != 0 { closed } else { st }, io).await
+    }
+
+    /// The words of a simple command. For a declaration builtin written literally
+    /// (`local`, `declare`, `typeset`, `export`, `readonly`), `NAME=value` arguments are
+    /// not split or globbed: they are kept whole for the builtin to assign, as bash does.
+    async fn expand_command_words(
+        &mut self,
+        words: &[String],
+        io: &Io,
+    ) -> Result<Vec<String>, ShellError> {
+        let decl = words.first().is_some_and(|w| {
+            builtins::vars::DECLARATIONS.contains(&w.as_str()) && !self.st.funcs.contains_key(w)
+        });
+        if !decl {
+            return self.expand_words(words, io).await;
+        }
+        let mut raw = Vec::new();
+        let mut argv = Vec::new();
+        for w in words {
+            match super::lex::parse_assignment(w) {
+                Some(a) if !argv.is_empty() => {
+                    argv.push(builtins::vars::decl_marker(raw.len()));
+                    raw.push(a);
+                }
+                _ => argv.extend(self.expand_words(std::slice::from_ref(w), io).await?),
+            }
+        }
+        self.decl_raw = raw;
+        Ok(argv)
     }
 
     /// Runs argv[0]: function, builtin, command, or "command not found" (127).

@@ -2,7 +2,7 @@
 //! arithmetic, word splitting on `IFS`, pathname expansion through the VFS, quote removal.
 
 use super::io::{Io, Out};
-use super::lex::{Part, lex_heredoc, lex_word};
+use super::lex::{Part, lex_heredoc, lex_quoted_word, lex_word};
 use super::pattern::{escape, has_magic};
 use super::{Shell, ShellError, brace};
 
@@ -95,6 +95,9 @@ pub(crate) enum PVal {
     Many(Vec<String>),
     /// `$*`, `${a[*]}`: joined with the first `IFS` character when quoted.
     Star(Vec<String>),
+    /// The unexpanded word of `${v:-word}`/`${v:+word}` that applies, left to the caller
+    /// so an unquoted expansion splits only its unquoted parts (`param_deferred` only).
+    Word(String),
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -210,103 +213,9 @@ impl Shell {
     ) -> futures::future::LocalBoxFuture<'a, R<Vec<Field>>> {
         Box::pin(async move {
             let mut fs = Fields::default();
-            let split = mode == Mode::Words;
             let ifs = self.ifs();
-            for p in parts {
-                match p {
-                    Part::Lit(s) => fs.lit(s),
-                    Part::Quoted(s) => fs.quoted(s),
-                    Part::Tilde(user) => {
-                        if user.is_empty() {
-                            let home = self.st.get_str("HOME").unwrap_or_else(|| "/".into());
-                            fs.quoted(&home);
-                        } else {
-                            fs.lit(&format!("~{user}"));
-                        }
-                    }
-                    Part::Double(inner) => {
-                        let was_quoted = fs.cur.quoted;
-                        fs.cur.quoted = true;
-                        let mut only_at = true;
-                        for ip in inner {
-                            match ip {
-                                Part::Quoted(s) | Part::Lit(s) => {
-                                    only_at = false;
-                                    fs.quoted(s);
-                                }
-                                Part::Param(name) => {
-                                    let v = self.param(name, io).await?;
-                                    match v {
-                                        PVal::Many(items) => {
-                                            if items.is_empty() && only_at && inner.len() == 1 {
-                                                // "$@" with no parameters: no field at all.
-                                                fs.cur.quoted = was_quoted;
-                                                continue;
-                                            }
-                                            only_at = false;
-                                            let n = items.len();
-                                            for (i, it) in items.iter().enumerate() {
-                                                fs.quoted(it);
-                                                if i + 1 < n {
-                                                    let f = std::mem::take(&mut fs.cur);
-                                                    fs.done.push(f);
-                                                    fs.cur.quoted = true;
-                                                }
-                                            }
-                                        }
-                                        PVal::Star(items) => {
-                                            only_at = false;
-                                            let sep = ifs
-                                                .chars()
-                                                .next()
-                                                .map(String::from)
-                                                .unwrap_or_default();
-                                            fs.quoted(&items.join(&sep));
-                                        }
-                                        PVal::One(s) => {
-                                            only_at = false;
-                                            fs.quoted(&s.unwrap_or_default());
-                                        }
-                                    }
-                                }
-                                other => {
-                                    only_at = false;
-                                    let v = self.simple_part(other, io).await?;
-                                    fs.quoted(&v);
-                                }
-                            }
-                        }
-                    }
-                    Part::Param(name) => {
-                        let v = self.param(name, io).await?;
-                        let items = match v {
-                            PVal::One(s) => vec![s.unwrap_or_default()],
-                            PVal::Many(items) | PVal::Star(items) => items,
-                        };
-                        let n = items.len();
-                        for (i, it) in items.iter().enumerate() {
-                            if split {
-                                fs.split(it, &ifs);
-                            } else {
-                                fs.lit(it);
-                            }
-                            if split && i + 1 < n {
-                                fs.finish();
-                            } else if !split && i + 1 < n {
-                                fs.lit(" ");
-                            }
-                        }
-                    }
-                    other => {
-                        let v = self.simple_part(other, io).await?;
-                        if split {
-                            fs.split(&v, &ifs);
-                        } else {
-                            fs.lit(&v);
-                        }
-                    }
-                }
-            }
+            self.push_parts(&mut fs, parts, (mode, false), &ifs, io)
+                .await?;
             if mode != Mode::Words {
                 let f = std::mem::take(&mut fs.cur);
                 let mut all: Vec<Field> = fs.done;
@@ -327,6 +236,136 @@ impl Shell {
         })
     }
 
+    /// Adds the expansion of `parts` to the fields being built. The word of an unquoted
+    /// `${v:-word}` / `${v:+word}` is pushed here too (`inner_word`), so its quoted parts
+    /// stay unsplit while its literal text splits.
+    fn push_parts<'a>(
+        &'a mut self,
+        fs: &'a mut Fields,
+        parts: &'a [Part],
+        (mode, inner_word): (Mode, bool),
+        ifs: &'a str,
+        io: &'a Io,
+    ) -> futures::future::LocalBoxFuture<'a, R<()>> {
+        Box::pin(async move {
+            let split = mode == Mode::Words;
+            for p in parts {
+                match p {
+                    // Literal text of a `${v:-a b}` word is split like an expansion.
+                    Part::Lit(s) if inner_word && split => fs.split(s, ifs),
+                    Part::Lit(s) => fs.lit(s),
+                    Part::Quoted(s) => fs.quoted(s),
+                    Part::Tilde(user) => {
+                        if user.is_empty() {
+                            let home = self.st.get_str("HOME").unwrap_or_else(|| "/".into());
+                            fs.quoted(&home);
+                        } else {
+                            fs.lit(&format!("~{user}"));
+                        }
+                    }
+                    Part::Double(inner) => self.push_double(fs, inner, ifs, io).await?,
+                    Part::Param(name) => {
+                        let items = match self.param_deferred(name, io).await? {
+                            PVal::Word(word) => {
+                                let parts = self.lexed(&word);
+                                self.push_parts(fs, &parts, (mode, true), ifs, io).await?;
+                                continue;
+                            }
+                            PVal::One(s) => vec![s.unwrap_or_default()],
+                            PVal::Star(items) if !split => {
+                                // `s=$*`: joined with the first IFS character, as quoted.
+                                let sep: String = ifs.chars().take(1).collect();
+                                vec![items.join(&sep)]
+                            }
+                            PVal::Many(items) | PVal::Star(items) => items,
+                        };
+                        let n = items.len();
+                        for (i, it) in items.iter().enumerate() {
+                            if split {
+                                fs.split(it, ifs);
+                            } else {
+                                fs.lit(it);
+                            }
+                            if split && i + 1 < n {
+                                fs.finish();
+                            } else if !split && i + 1 < n {
+                                fs.lit(" ");
+                            }
+                        }
+                    }
+                    other => {
+                        let v = self.simple_part(other, io).await?;
+                        if split {
+                            fs.split(&v, ifs);
+                        } else {
+                            fs.lit(&v);
+                        }
+                    }
+                }
+            }
+            Ok(())
+        })
+    }
+
+    /// A double-quoted part: no splitting or globbing; `"$@"` still makes one field per item.
+    async fn push_double(&mut self, fs: &mut Fields, inner: &[Part], ifs: &str, io: &Io) -> R<()> {
+        let was_quoted = fs.cur.quoted;
+        fs.cur.quoted = true;
+        let mut only_at = true;
+        for ip in inner {
+            match ip {
+                Part::Quoted(s) | Part::Lit(s) => {
+                    only_at = false;
+                    fs.quoted(s);
+                }
+                Part::Param(name) => {
+                    let v = self.param_deferred(name, io).await?;
+                    match v {
+                        PVal::Many(items) => {
+                            if items.is_empty() && only_at && inner.len() == 1 {
+                                // "$@" with no parameters: no field at all.
+                                fs.cur.quoted = was_quoted;
+                                continue;
+                            }
+                            only_at = false;
+                            let n = items.len();
+                            for (i, it) in items.iter().enumerate() {
+                                fs.quoted(it);
+                                if i + 1 < n {
+                                    let f = std::mem::take(&mut fs.cur);
+                                    fs.done.push(f);
+                                    fs.cur.quoted = true;
+                                }
+                            }
+                        }
+                        PVal::Star(items) => {
+                            only_at = false;
+                            let sep: String = ifs.chars().take(1).collect();
+                            fs.quoted(&items.join(&sep));
+                        }
+                        PVal::One(s) => {
+                            only_at = false;
+                            fs.quoted(&s.unwrap_or_default());
+                        }
+                        PVal::Word(w) => {
+                            only_at = false;
+                            let parts = lex_quoted_word(&w);
+                            let f = self.fields(&parts, Mode::String, io).await?;
+                            let v = f.into_iter().next().map(|f| f.text).unwrap_or_default();
+                            fs.quoted(&v);
+                        }
+                    }
+                }
+                other => {
+                    only_at = false;
+                    let v = self.simple_part(other, io).await?;
+                    fs.quoted(&v);
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// `$(…)` and `$((…))` as one string.
     async fn simple_part(&mut self, p: &Part, io: &Io) -> R<String> {
         match p {
@@ -339,6 +378,7 @@ impl Shell {
             Part::Tilde(u) => Ok(format!("~{u}")),
             Part::Param(name) => Ok(match self.param(name, io).await? {
                 PVal::One(s) => s.unwrap_or_default(),
+                PVal::Word(w) => self.expand_one(&w, io).await?,
                 PVal::Many(v) | PVal::Star(v) => v.join(" "),
             }),
             Part::Double(_) => Ok(String::new()),

@@ -353,11 +353,22 @@ fn push_char(parts: &mut Vec<Part>, c: char, quoted: bool) {
 
 /// Lexes the inside of double quotes.
 fn lex_double(text: &str) -> Vec<Part> {
+    lex_double_with(text, false)
+}
+
+/// Lexes the word of `"${v:-word}"`: as inside double quotes (single quotes are literal),
+/// except that inner double quotes are removed, as bash does.
+pub fn lex_quoted_word(text: &str) -> Vec<Part> {
+    lex_double_with(text, true)
+}
+
+fn lex_double_with(text: &str, drop_quotes: bool) -> Vec<Part> {
     let s = text.as_bytes();
     let mut parts = Vec::new();
     let mut i = 0;
     while i < s.len() {
         match s[i] {
+            b'"' if drop_quotes => i += 1,
             b'\\' if i + 1 < s.len() && b"$`\"\\\n".contains(&s[i + 1]) => {
                 if s[i + 1] != b'\n' {
                     push_char(&mut parts, s[i + 1] as char, true);

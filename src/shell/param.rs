@@ -151,6 +151,16 @@ impl Shell {
 
     /// Expands the inside of `${…}` (or a bare `$name`).
     pub(crate) async fn param(&mut self, inner: &str, io: &Io) -> R<PVal> {
+        self.param_with(inner, false, io).await
+    }
+
+    /// As `param`, but the word of a `${v:-word}`/`${v:+word}` that applies comes back
+    /// unexpanded as `PVal::Word`, for an unquoted expansion to split field by field.
+    pub(crate) async fn param_deferred(&mut self, inner: &str, io: &Io) -> R<PVal> {
+        self.param_with(inner, true, io).await
+    }
+
+    async fn param_with(&mut self, inner: &str, defer: bool, io: &Io) -> R<PVal> {
         if inner == "#" {
             return Ok(PVal::One(Some(self.st.positional.len().to_string())));
         }
@@ -159,6 +169,7 @@ impl Shell {
         {
             let n = match self.lookup(name, index, io).await? {
                 PVal::One(s) => s.unwrap_or_default().chars().count(),
+                PVal::Word(s) => s.chars().count(),
                 PVal::Many(v) | PVal::Star(v) => v.len(),
             };
             return Ok(PVal::One(Some(n.to_string())));
@@ -195,7 +206,7 @@ impl Shell {
             if target.is_empty() {
                 return Ok(PVal::One(None));
             }
-            return Box::pin(self.param(&target, io)).await;
+            return Box::pin(self.param_with(&target, defer, io)).await;
         }
         let (name, index, rest) = split_name(inner).ok_or_else(|| bad(inner))?;
         let val = self.lookup(name, index, io).await?;
@@ -207,16 +218,17 @@ impl Shell {
             }
             return Ok(val);
         }
-        self.operator(inner, name, index, val, rest, io).await
+        self.operator(inner, (name, index), val, rest, defer, io)
+            .await
     }
 
     async fn operator(
         &mut self,
         inner: &str,
-        name: &str,
-        index: Option<&str>,
+        (name, index): (&str, Option<&str>),
         val: PVal,
         rest: &str,
+        defer: bool,
         io: &Io,
     ) -> R<PVal> {
         if rest == "@a" {
@@ -224,7 +236,7 @@ impl Shell {
         }
         let (is_set, is_null) = match &val {
             PVal::One(None) => (false, true),
-            PVal::One(Some(s)) => (true, s.is_empty()),
+            PVal::One(Some(s)) | PVal::Word(s) => (true, s.is_empty()),
             PVal::Many(v) | PVal::Star(v) => (!v.is_empty(), v.iter().all(|s| s.is_empty())),
         };
         for (op, colon) in [
@@ -243,6 +255,7 @@ impl Shell {
             let missing = !is_set || (colon && is_null);
             let kind = op.trim_start_matches(':');
             return match kind {
+                "-" | "+" if defer && (missing == (kind == "-")) => Ok(PVal::Word(word.into())),
                 "-" if missing => Ok(PVal::One(Some(self.expand_one(word, io).await?))),
                 "=" if missing => {
                     let v = self.expand_one(word, io).await?;
@@ -302,6 +315,7 @@ impl Shell {
         };
         Ok(match val {
             PVal::One(s) => PVal::One(Some(op.apply(&s.unwrap_or_default()))),
+            PVal::Word(s) => PVal::One(Some(op.apply(&s))),
             PVal::Many(v) => PVal::Many(op.apply_all(v)),
             PVal::Star(v) => PVal::Star(op.apply_all(v)),
         })

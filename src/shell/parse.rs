@@ -162,7 +162,7 @@ impl<'s> Lower<'s> {
 
     fn stmt_kind(&mut self, n: TsNode) -> Result<Node, ParseError> {
         Ok(match n.kind() {
-            "command" => Node::Simple(self.command(n)?),
+            "command" => self.command(n)?,
             "list" => self.list(n)?,
             "pipeline" => self.pipeline(n)?,
             "redirected_statement" => self.redirected(n)?,
@@ -258,11 +258,20 @@ impl<'s> Lower<'s> {
         parse_assignment(t).ok_or_else(|| ParseError(format!("bad assignment `{t}'")))
     }
 
-    fn command(&mut self, n: TsNode) -> Result<Simple, ParseError> {
+    /// A simple command. tree-sitter-bash sometimes joins `x=1 y=2` and the next line's
+    /// command into one (`x=1 y=2⏎echo $x`); a newline before the name splits them again.
+    fn command(&mut self, n: TsNode) -> Result<Node, ParseError> {
         let mut cmd = Simple::default();
+        let mut before = None;
+        let mut prev_end = n.start_byte();
         let mut cursor = n.walk();
         for (i, c) in n.children(&mut cursor).enumerate() {
             let field = n.field_name_for_child(i as u32);
+            let gap = &self.src[prev_end.min(c.start_byte())..c.start_byte()];
+            prev_end = c.end_byte();
+            if field == Some("name") && before.is_none() && newline_in_gap(gap) {
+                before = Some(Node::Simple(std::mem::take(&mut cmd)));
+            }
             match (field, c.kind()) {
                 (_, "variable_assignment") => cmd.assigns.push(self.assign(c)?),
                 (Some("name"), _) | (Some("argument"), _) => {
@@ -280,7 +289,10 @@ impl<'s> Lower<'s> {
                 (_, other) => return Err(unsupported(other)),
             }
         }
-        Ok(cmd)
+        Ok(match before {
+            Some(first) => Node::Seq(vec![first, Node::Simple(cmd)]),
+            None => Node::Simple(cmd),
+        })
     }
 
     fn list(&mut self, n: TsNode) -> Result<Node, ParseError> {
@@ -630,6 +642,13 @@ enum Tail {
     Pipe(Vec<Node>),
     And(Node),
     Or(Node),
+}
+
+/// Whether the space between two words holds a newline that ends a command (one not
+/// escaped by a backslash).
+fn newline_in_gap(gap: &str) -> bool {
+    let b = gap.as_bytes();
+    (0..b.len()).any(|i| b[i] == b'\n' && (i == 0 || b[i - 1] != b'\\'))
 }
 
 fn seq(mut v: Vec<Node>) -> Node {

@@ -3,20 +3,52 @@
 
 use super::{Res, fail};
 use crate::shell::Shell;
+use crate::shell::ast::{Assign, AssignValue};
 use crate::shell::io::Io;
 use crate::shell::lex::{is_name, parse_assignment};
 use crate::shell::state::Value;
 
+/// Builtins whose `NAME=value` arguments are assignments, not ordinary words.
+pub(crate) const DECLARATIONS: &[&str] = &["local", "declare", "typeset", "export", "readonly"];
+
+/// First character of the stand-in for an unexpanded assignment argument.
+const DECL_MARK: char = '\u{10FE00}';
+
+/// The argv stand-in for the `i`th entry of `Shell::decl_raw`.
+pub(crate) fn decl_marker(i: usize) -> String {
+    format!("{DECL_MARK}{i}")
+}
+
+/// The assignment an argument stands for: the unexpanded one the command was written with
+/// (`local x=$1`, expanded once here), or an expanded word such as `declare "$kv"` whose
+/// value is taken literally, as bash does (arrays, `declare "a=(1 2)"`, are still parsed).
+fn decl_assign(raw: &[Assign], a: &str) -> Option<Assign> {
+    if let Some(i) = a.strip_prefix(DECL_MARK) {
+        return i.parse::<usize>().ok().and_then(|i| raw.get(i).cloned());
+    }
+    let mut asg = parse_assignment(a)?;
+    if let AssignValue::Scalar(v) = &asg.value {
+        asg.value = AssignValue::Scalar(format!("'{}'", v.replace('\'', "'\\''")));
+    }
+    Some(asg)
+}
+
+/// The variable name an argument of a declaration builtin names.
+fn decl_name(raw: &[Assign], a: &str) -> String {
+    match decl_assign(raw, a) {
+        Some(asg) => asg.name,
+        None => a.to_string(),
+    }
+}
+
 /// Applies `NAME=value` / `NAME` arguments of declaration builtins.
 async fn declare_args(sh: &mut Shell, args: &[String], io: &Io, flags: &str, local: bool) -> Res {
+    let raw = std::mem::take(&mut sh.decl_raw);
     let mut st = 0;
     for a in args {
-        let (name, assign) = match parse_assignment(a) {
+        let (name, assign) = match decl_assign(&raw, a) {
             Some(asg) => (asg.name.clone(), Some(asg)),
-            None => {
-                let n = sh.expand_one(a, io).await?;
-                (n, None)
-            }
+            None => (a.clone(), None),
         };
         if !is_name(&name) {
             io.stderr
@@ -42,8 +74,8 @@ async fn declare_args(sh: &mut Shell, args: &[String], io: &Io, flags: &str, loc
             // `declare -n ref=NAME`: `ref` stands for the variable NAME from now on.
             let target = match &assign {
                 Some(asg) => match &asg.value {
-                    crate::shell::ast::AssignValue::Scalar(w) => sh.expand_one(w, io).await?,
-                    crate::shell::ast::AssignValue::Array(_) => String::new(),
+                    AssignValue::Scalar(w) => sh.expand_one(w, io).await?,
+                    AssignValue::Array(_) => String::new(),
                 },
                 None => String::new(),
             };
@@ -235,8 +267,8 @@ builtin!(export, |sh, argv, io| {
     if unexport {
         // `export -n NAME`: the variable stays, no longer exported.
         for a in &args {
-            let name = a.split_once('=').map_or(a.as_str(), |(n, _)| n);
-            if let Some(v) = sh.st.vars.get_mut(name) {
+            let name = decl_name(&sh.decl_raw, a);
+            if let Some(v) = sh.st.vars.get_mut(&name) {
                 v.exported = false;
             }
         }
@@ -275,10 +307,8 @@ builtin!(declare, |sh, argv, io| {
         }
     }
     // `declare +i/+x/+l/+u NAME`: those attributes come off.
-    for name in args
-        .iter()
-        .map(|a| a.split_once('=').map_or(a.as_str(), |(n, _)| n))
-    {
+    let names: Vec<String> = args.iter().map(|a| decl_name(&sh.decl_raw, a)).collect();
+    for name in names.iter().map(String::as_str) {
         for f in off.chars() {
             match f {
                 'i' => {

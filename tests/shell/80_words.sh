@@ -1,0 +1,45 @@
+#### default word keeps its quoted parts whole
+a() { printf '<%s>' "$@"; echo; }
+a 1 ${undefined:-"2 3" "4 5"} 6
+a 1${undefined:-"2 3" "4 5"}6
+IFS=_; a 1${undefined:-"2_3"x_x"4_5"}6
+#### default word literal text splits
+a() { printf '<%s>' "$@"; echo; }
+var='a b c'
+a ${Unset:-A$var " $var"D E F}
+a ${a:-${a:-"1 2" "3 4"}5 "6 7"}
+v=1; a ${v:+"x  y" z} ${v:+a\ b} ${Unset:-'a b c'} ${Unset:-'$var'}
+#### default word inside double quotes
+a() { printf '<%s>' "$@"; echo; }
+var='a b c'
+a "${Unset:-'b'}" "${Unset-"b"}" "${Unset:-"a b" c}" "${Unset:-'$var'}" "${Unset:-\$x}"
+#### default pattern in case keeps quotes
+case "a*" in ${u:-"a*"}) echo lit;; esac
+case ab in ${u:-"a"*}) echo m;; esac
+case ab in ${u:-"a*"}) echo wrong;; *) echo nomatch;; esac
+#### assignment of $* joins with IFS
+set -- x 'y z'
+IFS=:
+s="$@"; echo "$s"
+s=$@; echo "$s"
+s=$*; echo "$s"
+IFS=; s=$*; echo "$s"
+#### two assignments then a command on the next line
+x=1 y=2
+echo "[$x][$y]"
+a=3 b=4 >f
+echo "[$a][$b]"; ls
+#### declaration arguments are expanded once
+declare x='$HOME'; echo "$x"
+f() { local y='$1 *'; echo "$y"; }; f a
+export z='a$b'; echo "$z"
+v='a  b'; declare w=$v; echo "$w"
+readonly r="p  q"; echo "$r"
+#### declaration array literal keeps empty and quoted elements
+declare -a A=('' x "" 'b c')
+echo ${#A[@]}; printf '<%s>' "${A[@]}"; echo
+f() { local -a B=('' y); echo ${#B[@]}; }; f
+#### declare of an expanded word takes the value literally
+kv='p=$HOME'; declare "$kv"; echo "$p"
+g() { local q=5; echo $q; }
+f() { local a=$(g) b=2; echo $a $b; }; f
