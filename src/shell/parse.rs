@@ -10,6 +10,7 @@ use super::ast::*;
 use super::lex::{parse_assignment, split_words};
 
 mod fallback;
+mod heredoc;
 
 use fallback::*;
 
@@ -27,68 +28,72 @@ pub fn parse(src: &str) -> Result<Node, ParseError> {
         .parse(src, None)
         .ok_or_else(|| ParseError("parser gave up".into()))?;
     let root = tree.root_node();
-    if root.has_error() {
-        // tree-sitter-bash rejects some valid `[ … ]` tests (`[ a '>' b ]`); retry with `[` at
-        // command positions spelled as a one-byte stand-in that it parses as a plain command.
-        let alias = bracket_alias(src);
-        if alias != src
-            && let Some(t2) = parser.parse(&alias, None)
-            && !t2.root_node().has_error()
-        {
-            let mut l = Lower {
-                src: &alias,
-                heredoc_end: 0,
-                bracket_alias: true,
-            };
-            return l.block(t2.root_node());
-        }
-        // Nor does it take extended patterns as words (`rm !(*.keep)`, `ls *.@(c|h)`), nor a
-        // based number whose digits are a variable (`$((10#$x))`): parse them with stand-ins
-        // of the same length, lower the original text.
-        let ext = extglob_alias(src);
-        let based = base_alias(ext.as_deref().unwrap_or(src));
-        // Nor one assignment with a redirection (`x=$(cmd) 2>/dev/null`): parsed as the
-        // assignment, then the redirection alone, which bash does the same way.
-        let assigned = assign_redirect_alias(based.as_deref().or(ext.as_deref()).unwrap_or(src));
-        let split_assignments = assigned.is_some();
-        for alias in [ext, based, assigned].into_iter().flatten() {
-            if let Some(t2) = parser.parse(&alias, None)
-                && !t2.root_node().has_error()
-            {
-                let mut l = Lower {
-                    src,
-                    heredoc_end: 0,
-                    bracket_alias: false,
-                };
-                let node = l.block(t2.root_node())?;
-                return Ok(if split_assignments {
-                    join_assign_redirects(node)
-                } else {
-                    node
-                });
-            }
-        }
-        // Nor a statement after a here-document's command on its line (`cat <<EOF; echo
-        // x`): the rest of the line is moved after the body, where it runs the same.
-        if let Some(moved) = heredoc_tails(src)
-            && let Some(t2) = parser.parse(&moved, None)
-            && !t2.root_node().has_error()
-        {
-            let mut l = Lower {
-                src: &moved,
-                heredoc_end: 0,
-                bracket_alias: false,
-            };
-            return l.block(t2.root_node());
-        }
-        return Err(ParseError(describe_error(root, src)));
+    if !root.has_error() {
+        return Lower::new(src, false).block(root);
     }
-    let mut l = Lower {
-        src,
-        heredoc_end: 0,
-        bracket_alias: false,
-    };
-    l.block(root)
+    // tree-sitter-bash rejects some valid `[ … ]` tests (`[ a '>' b ]`); retry with `[` at
+    // command positions spelled as a one-byte stand-in that it parses as a plain command.
+    let alias = bracket_alias(src);
+    if alias != src
+        && let Some(t2) = parser.parse(&alias, None)
+        && !t2.root_node().has_error()
+    {
+        return Lower::new(&alias, true).block(t2.root_node());
+    }
+    if let Some(r) = parse_with_stand_ins(&mut parser, src, Vec::new()) {
+        return r;
+    }
+    // Nor a statement after a here-document's command on its line (`cat <<EOF; echo
+    // x`): the rest of the line is moved after the body, where it runs the same.
+    if let Some(moved) = heredoc_tails(src)
+        && let Some(r) = parse_with_stand_ins(&mut parser, &moved, Vec::new())
+    {
+        return r;
+    }
+    // Nor two here-documents on one line, nor one before its command: each becomes a
+    // here-string of a stand-in word that lowering turns back into the body.
+    if let Some((text, bodies)) = heredoc::stash(src)
+        && let Some(r) = parse_with_stand_ins(&mut parser, &text, bodies)
+    {
+        return r;
+    }
+    Err(ParseError(describe_error(root, src)))
+}
+
+/// Parses `src` as it is, then with same-length stand-ins for what tree-sitter-bash rejects
+/// (extended patterns as words, `$((10#$x))`, `x=$(cmd) 2>/dev/null`, `echo ==;` …),
+/// lowering the words of `src` itself; `None` when no spelling parses.
+fn parse_with_stand_ins(
+    parser: &mut Parser,
+    src: &str,
+    stashed: Vec<(String, bool)>,
+) -> Option<Result<Node, ParseError>> {
+    let ext = extglob_alias(src);
+    let based = base_alias(ext.as_deref().unwrap_or(src));
+    // One assignment with a redirection is parsed as the assignment, then the redirection
+    // alone, which bash does the same way.
+    let assigned = assign_redirect_alias(based.as_deref().or(ext.as_deref()).unwrap_or(src));
+    let split_assignments = assigned.is_some();
+    let candidates = [Some(src.to_string()), ext, based, assigned];
+    for (i, text) in candidates.into_iter().enumerate() {
+        let Some(text) = text else { continue };
+        let Some(tree) = parser.parse(&text, None) else {
+            continue;
+        };
+        if tree.root_node().has_error() {
+            continue;
+        }
+        let mut l = Lower::new(src, false);
+        l.stashed = stashed;
+        return Some(l.block(tree.root_node()).map(|node| {
+            if i == 3 && split_assignments {
+                join_assign_redirects(node)
+            } else {
+                node
+            }
+        }));
+    }
+    None
 }
 
 fn describe_error(root: TsNode, src: &str) -> String {
@@ -119,6 +124,8 @@ struct Lower<'s> {
     heredoc_end: usize,
     /// The source spells `[` as the stand-in of [`bracket_alias`].
     bracket_alias: bool,
+    /// Here-document bodies taken out by [`heredoc::stash`] (body, expanded).
+    stashed: Vec<(String, bool)>,
 }
 
 fn unsupported(what: &str) -> ParseError {
@@ -126,6 +133,15 @@ fn unsupported(what: &str) -> ParseError {
 }
 
 impl<'s> Lower<'s> {
+    fn new(src: &'s str, bracket_alias: bool) -> Self {
+        Lower {
+            src,
+            heredoc_end: 0,
+            bracket_alias,
+            stashed: Vec::new(),
+        }
+    }
+
     fn text(&self, n: TsNode) -> &'s str {
         self.src[n.byte_range()].trim_start()
     }
@@ -399,7 +415,7 @@ impl<'s> Lower<'s> {
                     ">&" => (1, RedirKind::Dup(dest)),
                     // A here-string parsed through `base_alias`.
                     "<&" if self.src.get(start..start + 3) == Some("<<<") => {
-                        (0, RedirKind::Herestring(dest))
+                        (0, self.herestring(dest))
                     }
                     "<&" => (0, RedirKind::Dup(dest)),
                     ">&-" => (1, RedirKind::Dup("-".into())),
@@ -430,16 +446,29 @@ impl<'s> Lower<'s> {
                     .find(|c| c.kind() != "file_descriptor")
                     .map(|c| self.text(c).to_string())
                     .unwrap_or_default();
+                let kind = self.herestring(word);
                 Ok((
                     vec![Redir {
                         fd: fd.unwrap_or(0),
-                        kind: RedirKind::Herestring(word),
+                        kind,
                     }],
                     vec![],
                 ))
             }
             "heredoc_redirect" => self.heredoc(n, fd),
             other => Err(unsupported(other)),
+        }
+    }
+
+    /// `<<< word`, or the here-document a stand-in word of [`heredoc::stash`] stands for.
+    fn herestring(&self, word: String) -> RedirKind {
+        match word
+            .strip_prefix(heredoc::STAND_IN)
+            .and_then(|n| n.parse::<usize>().ok())
+            .and_then(|n| self.stashed.get(n))
+        {
+            Some((body, expand)) => RedirKind::Heredoc(body.clone(), *expand),
+            None => RedirKind::Herestring(word),
         }
     }
 

@@ -43,3 +43,30 @@ f() { local -a B=('' y); echo ${#B[@]}; }; f
 kv='p=$HOME'; declare "$kv"; echo "$p"
 g() { local q=5; echo $q; }
 f() { local a=$(g) b=2; echo $a $b; }; f
+#### two here-documents on one line
+while cat <<E1 && cat <<E2; do cat <<E3; break; done
+1
+E1
+2
+E2
+3
+E3
+cat <<-A; echo --; cat <<'B'
+	one $HOME
+	A
+two $HOME
+B
+#### here-document before its command and after a loop
+<<EOF tac
+1
+2
+EOF
+while read line; do echo X $line; done <<EOF; echo ==;  while read line; do echo Y $line; done <<EOF2
+1
+2
+EOF
+3
+4
+EOF2
+#### bare == and =~ arguments before a separator
+echo ==; echo a =~ |cat; [[ a == a ]]; echo $?; echo ==

@@ -68,8 +68,8 @@ pub(super) fn extglob_alias(src: &str) -> Option<String> {
 }
 
 /// `src` with the `#` of `N#$name` spelled `+`, the `~` of `${name~}` (case toggle) spelled
-/// `^`, `<<<` spelled `<& ` and a `;;&` before `esac` spelled `;;` (offsets unchanged), or
-/// `None` when it has none.
+/// `^`, `<<<` spelled `<& `, a `;;&` before `esac` spelled `;;` and a bare `==` argument
+/// ending a command spelled `_=` (offsets unchanged), or `None` when it has none.
 pub(super) fn base_alias(src: &str) -> Option<String> {
     let b = src.as_bytes();
     let mut out = b.to_vec();
@@ -98,6 +98,22 @@ pub(super) fn base_alias(src: &str) -> Option<String> {
             && src[i + 1..].trim_start().starts_with("esac")
         {
             out[i] = b' ';
+            changed = true;
+        }
+    }
+    // A bare `==` or `=~` argument just before `;`, `|`, `&` or `)` (`echo ==; …`), which
+    // tree-sitter-bash takes for a test operator: spelled `_=` / `_~`.
+    for i in 1..b.len().saturating_sub(1) {
+        if b[i] == b'='
+            && matches!(b[i + 1], b'=' | b'~')
+            && matches!(b[i - 1], b' ' | b'\t')
+            && src[i + 2..]
+                .trim_start_matches([' ', '\t'])
+                .chars()
+                .next()
+                .is_none_or(|c| matches!(c, ';' | '|' | '&' | ')' | '\n'))
+        {
+            out[i] = b'_';
             changed = true;
         }
     }
@@ -138,7 +154,12 @@ pub(super) fn heredoc_tails(src: &str) -> Option<String> {
         let split = if tags.is_empty() {
             None
         } else {
+            // The `;` that ends the here-document's own command, not one before it
+            // (`while read l; do …; done <<EOF; echo`).
+            let first_op = super::heredoc::first_op(&line).unwrap_or(0);
             top_level_semicolon(&line)
+                .filter(|&at| at > first_op)
+                .or_else(|| top_level_semicolon(&line[first_op..]).map(|at| at + first_op))
         };
         let Some(at) = split else {
             // Bodies of this line's here-documents pass through untouched.
