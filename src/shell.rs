@@ -57,8 +57,11 @@ pub enum ShellError {
     Continue(u32),
     /// `return n`
     Return(i32),
-    /// A fatal shell error (unbound variable, bad substitution …): message, status.
+    /// A fatal shell error (unbound variable, `${v:?}` …): message, status.
     Fatal(String, i32),
+    /// An expansion error (bad substitution, division by 0 …): as in bash, the rest of the
+    /// script line is abandoned and the script goes on with the next line.
+    Abort(String, i32),
 }
 
 /// Words and arithmetic parsed once per distinct text.
@@ -226,7 +229,7 @@ impl Shell {
                 return 2;
             }
         };
-        let status = match self.run(&node, io).await {
+        let status = match self.run_lines(&node, io).await {
             Ok(s) => s,
             Err(e) => {
                 self.exited |= matches!(e, ShellError::Exit(_));
@@ -270,7 +273,7 @@ impl Shell {
                 let _ = io.stderr.print(&format!("mirage: {msg}\n")).await;
                 1
             }
-            ShellError::Fatal(msg, n) => {
+            ShellError::Fatal(msg, n) | ShellError::Abort(msg, n) => {
                 let _ = io.stderr.print(&format!("mirage: {msg}\n")).await;
                 n
             }

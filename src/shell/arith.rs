@@ -2,11 +2,28 @@
 //! operators, precedence, short-circuiting and assignment.
 
 /// Variables as arithmetic sees them.
+/// The end of the message for an unset variable read under `set -u` (fatal, status 127).
+pub const UNBOUND: &str = "unbound variable";
+
+/// The shell error for a failed arithmetic expansion: fatal for an unset variable under
+/// `set -u`, otherwise the line is abandoned with status 1 (as bash does).
+pub(crate) fn expansion_error(msg: String) -> super::ShellError {
+    if msg.ends_with(UNBOUND) {
+        super::ShellError::Fatal(msg, 127)
+    } else {
+        super::ShellError::Abort(msg, 1)
+    }
+}
+
 pub trait Env {
     /// The value of `name` (or `name[index]`); unset is `None`.
     fn get(&mut self, name: &str, index: Option<i64>) -> Option<String>;
     /// Assigns.
     fn set(&mut self, name: &str, index: Option<i64>, value: i64) -> Result<(), String>;
+    /// `set -u`: reading an unset variable is an error.
+    fn nounset(&self) -> bool {
+        false
+    }
     /// True for an associative array (its subscripts are strings, not expressions).
     fn is_assoc(&self, _name: &str) -> bool {
         false
@@ -322,6 +339,9 @@ impl P {
 
 fn var_value(env: &mut dyn Env, name: &str, idx: Option<i64>, depth: u32) -> Result<i64, String> {
     let Some(v) = env.get(name, idx) else {
+        if env.nounset() {
+            return Err(format!("{name}: {UNBOUND}"));
+        }
         return Ok(0);
     };
     let v = v.trim();

@@ -160,6 +160,9 @@ impl Shell {
                 Node::Arith(src) => {
                     let st = match self.arith(src, io).await {
                         Ok(v) => (v == 0) as i32,
+                        Err(msg) if msg.ends_with(super::arith::UNBOUND) => {
+                            return Err(super::arith::expansion_error(msg));
+                        }
                         Err(msg) => {
                             io.stderr.print(&format!("mirage: {msg}\n")).await?;
                             1
@@ -217,6 +220,27 @@ impl Shell {
         Ok(st)
     }
 
+    /// Runs a parsed script line by line (the parser makes each top-level item one source
+    /// line's commands): an expansion error abandons its line only, as in bash.
+    pub(crate) async fn run_lines(&mut self, node: &Node, io: &Io) -> Res {
+        let lines = match node {
+            Node::Seq(v) => v.as_slice(),
+            other => std::slice::from_ref(other),
+        };
+        let mut st = self.st.status;
+        for line in lines {
+            st = match self.run(line, io).await {
+                Err(ShellError::Abort(msg, s)) => {
+                    io.stderr.print(&format!("mirage: {msg}\n")).await?;
+                    s
+                }
+                other => other?,
+            };
+            self.st.status = st;
+        }
+        Ok(st)
+    }
+
     /// Runs `n` as a subshell of `self` (already a copy): exit and returns end it.
     pub(crate) async fn subshell(&mut self, n: &Node, io: &Io) -> Res {
         self.st.depth += 1;
@@ -226,7 +250,7 @@ impl Shell {
             Err(ShellError::Exit(st)) | Err(ShellError::Return(st)) => Ok(st),
             Err(ShellError::Break(_)) | Err(ShellError::Continue(_)) => Ok(0),
             Err(ShellError::BrokenPipe) => Ok(141),
-            Err(ShellError::Fatal(msg, st)) => {
+            Err(ShellError::Fatal(msg, st)) | Err(ShellError::Abort(msg, st)) => {
                 io.stderr.print(&format!("mirage: {msg}\n")).await?;
                 Ok(st)
             }
@@ -651,6 +675,9 @@ impl super::arith::Env for ArithVars<'_> {
     }
     fn is_assoc(&self, name: &str) -> bool {
         self.0.st.is_assoc(name)
+    }
+    fn nounset(&self) -> bool {
+        self.0.st.opts.nounset
     }
     fn get_key(&mut self, name: &str, key: &str) -> Option<String> {
         match self.0.st.get(name)? {

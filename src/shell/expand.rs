@@ -372,7 +372,7 @@ impl Shell {
             Part::Command(script) => self.command_subst(script, io).await,
             Part::Arith(expr) => match self.arith(expr, io).await {
                 Ok(v) => Ok(v.to_string()),
-                Err(msg) => Err(ShellError::Fatal(msg, 1)),
+                Err(msg) => Err(super::arith::expansion_error(msg)),
             },
             Part::Lit(s) | Part::Quoted(s) => Ok(s.clone()),
             Part::Tilde(u) => Ok(format!("~{u}")),

@@ -12,7 +12,7 @@ use super::{Shell, ShellError};
 type R<T> = Result<T, ShellError>;
 
 fn bad(inner: &str) -> ShellError {
-    ShellError::Fatal(format!("${{{inner}}}: bad substitution"), 1)
+    ShellError::Abort(format!("${{{inner}}}: bad substitution"), 1)
 }
 
 /// Splits `inner` into (name, index, rest): `a[1]:-x` → ("a", Some("1"), ":-x").
@@ -270,12 +270,12 @@ impl Shell {
                             let i = self
                                 .arith(ix, io)
                                 .await
-                                .map_err(|m| ShellError::Fatal(m, 1))?;
+                                .map_err(super::arith::expansion_error)?;
                             self.st.set_index(name, i, v.clone())
                         }
                         None => self.st.set_str(name, v.clone()),
                     };
-                    r.map_err(|m| ShellError::Fatal(m, 1))?;
+                    r.map_err(super::arith::expansion_error)?;
                     Ok(PVal::One(Some(v)))
                 }
                 "+" if !missing => Ok(PVal::One(Some(self.expand_one(word, io).await?))),
@@ -327,7 +327,7 @@ async fn substr_num(sh: &mut Shell, e: &str, io: &Io) -> R<i64> {
     if e.is_empty() {
         return Ok(0);
     }
-    sh.arith(e, io).await.map_err(|m| ShellError::Fatal(m, 1))
+    sh.arith(e, io).await.map_err(super::arith::expansion_error)
 }
 
 /// A string operator with its expanded operands.

@@ -29,7 +29,7 @@ pub fn parse(src: &str) -> Result<Node, ParseError> {
         .ok_or_else(|| ParseError("parser gave up".into()))?;
     let root = tree.root_node();
     if !root.has_error() {
-        return Lower::new(src, false).block(root);
+        return Lower::new(src, false).program(root);
     }
     // tree-sitter-bash rejects some valid `[ … ]` tests (`[ a '>' b ]`); retry with `[` at
     // command positions spelled as a one-byte stand-in that it parses as a plain command.
@@ -38,7 +38,7 @@ pub fn parse(src: &str) -> Result<Node, ParseError> {
         && let Some(t2) = parser.parse(&alias, None)
         && !t2.root_node().has_error()
     {
-        return Lower::new(&alias, true).block(t2.root_node());
+        return Lower::new(&alias, true).program(t2.root_node());
     }
     if let Some(r) = parse_with_stand_ins(&mut parser, src, Vec::new()) {
         return r;
@@ -74,7 +74,9 @@ fn parse_with_stand_ins(
     // alone, which bash does the same way.
     let assigned = assign_redirect_alias(based.as_deref().or(ext.as_deref()).unwrap_or(src));
     let split_assignments = assigned.is_some();
-    let candidates = [Some(src.to_string()), ext, based, assigned];
+    let last = assigned.as_deref().or(based.as_deref()).or(ext.as_deref());
+    let arith = arith_alias(last.unwrap_or(src));
+    let candidates = [Some(src.to_string()), ext, based, assigned, arith];
     for (i, text) in candidates.into_iter().enumerate() {
         let Some(text) = text else { continue };
         let Some(tree) = parser.parse(&text, None) else {
@@ -85,8 +87,8 @@ fn parse_with_stand_ins(
         }
         let mut l = Lower::new(src, false);
         l.stashed = stashed;
-        return Some(l.block(tree.root_node()).map(|node| {
-            if i == 3 && split_assignments {
+        return Some(l.program(tree.root_node()).map(|node| {
+            if i >= 3 && split_assignments {
                 join_assign_redirects(node)
             } else {
                 node
@@ -163,6 +165,35 @@ impl<'s> Lower<'s> {
             out.push(self.stmt(c)?);
         }
         Ok(seq(out))
+    }
+
+    /// A whole script: one item per source line (statements sharing a line grouped), so
+    /// that an expansion error can abandon just its line (see `Shell::run_lines`).
+    fn program(&mut self, n: TsNode) -> Result<Node, ParseError> {
+        let mut lines: Vec<Node> = Vec::new();
+        let mut cur: Vec<Node> = Vec::new();
+        let mut last_row = None;
+        let mut cursor = n.walk();
+        for c in n.children(&mut cursor) {
+            if c.kind() == "&" {
+                if let Some(last) = cur.pop() {
+                    cur.push(Node::Background(Box::new(last)));
+                }
+                continue;
+            }
+            if !c.is_named() || matches!(c.kind(), "comment" | "heredoc_body") {
+                continue;
+            }
+            if last_row.is_some_and(|r| c.start_position().row > r) && !cur.is_empty() {
+                lines.push(line_unit(std::mem::take(&mut cur)));
+            }
+            last_row = Some(c.end_position().row);
+            cur.push(self.stmt(c)?);
+        }
+        if !cur.is_empty() {
+            lines.push(line_unit(cur));
+        }
+        Ok(seq(lines))
     }
 
     /// One statement; a simple command remembers its line (`$LINENO`).
@@ -678,6 +709,16 @@ enum Tail {
 fn newline_in_gap(gap: &str) -> bool {
     let b = gap.as_bytes();
     (0..b.len()).any(|i| b[i] == b'\n' && (i == 0 || b[i - 1] != b'\\'))
+}
+
+/// The statements of one line as one item: a group when there are several, so that a
+/// script's top-level `Seq` holds exactly one item per line.
+fn line_unit(mut v: Vec<Node>) -> Node {
+    if v.len() == 1 {
+        v.remove(0)
+    } else {
+        Node::Group(Box::new(Node::Seq(v)))
+    }
 }
 
 fn seq(mut v: Vec<Node>) -> Node {

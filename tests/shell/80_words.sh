@@ -70,3 +70,34 @@ EOF
 EOF2
 #### bare == and =~ arguments before a separator
 echo ==; echo a =~ |cat; [[ a == a ]]; echo $?; echo ==
+#### arithmetic with concatenated word parts
+zero=0; base=16; foo=5; x=oo
+echo $(( ${zero}11 )) $(( ${zero}xAB )) $(( ${base}#a )) $(( foo + f$x + 1 )) $((1 + $(echo 1)${undefined:-3}))
+#### an expansion error abandons its line only
+echo $(( 1 / 0 )); echo same line
+echo after $?
+f() { echo $((1/0)); echo in-f; }
+f
+echo after f $?
+for i in 1 2; do
+  echo $((1/0))
+  echo loop
+done
+echo after loop $?
+x=$(echo $((1/0)); echo insub)
+echo "x=$x st=$?"
+s=abc; echo ${s:1/0}; echo same
+echo end
+#### an unset variable in arithmetic under set -u is fatal
+set -u
+(( undef1++ ))
+echo not reached
+#### an unset variable in arithmetic expansion under set -u is fatal
+set -o nounset
+x=$(( y + 5 ))
+echo "not reached x=$x"
+#### arithmetic errors keep the script going
+echo $((1 + 2.3))
+echo next $?
+echo $(( 2**-1 * 5 ))
+echo next $?

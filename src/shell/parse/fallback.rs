@@ -123,6 +123,58 @@ pub(super) fn base_alias(src: &str) -> Option<String> {
     String::from_utf8(out).ok()
 }
 
+/// `src` with the inside of each `$((…))` blanked and the expansion spelled as a command
+/// substitution of the same length (`$((0x$h))` → `$( ____)_`), for arithmetic that
+/// tree-sitter-bash's expression grammar rejects (`${zero}11`, `f$x`, `1 + 2.3`); the
+/// lowering lexes the original text. `None` when there is no `$((`.
+pub(super) fn arith_alias(src: &str) -> Option<String> {
+    let b = src.as_bytes();
+    let mut out = b.to_vec();
+    let mut changed = false;
+    let mut i = 0;
+    while i + 2 < b.len() {
+        if !b[i..].starts_with(b"$((") {
+            i += 1;
+            continue;
+        }
+        // The `))` that closes it: parentheses balanced, quotes skipped.
+        let (mut j, mut depth, mut single, mut double) = (i + 3, 2usize, false, false);
+        while j < b.len() {
+            match b[j] {
+                b'\\' if !single => j += 1,
+                b'\'' if !double => single = !single,
+                b'"' if !single => double = !double,
+                b'(' if !single && !double => depth += 1,
+                b')' if !single && !double => {
+                    depth -= 1;
+                    if depth == 0 {
+                        break;
+                    }
+                }
+                _ => {}
+            }
+            j += 1;
+        }
+        if depth != 0 || b[j - 1] != b')' {
+            i += 3;
+            continue;
+        }
+        out[i + 2] = b' ';
+        for o in &mut out[i + 3..j - 1] {
+            if *o != b'\n' {
+                *o = b'_';
+            }
+        }
+        out[j] = b'_';
+        changed = true;
+        i = j + 1;
+    }
+    if !changed {
+        return None;
+    }
+    String::from_utf8(out).ok()
+}
+
 /// Whether `b[..i]` ends with `${` and a name (or `@`, `*`, a digit, a subscript).
 pub(super) fn is_name_end_in_braces(b: &[u8], i: usize) -> bool {
     let mut j = i;
