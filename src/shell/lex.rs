@@ -29,7 +29,20 @@ pub enum Part {
 /// honouring nesting and quotes. Returns `s.len()` when unterminated.
 fn skip_nested(s: &[u8], mut i: usize, open: u8, close: u8) -> usize {
     let mut depth = 1;
+    // Depths at which a `case` is open: there an unmatched `)` ends a pattern
+    // (`$(case $x in a) echo;; esac)`), not the substitution.
+    let mut cases: Vec<usize> = Vec::new();
     while i < s.len() {
+        if open == b'(' && (i == 0 || b" \t\n;(|&".contains(&s[i - 1])) {
+            let word_end = |w: &[u8]| {
+                s[i..].starts_with(w) && s.get(i + w.len()).is_none_or(|c| b" \t\n;)|&".contains(c))
+            };
+            if word_end(b"case") {
+                cases.push(depth);
+            } else if word_end(b"esac") && cases.last() == Some(&depth) {
+                cases.pop();
+            }
+        }
         match s[i] {
             b'\\' => i += 1,
             b'\'' if open != b'{' || depth > 0 => {
@@ -49,6 +62,7 @@ fn skip_nested(s: &[u8], mut i: usize, open: u8, close: u8) -> usize {
                 }
             }
             c if c == open => depth += 1,
+            c if c == close && cases.last() == Some(&depth) => {}
             c if c == close => {
                 depth -= 1;
                 if depth == 0 {

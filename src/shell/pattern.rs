@@ -35,11 +35,15 @@ pub fn has_magic(pat: &str) -> bool {
     false
 }
 
-/// Escapes every pattern character of `s` so it matches only itself.
+/// Escapes every pattern character of `s` so it matches only itself (the characters of
+/// extended patterns too: a quoted `'()'` after `*` is not `*(…)`).
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
-        if matches!(c, '*' | '?' | '[' | ']' | '\\') {
+        if matches!(
+            c,
+            '*' | '?' | '[' | ']' | '\\' | '(' | ')' | '|' | '+' | '@' | '!'
+        ) {
             out.push('\\');
         }
         out.push(c);

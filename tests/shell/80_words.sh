@@ -101,3 +101,13 @@ echo $((1 + 2.3))
 echo next $?
 echo $(( 2**-1 * 5 ))
 echo next $?
+#### quoted parentheses in patterns are literal
+if [[ 'foo()' == *\(\) ]]; then echo match1; fi
+if [[ 'foo()' == *'()' ]]; then echo match2; fi
+if [[ 'foo()' == '*()' ]]; then echo match3; fi
+shopt -s extglob
+case 'foo()' in *'()') echo case;; esac
+x='a|b+c@d!e'; [[ $x == *'|'*'+'*'@'*'!'* ]] && echo specials
+#### case inside command substitution
+echo $(foo=a; case $foo in [0-9]) echo number;; [a-z]) echo letter;; esac)
+x=$(case b in a) echo A;; b) echo B;; esac); echo "$x"

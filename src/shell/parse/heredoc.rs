@@ -22,7 +22,8 @@ struct Op {
     quoted: bool,
 }
 
-/// The here-document operators of `line`, outside quotes and arithmetic (`$((1 << 2))`).
+/// The here-document operators of `line`, outside quotes, arithmetic (`$((1 << 2))`) and
+/// substitutions (whose text is parsed again when it runs, without the stash).
 fn ops(line: &str) -> Vec<Op> {
     let b = line.as_bytes();
     let mut out = Vec::new();
@@ -44,11 +45,8 @@ fn ops(line: &str) -> Vec<Op> {
             // `))` closes an arithmetic `((`.
             b')' if !single && !double && parens.pop() == Some(true) => i += 1,
             b'<' if !single && !double && b[i..].starts_with(b"<<<") => i += 2,
-            b'<' if !single
-                && !double
-                && b.get(i + 1) == Some(&b'<')
-                && parens.last() != Some(&true) =>
-            {
+            b'`' if !single => return Vec::new(),
+            b'<' if !single && !double && b.get(i + 1) == Some(&b'<') && parens.is_empty() => {
                 let start = i;
                 i += 2;
                 let strip = b.get(i) == Some(&b'-');
