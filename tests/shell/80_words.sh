@@ -111,3 +111,21 @@ x='a|b+c@d!e'; [[ $x == *'|'*'+'*'@'*'!'* ]] && echo specials
 #### case inside command substitution
 echo $(foo=a; case $foo in [0-9]) echo number;; [a-z]) echo letter;; esac)
 x=$(case b in a) echo A;; b) echo B;; esac); echo "$x"
+#### printf number arguments with blanks and trailing junk
+printf '[%d] ' ' -42'; echo st=$?
+printf '[%d] ' ' -42 '; echo st=$?
+printf '[%i] ' ' -42z'; echo st=$?
+x=3abc; printf '%d\n' $x; echo st=$?
+#### printf bad conversions stop with status 1
+printf 'ab%zcd\n'; echo " st=$?"
+printf '%s %y\n' a b; echo " st=$?"
+printf '%5'; echo " st=$?"
+printf '%ld %lld %hd\n' 1 2 3
+#### printf %b octal without a leading zero and %c one byte
+printf '%b|%b\n' '\101\0102' 'x\cy'
+printf '%b\n' "\141"
+twomu=$'\u03bc\u03bc'; printf '%c' "$twomu" | wc -c
+printf '%c|%5c|%-3c|\n' abc x y
+#### printf %(format)T
+printf '%(%Y-%m-%d %H:%M:%S)T\n' 0
+printf '[%10.4(%Y)T]\n' 86400

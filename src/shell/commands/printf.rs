@@ -23,7 +23,7 @@ command!(|c| {
     };
     let (out, bad) = format(&fmt, &args[1..]);
     for b in &bad {
-        c.err(&format!("{b}: invalid number")).await?;
+        c.err(b).await?;
     }
     match var {
         Some(v) => {
@@ -47,7 +47,7 @@ command!(|c| {
 });
 
 fn num_arg(s: &str, bad: &mut Vec<String>) -> i64 {
-    let t = s.trim();
+    let t = s.trim_start();
     if t.is_empty() {
         return 0;
     }
@@ -74,13 +74,15 @@ fn num_arg(s: &str, bad: &mut Vec<String>) -> i64 {
             }
         }
         None => {
-            bad.push(s.to_string());
-            // Leading digits still count, as in bash.
-            body.chars()
+            bad.push(format!("{s}: invalid number"));
+            // Leading digits still count, with their sign, as in bash.
+            let v: i64 = body
+                .chars()
                 .take_while(|c| c.is_ascii_digit())
                 .collect::<String>()
                 .parse()
-                .unwrap_or(0)
+                .unwrap_or(0);
+            if neg { -v } else { v }
         }
     }
 }
@@ -91,7 +93,7 @@ fn float_arg(s: &str, bad: &mut Vec<String>) -> f64 {
         return 0.0;
     }
     t.parse().unwrap_or_else(|_| {
-        bad.push(s.to_string());
+        bad.push(format!("{s}: invalid number"));
         0.0
     })
 }
@@ -262,8 +264,12 @@ pub fn convert(
             }
             pad(s, width, left, false)
         }
+        // The first byte (NUL for an empty argument), as bash writes it.
         'c' => pad(
-            a.chars().next().map(String::from).unwrap_or_default(),
+            crate::shell::raw::byte_char(
+                crate::shell::raw::encode(a).first().copied().unwrap_or(0),
+            )
+            .to_string(),
             width,
             left,
             false,
@@ -325,6 +331,45 @@ pub fn convert(
     }
 }
 
+/// `%b`'s argument with `\\NNN` octal escapes spelled `\\0NNN` (printf takes both; the
+/// shared echo decoder only the second).
+fn octal_without_zero(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.contains('\\') {
+        return s.into();
+    }
+    let mut out = String::with_capacity(s.len() + 4);
+    let mut it = s.chars().peekable();
+    while let Some(c) = it.next() {
+        out.push(c);
+        if c == '\\' {
+            match it.peek() {
+                Some('1'..='7') => out.push('0'),
+                Some(_) => out.extend(it.next()),
+                None => {}
+            }
+        }
+    }
+    out.into()
+}
+
+/// `%(fmt)T`: `arg` seconds since the epoch (-1 or empty: now) formatted in UTC.
+fn strftime(fmt: &str, arg: Option<&str>, bad: &mut Vec<String>) -> String {
+    let secs = match arg.map(str::trim) {
+        None | Some("") | Some("-1") | Some("-2") => chrono::Utc::now().timestamp(),
+        Some(a) => num_arg(a, bad),
+    };
+    let Some(t) = chrono::DateTime::<chrono::Utc>::from_timestamp(secs, 0) else {
+        return String::new();
+    };
+    let fmt = if fmt.is_empty() { "%X" } else { fmt };
+    let mut out = String::new();
+    use std::fmt::Write as _;
+    if write!(out, "{}", t.format(fmt)).is_err() {
+        return String::new();
+    }
+    out
+}
+
 /// Formats `fmt` with `args`, reusing the format while arguments remain. Returns the text and
 /// the arguments that were not valid numbers.
 pub fn format(fmt: &str, args: &[String]) -> (String, Vec<String>) {
@@ -370,6 +415,7 @@ pub fn format(fmt: &str, args: &[String]) -> (String, Vec<String>) {
                 i += 1;
                 continue;
             }
+            let pct = i;
             i += 1;
             if chars.get(i) == Some(&'%') {
                 out.push('%');
@@ -414,15 +460,42 @@ pub fn format(fmt: &str, args: &[String]) -> (String, Vec<String>) {
             while chars.get(i).is_some_and(|c| "hjlLtz".contains(*c)) {
                 i += 1;
             }
-            let Some(&conv) = chars.get(i) else {
-                out.push('%');
-                break;
+            // `%(fmt)T`: the time (seconds since the epoch; -1 or none is now) in UTC.
+            if chars.get(i) == Some(&'(')
+                && let Some(close) = chars[i..].iter().position(|&c| c == ')')
+                && chars.get(i + close + 1) == Some(&'T')
+            {
+                let tfmt: String = chars[i + 1..i + close].iter().collect();
+                i += close + 2;
+                let arg = args.get(ai).map(|s| s.as_str());
+                ai += 1;
+                let s = strftime(&tfmt, arg, &mut bad);
+                let s = match prec {
+                    Some(p) => s.chars().take(p).collect(),
+                    None => s,
+                };
+                out.push_str(&pad(s, width, flags.contains('-'), false));
+                continue;
+            }
+            let conv = match chars.get(i) {
+                Some(&c) if "sbqdiuoxXcfFeEgG".contains(c) => c,
+                Some(&c) => {
+                    bad.push(format!("`{c}': invalid format character"));
+                    stop = true;
+                    break;
+                }
+                None => {
+                    let spec: String = chars[pct..].iter().collect();
+                    bad.push(format!("`{spec}': missing format character"));
+                    stop = true;
+                    break;
+                }
             };
             i += 1;
             let arg = args.get(ai).map(|s| s.as_str());
             ai += 1;
             if conv == 'b' {
-                let (s, c) = unescape(arg.unwrap_or(""));
+                let (s, c) = unescape(&octal_without_zero(arg.unwrap_or("")));
                 let s = match prec {
                     Some(p) => s.chars().take(p).collect(),
                     None => s,

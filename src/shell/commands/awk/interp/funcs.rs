@@ -284,8 +284,9 @@ impl Runtime {
                 'e' | 'E' | 'f' | 'F' | 'g' | 'G' => v.as_ref().map(|v| format!("{}", v.num())),
                 _ => v.as_ref().map(|v| self.to_s(v)),
             };
+            // awk's `%c` is one character (already taken above), not printf's one byte.
             out.push_str(&crate::shell::commands::printf::convert(
-                conv,
+                if conv == 'c' { 's' } else { conv },
                 text.as_deref(),
                 &flags,
                 width,
