@@ -300,6 +300,21 @@ impl<'s> Lower<'s> {
         Ok(seq(out))
     }
 
+    /// The texts of `nodes` as words, pieces that touch (no blank between them) joined:
+    /// tree-sitter-bash splits some words (`$x/$y/` as `$x/$` and `y/`).
+    fn joined_words(&self, nodes: &[TsNode]) -> Vec<String> {
+        let mut out: Vec<(usize, usize)> = Vec::new();
+        for c in nodes {
+            match out.last_mut() {
+                Some((_, end)) if *end == c.start_byte() => *end = c.end_byte(),
+                _ => out.push((c.start_byte(), c.end_byte())),
+            }
+        }
+        out.into_iter()
+            .map(|(s, e)| self.src[s..e].trim_start().to_string())
+            .collect()
+    }
+
     fn assign(&self, n: TsNode) -> Result<Assign, ParseError> {
         let t = self.text(n);
         parse_assignment(t).ok_or_else(|| ParseError(format!("bad assignment `{t}'")))
@@ -311,11 +326,43 @@ impl<'s> Lower<'s> {
         let mut cmd = Simple::default();
         let mut before = None;
         let mut prev_end = n.start_byte();
+        // The last word or assignment: whether it is an assignment, where it starts and ends.
+        let mut last: Option<(bool, usize, usize)> = None;
+        let mut redir_end = usize::MAX;
         let mut cursor = n.walk();
         for (i, c) in n.children(&mut cursor).enumerate() {
             let field = n.field_name_for_child(i as u32);
             let gap = &self.src[prev_end.min(c.start_byte())..c.start_byte()];
             prev_end = c.end_byte();
+            let wordlike = c.kind() == "variable_assignment"
+                || matches!(field, Some("name") | Some("argument"));
+            // tree-sitter-bash splits some words in two (`$x/$y/` as `$x/$` and `y/`); a
+            // piece that touches the previous word belongs to it.
+            if wordlike
+                && let Some((assign, start, end)) = last
+                && end == c.start_byte()
+            {
+                let text = &self.src[start..c.end_byte()];
+                if assign {
+                    cmd.assigns.pop();
+                    cmd.assigns.push(
+                        parse_assignment(text)
+                            .ok_or_else(|| ParseError(format!("bad assignment `{text}'")))?,
+                    );
+                } else {
+                    cmd.words.pop();
+                    cmd.words.push(text.to_string());
+                }
+                last = Some((assign, start, c.end_byte()));
+                continue;
+            }
+            last = wordlike.then(|| {
+                (
+                    c.kind() == "variable_assignment",
+                    c.start_byte(),
+                    c.end_byte(),
+                )
+            });
             if field == Some("name") && before.is_none() && newline_in_gap(gap) {
                 before = Some(Node::Simple(std::mem::take(&mut cmd)));
             }
@@ -323,13 +370,36 @@ impl<'s> Lower<'s> {
                 (_, "variable_assignment") => cmd.assigns.push(self.assign(c)?),
                 (Some("name"), _) | (Some("argument"), _) => {
                     let w = self.text(c);
+                    // A here-string word split in two (`<<< $x/$y/`).
+                    if c.start_byte() == redir_end
+                        && let Some(Redir {
+                            kind: RedirKind::Herestring(h),
+                            ..
+                        }) = cmd.redirs.last_mut()
+                    {
+                        h.push_str(w);
+                        last = None;
+                        continue;
+                    }
+                    // `a=$x/$y/ b=1`: after a split assignment, the next one is an argument.
+                    if cmd.words.is_empty()
+                        && !cmd.assigns.is_empty()
+                        && let Some(a) = parse_assignment(w)
+                    {
+                        cmd.assigns.push(a);
+                        last = Some((true, c.start_byte(), c.end_byte()));
+                        continue;
+                    }
                     if self.bracket_alias && w == BRACKET_STAND_IN {
                         cmd.words.push("[".to_string());
                     } else {
                         cmd.words.push(w.to_string());
                     }
                 }
-                (Some("redirect"), _) => cmd.redirs.extend(self.redirect(c)?.0),
+                (Some("redirect"), _) => {
+                    cmd.redirs.extend(self.redirect(c)?.0);
+                    redir_end = c.end_byte();
+                }
                 (_, "comment") => {}
                 (_, "subshell") => return Err(unsupported("subshell inside a command")),
                 _ if !c.is_named() => {}
@@ -426,17 +496,18 @@ impl<'s> Lower<'s> {
             "file_redirect" => {
                 let mut op = "";
                 let mut start = 0;
-                let mut dest = None;
+                let mut dests = Vec::new();
                 let mut cursor = n.walk();
                 for (i, c) in n.children(&mut cursor).enumerate() {
                     if n.field_name_for_child(i as u32) == Some("destination") {
-                        dest = Some(self.text(c).to_string());
+                        dests.push(c);
                     } else if !c.is_named() {
                         op = c.kind();
                         start = c.start_byte();
                     }
                 }
-                let dest = dest.unwrap_or_default();
+                // One word, even when tree-sitter-bash splits it (`>$d/$f/x`).
+                let dest = self.joined_words(&dests).pop().unwrap_or_default();
                 let (fd0, kind) = match op {
                     "<" => (0, RedirKind::In(dest)),
                     ">" | ">|" => (1, RedirKind::Out(dest)),
@@ -620,9 +691,8 @@ impl<'s> Lower<'s> {
         let var = self.text(self.field_node(n, "variable")?).to_string();
         let has_in = n.children(&mut n.walk()).any(|c| c.kind() == "in");
         let words = has_in.then(|| {
-            n.children_by_field_name("value", &mut n.walk())
-                .map(|c| self.text(c).to_string())
-                .collect::<Vec<_>>()
+            let values: Vec<TsNode> = n.children_by_field_name("value", &mut n.walk()).collect();
+            self.joined_words(&values)
         });
         let body = self.stmt(self.field_node(n, "body")?)?;
         Ok(Node::For(var, words, Box::new(body)))

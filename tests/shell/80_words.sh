@@ -129,3 +129,16 @@ printf '%c|%5c|%-3c|\n' abc x y
 #### printf %(format)T
 printf '%(%Y-%m-%d %H:%M:%S)T\n' 0
 printf '[%10.4(%Y)T]\n' 86400
+#### words with two expansions and trailing text stay one word
+x=A; y=B
+echo /$x/$y/ $x.$y. p/$x/$y/z /$x/$y/$x/
+for w in $x/$y/ z; do echo "[$w]"; done
+v=$x/$y/; echo $v
+a=$x/$y/ b=1; echo $a $b
+echo $x/$y/ >f; cat f; cat <$x/$y/ 2>&1 | head -1; echo $x/$y/ > $x.$y.; ls
+cat <<< $x/$y/
+case A/B/ in $x/$y/) echo pat;; esac
+read q r z <<EOF
+A B
+EOF
+echo /$q/$r/$z/
