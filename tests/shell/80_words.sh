@@ -142,3 +142,24 @@ read q r z <<EOF
 A B
 EOF
 echo /$q/$r/$z/
+#### read keeps backslash-escaped separators
+IFS=:
+printf '%s\n' '  \\a :b\: c:d\' '  e' > t
+read a b c d < t
+printf "%s\n" "[$a|$b|$c|$d]"
+IFS=' '
+read -a arr <<'EOF'
+a b c\ d
+EOF
+printf '<%s>' "${arr[@]}"; echo
+read p q <<< 'x y\ '; echo "[$p][$q]"
+#### read gives the last variable the next word when only its delimiter follows
+IFS=:; read a b <<< "x:y:"; echo "[$a][$b]"
+read a b <<< "x:y::"; echo "[$a][$b]"
+read a b c <<< "x:y:"; echo "[$a][$b][$c]"
+#### read -N reads through delimiters without splitting
+echo 'a b c' > r
+read -N 4 A B C < r; echo "'$A' '$B' '$C'"
+printf 'a\nb\nc\n' > r
+read -N 3 out < r; echo "$out"
+echo foobar | { read -N 5 -d b; echo $REPLY; }

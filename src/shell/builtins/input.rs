@@ -11,6 +11,7 @@ builtin!(read, |sh, argv, io| {
     let mut delim = b'\n';
     let mut nchars: Option<usize> = None;
     let mut fd: Option<String> = None;
+    let mut exact = false;
     let mut i = 1;
     while i < argv.len() {
         let a = argv[i].clone();
@@ -43,7 +44,10 @@ builtin!(read, |sh, argv, io| {
                 'r' => raw = true,
                 'a' => array = value,
                 'd' => delim = value.and_then(|d| d.bytes().next()).unwrap_or(0),
-                'n' | 'N' => nchars = value.and_then(|n| n.parse().ok()),
+                'n' | 'N' => {
+                    nchars = value.and_then(|n| n.parse().ok());
+                    exact = f == 'N';
+                }
                 'u' => fd = value,
                 _ => {}
             }
@@ -66,11 +70,12 @@ builtin!(read, |sh, argv, io| {
         let rec = if delim == b'\n' && nchars.is_none() {
             io.stdin.read_line().await
         } else {
-            // Byte at a time through lines.
-            read_until(io, delim, nchars.map(|n| n - line.len())).await
+            // Byte at a time through lines; `-N` reads through delimiters.
+            let stop = (!exact).then_some(delim);
+            read_until(io, stop, nchars.map(|n| n - line.len())).await
         };
         let Some(mut rec) = rec else { break };
-        if rec.last() == Some(&delim) {
+        if !exact && rec.last() == Some(&delim) {
             rec.pop();
             got_delim = true;
         }
@@ -86,25 +91,25 @@ builtin!(read, |sh, argv, io| {
         }
     }
     let eof = !got_delim;
-    let mut text = crate::shell::raw::decode(&line);
-    if !raw {
-        let mut out = String::new();
-        let mut it = text.chars();
-        while let Some(c) = it.next() {
-            if c == '\\' {
-                if let Some(n) = it.next() {
-                    out.push(n);
-                }
-            } else {
-                out.push(c);
+    // Each character with whether a backslash escaped it (then it never separates).
+    let mut marked: Vec<Marked> = Vec::new();
+    let mut it = crate::shell::raw::decode(&line)
+        .chars()
+        .collect::<Vec<_>>()
+        .into_iter();
+    while let Some(c) = it.next() {
+        if c == '\\' && !raw {
+            if let Some(n) = it.next() {
+                marked.push((n, true));
             }
+        } else {
+            marked.push((c, false));
         }
-        text = out;
     }
+    let text: String = marked.iter().map(|&(c, _)| c).collect();
     let ifs = sh.st.get_str("IFS").unwrap_or_else(|| " \t\n".into());
-    let ws: Vec<char> = ifs.chars().filter(|c| c.is_whitespace()).collect();
     if let Some(arr) = array {
-        let items: Vec<String> = split_ifs(&text, &ifs, usize::MAX);
+        let items: Vec<String> = split_marked(&marked, &ifs, usize::MAX);
         let map = items
             .into_iter()
             .enumerate()
@@ -122,14 +127,14 @@ builtin!(read, |sh, argv, io| {
             eof as i32
         });
     }
-    let fields = split_ifs(&text, &ifs, names.len());
+    // `read -N`: the characters as they are, no splitting.
+    let fields = if exact {
+        vec![text]
+    } else {
+        split_marked(&marked, &ifs, names.len())
+    };
     for (i, n) in names.iter().enumerate() {
         let v = fields.get(i).cloned().unwrap_or_default();
-        let v = if i + 1 == names.len() {
-            v.trim_end_matches(|c| ws.contains(&c)).to_string()
-        } else {
-            v
-        };
         if let Err(m) = sh.st.set_str(n, v) {
             return fail(io, m, 1).await;
         }
@@ -153,7 +158,7 @@ fn from_descriptor(io: &Io, n: Option<&str>) -> Result<Option<Io>, String> {
     Ok(Some(io))
 }
 
-async fn read_until(io: &Io, delim: u8, max: Option<usize>) -> Option<Vec<u8>> {
+async fn read_until(io: &Io, delim: Option<u8>, max: Option<usize>) -> Option<Vec<u8>> {
     let mut out = Vec::new();
     loop {
         let chunk = io.stdin.chunk().await;
@@ -163,51 +168,70 @@ async fn read_until(io: &Io, delim: u8, max: Option<usize>) -> Option<Vec<u8>> {
         let limit = max.map_or(chunk.len(), |m| (m - out.len()).min(chunk.len()));
         let end = chunk[..limit]
             .iter()
-            .position(|&b| b == delim)
+            .position(|&b| Some(b) == delim)
             .map_or(limit, |p| p + 1);
         out.extend_from_slice(&chunk[..end]);
         if end < chunk.len() {
             io.stdin.unread(chunk.slice(end..)).await;
         }
-        if out.last() == Some(&delim) || max.is_some_and(|m| out.len() >= m) {
+        if (delim.is_some() && out.last().copied() == delim) || max.is_some_and(|m| out.len() >= m)
+        {
             return Some(out);
         }
     }
 }
 
-/// Splits `text` on `ifs` into at most `max` fields, the last taking the rest (as `read`).
-fn split_ifs(text: &str, ifs: &str, max: usize) -> Vec<String> {
-    let is_ws = |c: char| ifs.contains(c) && c.is_whitespace();
-    let is_sep = |c: char| ifs.contains(c);
+/// A character of a `read` record and whether a backslash escaped it.
+type Marked = (char, bool);
+
+/// Splits a record on `ifs` into at most `max` fields as `read` does: escaped characters
+/// never separate; the last field takes the rest of the line, trailing IFS blanks removed,
+/// or just the next word when only its delimiter follows it (`x:y:` gives `y`).
+fn split_marked(text: &[Marked], ifs: &str, max: usize) -> Vec<String> {
+    let is_ws = |m: &Marked| !m.1 && ifs.contains(m.0) && m.0.is_whitespace();
+    let is_sep = |m: &Marked| !m.1 && ifs.contains(m.0);
+    let word = |s: &[Marked]| s.iter().map(|&(c, _)| c).collect::<String>();
+    // Index after the separator at `i` (one non-blank separator and the blanks around it).
+    let skip_sep = |mut i: usize| {
+        let first = text[i];
+        i += 1;
+        while i < text.len() && is_ws(&text[i]) {
+            i += 1;
+        }
+        if is_ws(&first) && i < text.len() && is_sep(&text[i]) && !is_ws(&text[i]) {
+            i += 1;
+            while i < text.len() && is_ws(&text[i]) {
+                i += 1;
+            }
+        }
+        i
+    };
+    let n = text.len();
     let mut out = Vec::new();
-    let t = text.trim_start_matches(is_ws);
-    let mut rest = t;
-    while !rest.is_empty() {
+    let mut i = 0;
+    while i < n && is_ws(&text[i]) {
+        i += 1;
+    }
+    while i < n {
+        let start = i;
+        while i < n && !is_sep(&text[i]) {
+            i += 1;
+        }
         if out.len() + 1 == max {
-            out.push(rest.to_string());
+            if i >= n || skip_sep(i) >= n {
+                out.push(word(&text[start..i]));
+            } else {
+                let mut end = n;
+                while end > start && is_ws(&text[end - 1]) {
+                    end -= 1;
+                }
+                out.push(word(&text[start..end]));
+            }
             return out;
         }
-        match rest.find(is_sep) {
-            Some(p) => {
-                out.push(rest[..p].to_string());
-                let mut r = &rest[p..];
-                let first = r.chars().next().unwrap_or(' ');
-                r = &r[first.len_utf8()..];
-                r = r.trim_start_matches(is_ws);
-                if !is_ws(first) {
-                    // Non-blank separator: only blanks after it are absorbed.
-                } else if let Some(c) = r.chars().next()
-                    && is_sep(c)
-                    && !is_ws(c)
-                {
-                    r = r[c.len_utf8()..].trim_start_matches(is_ws);
-                }
-                rest = r;
-            }
-            None => {
-                out.push(rest.to_string());
-                rest = "";
-            }
+        out.push(word(&text[start..i]));
+        if i < n {
+            i = skip_sep(i);
         }
     }
     out
