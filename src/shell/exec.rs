@@ -667,6 +667,10 @@ pub(crate) struct ArithVars<'a>(pub &'a mut Shell);
 impl super::arith::Env for ArithVars<'_> {
     fn get(&mut self, name: &str, index: Option<i64>) -> Option<String> {
         match (self.0.st.get(name)?, index) {
+            (Value::Array(a), Some(i)) if i < 0 => {
+                let last = *a.keys().next_back()?;
+                a.get(&(last + 1 + i)).cloned()
+            }
             (Value::Array(a), Some(i)) => a.get(&i).cloned(),
             (v, None) | (v @ Value::Str(_), Some(0)) => Some(v.scalar()),
             (Value::Str(_), Some(_)) => None,

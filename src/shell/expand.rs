@@ -347,12 +347,12 @@ impl Shell {
                             only_at = false;
                             fs.quoted(&s.unwrap_or_default());
                         }
+                        // The word of `"${v:-word}"`, as if written inside the quotes
+                        // (`"${u[@]:-${d[@]}}"` still gives one field per element).
                         PVal::Word(w) => {
                             only_at = false;
                             let parts = lex_quoted_word(&w);
-                            let f = self.fields(&parts, Mode::String, io).await?;
-                            let v = f.into_iter().next().map(|f| f.text).unwrap_or_default();
-                            fs.quoted(&v);
+                            Box::pin(self.push_double(fs, &parts, ifs, io)).await?;
                         }
                     }
                 }

@@ -173,7 +173,16 @@ pub fn is_name(s: &str) -> bool {
 
 /// Recognises `name=v`, `name+=v`, `name[i]=v`, `name=(a b)`.
 pub fn parse_assignment(text: &str) -> Option<Assign> {
-    let eq = text.find('=')?;
+    // The first `=` outside a subscript (`a[x=1]=v`).
+    let mut depth = 0usize;
+    let eq = text.bytes().position(|b| {
+        match b {
+            b'[' => depth += 1,
+            b']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        b == b'=' && depth == 0
+    })?;
     let (mut lhs, value) = (&text[..eq], &text[eq + 1..]);
     let append = lhs.ends_with('+');
     if append {

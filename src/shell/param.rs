@@ -199,8 +199,12 @@ impl Shell {
                 names.sort();
                 return Ok(PVal::Many(names));
             }
-            let target = match self.lookup(rest, None, io).await? {
-                PVal::One(s) => s.unwrap_or_default(),
+            // `${!name}` or `${!a[i]}`: the value names the variable to expand.
+            let target = match split_name(rest) {
+                Some((name, index, "")) => match self.lookup(name, index, io).await? {
+                    PVal::One(s) => s.unwrap_or_default(),
+                    _ => return Err(bad(inner)),
+                },
                 _ => return Err(bad(inner)),
             };
             if target.is_empty() {
@@ -310,6 +314,24 @@ impl Shell {
                 } else {
                     PVal::Star(all)
                 }
+            }
+            // `${a[@]:N:L}` of a sparse array: the elements whose index is at least N.
+            PVal::Many(_) | PVal::Star(_)
+                if matches!(index, Some("@" | "*"))
+                    && let Op::Substr(off, len) = op
+                    && off >= 0
+                    && let Some(Value::Array(arr)) = self.st.get(name) =>
+            {
+                let items: Vec<String> = arr
+                    .range(off..)
+                    .map(|(_, v)| v.clone())
+                    .take(len.map_or(usize::MAX, |l| l.max(0) as usize))
+                    .collect();
+                return Ok(if index == Some("@") {
+                    PVal::Many(items)
+                } else {
+                    PVal::Star(items)
+                });
             }
             other => other,
         };

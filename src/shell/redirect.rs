@@ -219,7 +219,15 @@ impl Shell {
                     Err(m) => return Ok(Err(m)),
                 };
                 let old = match self.st.get(&a.name) {
-                    Some(Value::Array(arr)) => arr.get(&i).cloned().unwrap_or_default(),
+                    // A negative index counts back from the end (`a[-1]+=x`).
+                    Some(Value::Array(arr)) => {
+                        let i = if i < 0 {
+                            arr.keys().next_back().map_or(0, |k| k + 1) + i
+                        } else {
+                            i
+                        };
+                        arr.get(&i).cloned().unwrap_or_default()
+                    }
                     Some(Value::Str(s)) if i == 0 => s.clone(),
                     _ => String::new(),
                 };

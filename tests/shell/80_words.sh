@@ -163,3 +163,26 @@ read -N 4 A B C < r; echo "'$A' '$B' '$C'"
 printf 'a\nb\nc\n' > r
 read -N 3 out < r; echo "$out"
 echo foobar | { read -N 5 -d b; echo $REPLY; }
+#### negative indexes on sparse arrays
+a=(0 1 2 3 4)
+unset a[1]
+unset a[4]
+echo "${a[@]}" ${a[-1]} ${a[-2]}
+a[-1]+=0; echo ${a[@]}
+(( a[-1] += 42 )); echo ${a[@]}
+b=(0 1 2 3); unset 'b[-1]'; echo len=${#b[@]}; unset b[-1]; echo len=${#b[@]} ${b[@]}
+#### slices of sparse arrays and indirection through elements
+(( s[33]=1 )); (( s[66]=2 )); (( s[99]=3 ))
+printf '<%s>' "${s[@]:15:2}" "${s[@]:66}"; echo
+foo=bar; a=('1 2' foo '2 3'); echo "${!a[1]}"
+#### quoted array default keeps its elements
+default=('1 2' '3')
+printf '<%s>' "${undef[@]:-${default[@]}}"; echo
+#### assignment subscripts with = and declare -p keys
+declare -a array
+array[x=1]='one'
+code='y=2'
+array[$code]='two'
+printf '<%s>' "${array[@]}"; echo x=$x y=$y
+declare -A m=([a]=1 ['b c']=2 ['$x']=3 [d=e]=4 ['~x']=5)
+declare -p m

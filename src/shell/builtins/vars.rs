@@ -156,6 +156,16 @@ fn flags_cmd(flags: &str) -> &'static str {
 
 /// `"…"` with `\`, `"`, `$` and `` ` `` escaped, as `declare -p` writes values.
 /// A value as `declare -p` shows it: `"…"`, or `$'…'` when it holds control characters.
+/// An associative array key as `declare -p` shows it: double-quoted when it holds a blank
+/// or a shell metacharacter.
+fn assoc_key(k: &str) -> String {
+    if k.chars().any(|c| " \t\n'\"\\`$|&;()<>!{}*[]?^".contains(c)) || k.starts_with(['~', '#']) {
+        dq(k)
+    } else {
+        k.to_string()
+    }
+}
+
 fn dq(s: &str) -> String {
     if crate::shell::commands::needs_ansi_c(s) {
         return crate::shell::commands::ansi_c_quote(s);
@@ -211,7 +221,7 @@ async fn print_declarations(sh: &Shell, names: &[String], io: &Io) -> Res {
             Value::Assoc(m) => {
                 let items: Vec<String> = crate::shell::state::bash_order(m)
                     .into_iter()
-                    .map(|(k, s)| format!("[{k}]={}", dq(s)))
+                    .map(|(k, s)| format!("[{}]={}", assoc_key(k), dq(s)))
                     .collect();
                 format!("({} )", items.join(" "))
             }
@@ -238,13 +248,14 @@ async fn print_vars(
                 s.replace('\\', "\\\\").replace('"', "\\\"")
             )),
             Value::Array(a) => {
-                let items: Vec<String> = a.iter().map(|(i, s)| format!("[{i}]=\"{s}\"")).collect();
+                let items: Vec<String> =
+                    a.iter().map(|(i, s)| format!("[{i}]={}", dq(s))).collect();
                 out.push_str(&format!("declare -a {k}=({})\n", items.join(" ")));
             }
             Value::Assoc(m) => {
                 let items: Vec<String> = crate::shell::state::bash_order(m)
                     .into_iter()
-                    .map(|(i, s)| format!("[{i}]=\"{s}\""))
+                    .map(|(k, s)| format!("[{}]={}", assoc_key(k), dq(s)))
                     .collect();
                 out.push_str(&format!("declare -A {k}=({} )\n", items.join(" ")));
             }
@@ -366,6 +377,12 @@ builtin!(unset, |sh, argv, io| {
                     }
                     let i = sh.arith(ix, io).await.unwrap_or(0);
                     if let Some(Value::Array(arr)) = sh.st.vars.get_mut(n).map(|v| &mut v.value) {
+                        // A negative index counts back from the end (`unset 'a[-1]'`).
+                        let i = if i < 0 {
+                            arr.keys().next_back().map_or(i, |last| last + 1 + i)
+                        } else {
+                            i
+                        };
                         arr.remove(&i);
                     }
                     continue;
