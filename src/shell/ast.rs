@@ -90,8 +90,10 @@ pub struct Simple {
 pub enum RedirKind {
     /// `< file`
     In(Word),
-    /// `> file` / `>| file`
+    /// `> file`
     Out(Word),
+    /// `>| file`: overwrites even under `set -C`.
+    Clobber(Word),
     /// `>> file`
     Append(Word),
     /// `&> file` (`true` for `&>>`)

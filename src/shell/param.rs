@@ -60,6 +60,7 @@ impl Shell {
                     (st.opts.nounset, 'u'),
                     (st.opts.xtrace, 'x'),
                     (true, 'B'),
+                    (st.opts.noclobber, 'C'),
                     (st.opts.command_string, 'c'),
                 ]
                 .iter()

@@ -510,7 +510,8 @@ impl<'s> Lower<'s> {
                 let dest = self.joined_words(&dests).pop().unwrap_or_default();
                 let (fd0, kind) = match op {
                     "<" => (0, RedirKind::In(dest)),
-                    ">" | ">|" => (1, RedirKind::Out(dest)),
+                    ">" => (1, RedirKind::Out(dest)),
+                    ">|" => (1, RedirKind::Clobber(dest)),
                     ">>" => (1, RedirKind::Append(dest)),
                     "&>" => (1, RedirKind::Both(dest, false)),
                     "&>>" => (1, RedirKind::Both(dest, true)),

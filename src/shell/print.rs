@@ -330,6 +330,7 @@ impl Printer {
             let text = match &r.kind {
                 RedirKind::In(w) => format!("{}< {w}", fd(0)),
                 RedirKind::Out(w) => format!("{}> {w}", fd(1)),
+                RedirKind::Clobber(w) => format!("{}>| {w}", fd(1)),
                 RedirKind::Append(w) => format!("{}>> {w}", fd(1)),
                 RedirKind::Both(w, false) => format!("&> {w}"),
                 RedirKind::Both(w, true) => format!("&>> {w}"),

@@ -38,6 +38,7 @@ impl Shell {
             let word = match &r.kind {
                 RedirKind::In(w)
                 | RedirKind::Out(w)
+                | RedirKind::Clobber(w)
                 | RedirKind::Append(w)
                 | RedirKind::Both(w, _)
                 | RedirKind::Dup(w)
@@ -81,7 +82,10 @@ impl Shell {
                     };
                     io.set(r.fd, Some(Fd::In(input)));
                 }
-                RedirKind::Out(_) | RedirKind::Append(_) | RedirKind::Both(..) => {
+                RedirKind::Out(_)
+                | RedirKind::Clobber(_)
+                | RedirKind::Append(_)
+                | RedirKind::Both(..) => {
                     let append = matches!(r.kind, RedirKind::Append(_) | RedirKind::Both(_, true));
                     let out = match target.as_str() {
                         "/dev/null" => Out::Null,
@@ -97,6 +101,16 @@ impl Shell {
                                 .resolve(&target)
                                 .map_err(|e| format!("{target}: {}", e.user_message()))?;
                             let path = self.write_target(&path).await;
+                            if self.st.opts.noclobber
+                                && matches!(r.kind, RedirKind::Out(_) | RedirKind::Both(_, false))
+                                && self
+                                    .vfs
+                                    .stat(&path)
+                                    .await
+                                    .is_ok_and(|m| m.kind == crate::vfs::FileKind::File)
+                            {
+                                return Err(format!("{target}: cannot overwrite existing file"));
+                            }
                             let sink = FileSink::open(self.vfs.clone(), path, append)
                                 .await
                                 .map_err(|e| format!("{target}: {}", e.user_message()))?;

@@ -86,6 +86,8 @@ pub struct Options {
     pub xtrace: bool,
     /// `-f`
     pub noglob: bool,
+    /// `-C`: `>` and `&>` refuse to overwrite an existing regular file (`>|` still does).
+    pub noclobber: bool,
     /// `shopt -s nullglob`
     pub nullglob: bool,
     /// `shopt -s extglob` (extended patterns outside `[[ ]]`, where they always apply)

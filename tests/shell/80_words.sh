@@ -186,3 +186,8 @@ array[$code]='two'
 printf '<%s>' "${array[@]}"; echo x=$x y=$y
 declare -A m=([a]=1 ['b c']=2 ['$x']=3 [d=e]=4 ['~x']=5)
 declare -p m
+#### set -C refuses to overwrite regular files
+set -C; echo a > f; echo b > f; echo st=$?; echo c >| f; cat f; case $- in *C*) echo C;; esac
+set -o | grep noclob
+echo x > /dev/null; echo y &> f; echo st=$?
+set +C; echo d > f; cat f

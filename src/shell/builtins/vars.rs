@@ -405,8 +405,8 @@ fn set_named(sh: &mut Shell, name: &str, on: bool) -> Result<(), String> {
         "pipefail" => sh.st.opts.pipefail = on,
         "xtrace" => sh.st.opts.xtrace = on,
         "noglob" => sh.st.opts.noglob = on,
+        "noclobber" => sh.st.opts.noclobber = on,
         "posix"
-        | "noclobber"
         | "braceexpand"
         | "interactive-comments"
         | "monitor"
@@ -459,7 +459,7 @@ builtin!(set, |sh, argv, io| {
                 ("interactive-comments", true),
                 ("keyword", false),
                 ("monitor", false),
-                ("noclobber", false),
+                ("noclobber", o.noclobber),
                 ("noexec", false),
                 ("noglob", o.noglob),
                 ("nolog", false),
@@ -493,7 +493,8 @@ builtin!(set, |sh, argv, io| {
                 'u' => set_named(sh, "nounset", on),
                 'x' => set_named(sh, "xtrace", on),
                 'f' => set_named(sh, "noglob", on),
-                'v' | 'h' | 'B' | 'H' | 'm' | 'C' => Ok(()),
+                'C' => set_named(sh, "noclobber", on),
+                'v' | 'h' | 'B' | 'H' | 'm' => Ok(()),
                 other => Err(format!("set: -{other}: invalid option")),
             };
             if let Err(m) = r {
