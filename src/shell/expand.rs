@@ -162,6 +162,17 @@ impl Shell {
         Ok(f.into_iter().next().map(|f| f.text).unwrap_or_default())
     }
 
+    /// Expands the value of an assignment: one string, with a tilde after each unquoted `:`
+    /// expanded too (`PATH=~/bin:~/.local/bin`).
+    pub(crate) async fn expand_assigned(&mut self, word: &str, io: &Io) -> R<String> {
+        if !word.contains(":~") {
+            return self.expand_one(word, io).await;
+        }
+        let parts = super::lex::tilde_after_colons(lex_word(word));
+        let f = self.fields(&parts, Mode::String, io).await?;
+        Ok(f.into_iter().next().map(|f| f.text).unwrap_or_default())
+    }
+
     /// Expands one word to a pattern (quoted characters escaped).
     pub(crate) async fn expand_pattern(&mut self, word: &str, io: &Io) -> R<String> {
         let f = self.fields(&self.lexed(word), Mode::Pattern, io).await?;

@@ -499,6 +499,47 @@ pub fn lex_word(text: &str) -> Vec<Part> {
     parts
 }
 
+/// `parts` of an assignment value with each unquoted `:~` or `:~user` (up to `/`, `:` or the
+/// end of the literal) turned into a tilde part, as bash expands them in assignments.
+pub fn tilde_after_colons(parts: Vec<Part>) -> Vec<Part> {
+    let mut out = Vec::with_capacity(parts.len());
+    for p in parts {
+        let Part::Lit(s) = p else {
+            out.push(p);
+            continue;
+        };
+        let mut rest = s.as_str();
+        while let Some(at) = rest.find(":~") {
+            let after = &rest[at + 2..];
+            let user_len = after.find(['/', ':']).unwrap_or(after.len());
+            let user = &after[..user_len];
+            if !user
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+            {
+                push_lit(&mut out, &rest[..at + 2]);
+                rest = after;
+                continue;
+            }
+            push_lit(&mut out, &rest[..at + 1]);
+            out.push(Part::Tilde(user.to_string()));
+            rest = &after[user_len..];
+        }
+        push_lit(&mut out, rest);
+    }
+    out
+}
+
+fn push_lit(parts: &mut Vec<Part>, s: &str) {
+    if s.is_empty() {
+        return;
+    }
+    match parts.last_mut() {
+        Some(Part::Lit(l)) => l.push_str(s),
+        _ => parts.push(Part::Lit(s.to_string())),
+    }
+}
+
 /// Lexes a here-document body that is expanded (`$`, backticks, `\$` escapes; quotes are literal).
 pub fn lex_heredoc(text: &str) -> Vec<Part> {
     lex_double(text)

@@ -201,7 +201,7 @@ impl Shell {
         let r = match (&a.value, &a.index) {
             (AssignValue::Scalar(w), Some(ix)) if self.st.is_assoc(&a.name) => {
                 let key = self.expand_one(ix, io).await?;
-                let v = self.expand_one(w, io).await?;
+                let v = self.expand_assigned(w, io).await?;
                 let v = match (a.append, self.st.get(&a.name)) {
                     (true, Some(Value::Assoc(m))) => m.get(&key).cloned().unwrap_or_default() + &v,
                     _ => v,
@@ -227,7 +227,7 @@ impl Shell {
                 self.st.set(&a.name, Value::Assoc(m))
             }
             (AssignValue::Scalar(w), Some(ix)) => {
-                let v = self.expand_one(w, io).await?;
+                let v = self.expand_assigned(w, io).await?;
                 let i = match self.arith(ix, io).await {
                     Ok(i) => i,
                     Err(m) => return Ok(Err(m)),
@@ -257,7 +257,7 @@ impl Shell {
                 self.st.set_index(&a.name, i, v)
             }
             (AssignValue::Scalar(w), None) if self.st.integers.contains(&a.name) => {
-                let v = self.expand_one(w, io).await?;
+                let v = self.expand_assigned(w, io).await?;
                 let old = self.st.get_str(&a.name).unwrap_or_default();
                 match self.integer_value(&a.name, a.append, &old, v, io).await {
                     Ok(v) => self.st.set_str(&a.name, v),
@@ -265,7 +265,7 @@ impl Shell {
                 }
             }
             (AssignValue::Scalar(w), None) => {
-                let v = self.expand_one(w, io).await?;
+                let v = self.expand_assigned(w, io).await?;
                 match (a.append, self.st.get(&a.name).cloned()) {
                     (true, Some(Value::Array(mut arr))) => {
                         let old = arr.get(&0).cloned().unwrap_or_default();

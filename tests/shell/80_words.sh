@@ -191,3 +191,9 @@ set -C; echo a > f; echo b > f; echo st=$?; echo c >| f; cat f; case $- in *C*) 
 set -o | grep noclob
 echo x > /dev/null; echo y &> f; echo st=$?
 set +C; echo d > f; cat f
+#### tilde after a colon in assignments
+HOME=/h; p=~/a:~/b:x~:~; echo $p
+q="~/a:~/b"; echo $q
+r=a:~x/b; echo $r
+export E=~/1:~/2; echo $E
+f() { local L=~/l:~/m; echo $L; }; f
