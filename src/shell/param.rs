@@ -187,7 +187,11 @@ impl Shell {
                     Some(_) => vec!["0".to_string()],
                     None => vec![],
                 };
-                return Ok(PVal::Many(keys));
+                return Ok(if rest.ends_with("[*]") {
+                    PVal::Star(keys)
+                } else {
+                    PVal::Many(keys)
+                });
             }
             if let Some(prefix) = rest.strip_suffix('*').or_else(|| rest.strip_suffix('@')) {
                 let mut names: Vec<String> = self
@@ -198,7 +202,11 @@ impl Shell {
                     .cloned()
                     .collect();
                 names.sort();
-                return Ok(PVal::Many(names));
+                return Ok(if rest.ends_with('*') {
+                    PVal::Star(names)
+                } else {
+                    PVal::Many(names)
+                });
             }
             // `${!name}` or `${!a[i]}`: the value names the variable to expand.
             let target = match split_name(rest) {

@@ -276,6 +276,9 @@ impl Shell {
                         let old = old.map(|o| o.scalar()).unwrap_or_default();
                         self.st.set_str(&a.name, old + &v)
                     }
+                    // `arr=x` sets element 0 (key "0") and keeps the others, as bash does.
+                    (false, Some(Value::Array(_))) => self.st.set_index(&a.name, 0, v),
+                    (false, Some(Value::Assoc(_))) => self.st.set_key(&a.name, "0", v),
                     (false, _) => self.st.set_str(&a.name, v),
                 }
             }

@@ -197,3 +197,10 @@ q="~/a:~/b"; echo $q
 r=a:~x/b; echo $r
 export E=~/1:~/2; echo $E
 f() { local L=~/l:~/m; echo $L; }; f
+#### assigning a string to an array sets element 0
+a=(1 2 3); a=x; echo ${a[@]}
+declare -A m; m[1]=one; m=string; echo ${m[1]} ${m[0]} $m
+#### "${!A[*]}" joins the keys
+declare -A A; A['X X']=xx; A['Y Y']=yy
+printf '<%s>' "${!A[*]}" "${!A[@]}"; echo
+pfx_a=1 pfx_b=2; printf '<%s>' "${!pfx_*}" "${!pfx_@}"; echo
