@@ -128,6 +128,9 @@ struct Lower<'s> {
     bracket_alias: bool,
     /// Here-document bodies taken out by [`heredoc::stash`] (body, expanded).
     stashed: Vec<(String, bool)>,
+    /// Words tree-sitter-bash put inside the last redirection that are the command's
+    /// arguments (`echo >&2 a b` parses with `a` and `b` as more "destinations").
+    spilled: Vec<String>,
 }
 
 fn unsupported(what: &str) -> ParseError {
@@ -141,6 +144,7 @@ impl<'s> Lower<'s> {
             heredoc_end: 0,
             bracket_alias,
             stashed: Vec::new(),
+            spilled: Vec::new(),
         }
     }
 
@@ -245,6 +249,11 @@ impl<'s> Lower<'s> {
                         let (r, tail) = self.redirect(c)?;
                         if !tail.is_empty() {
                             return Err(unsupported("a pipeline after a function definition"));
+                        }
+                        if let Some(word) = self.spilled.drain(..).next() {
+                            return Err(ParseError(format!(
+                                "syntax error near unexpected token `{word}'"
+                            )));
                         }
                         redirs.extend(r);
                     }
@@ -398,6 +407,7 @@ impl<'s> Lower<'s> {
                 }
                 (Some("redirect"), _) => {
                     cmd.redirs.extend(self.redirect(c)?.0);
+                    cmd.words.append(&mut self.spilled);
                     redir_end = c.end_byte();
                 }
                 (_, "comment") => {}
@@ -473,7 +483,20 @@ impl<'s> Lower<'s> {
                 _ => {}
             }
         }
-        let mut node = with_redirs(body.unwrap_or(Node::Simple(Simple::default())), redirs);
+        let mut body = body.unwrap_or(Node::Simple(Simple::default()));
+        if !self.spilled.is_empty() {
+            match &mut body {
+                Node::Simple(s) => s.words.append(&mut self.spilled),
+                _ => {
+                    let word = self.spilled.remove(0);
+                    self.spilled.clear();
+                    return Err(ParseError(format!(
+                        "syntax error near unexpected token `{word}'"
+                    )));
+                }
+            }
+        }
+        let mut node = with_redirs(body, redirs);
         for t in tail {
             node = match t {
                 Tail::Pipe(stages) => {
@@ -506,8 +529,11 @@ impl<'s> Lower<'s> {
                         start = c.start_byte();
                     }
                 }
-                // One word, even when tree-sitter-bash splits it (`>$d/$f/x`).
-                let dest = self.joined_words(&dests).pop().unwrap_or_default();
+                // The target is the first word (joined when tree-sitter-bash splits it,
+                // `>$d/$f/x`); any further ones are the command's arguments.
+                let mut words = self.joined_words(&dests).into_iter();
+                let dest = words.next().unwrap_or_default();
+                self.spilled.extend(words);
                 let (fd0, kind) = match op {
                     "<" => (0, RedirKind::In(dest)),
                     ">" => (1, RedirKind::Out(dest)),
@@ -598,6 +624,8 @@ impl<'s> Lower<'s> {
                     tail.push(if op_and { Tail::And(r) } else { Tail::Or(r) });
                 }
                 (Some("redirect"), _) => redirs.extend(self.redirect(c)?.0),
+                // `cat <<EOF file`: words after the tag are the command's arguments.
+                (Some("argument"), _) => self.spilled.push(self.text(c).to_string()),
                 (_, "pipeline") => {
                     let mut stages = Vec::new();
                     let mut cc = c.walk();

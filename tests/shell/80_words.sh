@@ -204,3 +204,13 @@ declare -A m; m[1]=one; m=string; echo ${m[1]} ${m[0]} $m
 declare -A A; A['X X']=xx; A['Y Y']=yy
 printf '<%s>' "${!A[*]}" "${!A[@]}"; echo
 pfx_a=1 pfx_b=2; printf '<%s>' "${!pfx_*}" "${!pfx_@}"; echo
+#### words after a redirection are arguments
+echo >&2 x y 2>&1
+{ echo >&2 to stderr; } 2>&1
+echo >f a b; cat f
+echo a >f b c; cat f
+echo 2>/dev/null hi there
+f() { echo 1>&2 "$@"; }; f one "t w o" 2>&1
+cat <<EOF - f
+from heredoc
+EOF
