@@ -42,10 +42,10 @@ pub enum Node {
     Case(Word, Vec<CaseItem>),
     /// `name() { … }`
     Function(String, Rc<Node>),
-    /// `[[ … ]]`
-    Test(TestExpr),
-    /// `(( … ))`
-    Arith(String),
+    /// `[[ … ]]` on its line (`$LINENO`).
+    Test(TestExpr, usize),
+    /// `(( … ))` on its line (`$LINENO`).
+    Arith(String, usize),
     /// Nothing (an empty program).
     Empty,
 }

@@ -149,7 +149,8 @@ impl Shell {
                     self.st.funcs.insert(name.clone(), body.clone());
                     0
                 }
-                Node::Test(e) => {
+                Node::Test(e, line) => {
+                    self.st.lineno = line + self.st.line_offset;
                     // `[[ x == @(a|b) ]]` takes extended patterns without `shopt -s extglob`.
                     let prev = super::pattern::set_extglob(true);
                     let st = self.test_expr(e, io).await;
@@ -157,7 +158,8 @@ impl Shell {
                     let st = st?;
                     self.failed(st, io).await?
                 }
-                Node::Arith(src) => {
+                Node::Arith(src, line) => {
+                    self.st.lineno = line + self.st.line_offset;
                     let st = match self.arith(src, io).await {
                         Ok(v) => (v == 0) as i32,
                         Err(msg) if msg.ends_with(super::arith::UNBOUND) => {
@@ -440,6 +442,8 @@ impl Shell {
         }
         self.st.status_from_subst = None;
         let argv = self.expand_command_words(&s.words, io).await?;
+        // `$_` is the last argument of the command before (empty after an assignment).
+        self.st.last_arg = argv.last().cloned().unwrap_or_default();
         if argv.is_empty() {
             for a in &s.assigns {
                 if let Err(msg) = self.assign(a, io, false).await? {
@@ -666,6 +670,9 @@ pub(crate) struct ArithVars<'a>(pub &'a mut Shell);
 
 impl super::arith::Env for ArithVars<'_> {
     fn get(&mut self, name: &str, index: Option<i64>) -> Option<String> {
+        if name == "LINENO" && self.0.st.get(name).is_none() {
+            return Some(self.0.st.lineno.to_string());
+        }
         match (self.0.st.get(name)?, index) {
             (Value::Array(a), Some(i)) if i < 0 => {
                 let last = *a.keys().next_back()?;

@@ -110,6 +110,7 @@ impl Shell {
                 });
             }
             "LINENO" if st.get("LINENO").is_none() => Some(st.lineno.to_string()),
+            "_" if st.get("_").is_none() => Some(st.last_arg.clone()),
             n if n.bytes().all(|c| c.is_ascii_digit()) => {
                 let i: usize = n.parse().unwrap_or(0);
                 st.positional.get(i.wrapping_sub(1)).cloned()

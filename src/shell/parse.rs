@@ -222,7 +222,10 @@ impl<'s> Lower<'s> {
             "compound_statement" => {
                 if n.child(0).is_some_and(|c| c.kind() == "((") {
                     let t = self.text(n);
-                    Node::Arith(t[2..t.len().saturating_sub(2)].to_string())
+                    Node::Arith(
+                        t[2..t.len().saturating_sub(2)].to_string(),
+                        n.start_position().row + 1,
+                    )
                 } else {
                     Node::Group(Box::new(self.block(n)?))
                 }
@@ -329,11 +332,15 @@ impl<'s> Lower<'s> {
         parse_assignment(t).ok_or_else(|| ParseError(format!("bad assignment `{t}'")))
     }
 
-    /// A simple command. tree-sitter-bash sometimes joins `x=1 y=2` and the next line's
-    /// command into one (`x=1 y=2⏎echo $x`); a newline before the name splits them again.
+    /// A simple command. tree-sitter-bash sometimes joins lines of assignments and the next
+    /// line's command into one (`x=1 y=2⏎echo $x`); a newline between two parts splits
+    /// them again, each part remembering its line.
     fn command(&mut self, n: TsNode) -> Result<Node, ParseError> {
-        let mut cmd = Simple::default();
-        let mut before = None;
+        let mut cmd = Simple {
+            line: n.start_position().row + 1,
+            ..Simple::default()
+        };
+        let mut before: Vec<Node> = Vec::new();
         let mut prev_end = n.start_byte();
         // The last word or assignment: whether it is an assignment, where it starts and ends.
         let mut last: Option<(bool, usize, usize)> = None;
@@ -372,8 +379,14 @@ impl<'s> Lower<'s> {
                     c.end_byte(),
                 )
             });
-            if field == Some("name") && before.is_none() && newline_in_gap(gap) {
-                before = Some(Node::Simple(std::mem::take(&mut cmd)));
+            let started =
+                !(cmd.words.is_empty() && cmd.assigns.is_empty() && cmd.redirs.is_empty());
+            if started && c.is_named() && c.kind() != "comment" && newline_in_gap(gap) {
+                let next = Simple {
+                    line: c.start_position().row + 1,
+                    ..Simple::default()
+                };
+                before.push(Node::Simple(std::mem::replace(&mut cmd, next)));
             }
             match (field, c.kind()) {
                 (_, "variable_assignment") => cmd.assigns.push(self.assign(c)?),
@@ -416,9 +429,11 @@ impl<'s> Lower<'s> {
                 (_, other) => return Err(unsupported(other)),
             }
         }
-        Ok(match before {
-            Some(first) => Node::Seq(vec![first, Node::Simple(cmd)]),
-            None => Node::Simple(cmd),
+        Ok(if before.is_empty() {
+            Node::Simple(cmd)
+        } else {
+            before.push(Node::Simple(cmd));
+            Node::Seq(before)
         })
     }
 
@@ -786,7 +801,7 @@ impl<'s> Lower<'s> {
                     words[p.i]
                 )));
             }
-            Ok(Node::Test(e))
+            Ok(Node::Test(e, n.start_position().row + 1))
         } else {
             Ok(Node::Simple(Simple {
                 words: split_words(t),

@@ -210,12 +210,12 @@ impl Printer {
                 let indent = self.indent + 4;
                 self.function_body(body, indent);
             }
-            Node::Test(t) => {
+            Node::Test(t, _) => {
                 self.out.push_str("[[ ");
                 test(&mut self.out, t);
                 self.out.push_str(" ]]");
             }
-            Node::Arith(e) => {
+            Node::Arith(e, _) => {
                 self.out.push_str("((");
                 self.out.push_str(e);
                 self.out.push_str("))");

@@ -165,6 +165,8 @@ pub struct State {
     pub case_attrs: HashMap<String, bool>,
     /// The line of the simple command running (`$LINENO`).
     pub lineno: usize,
+    /// `$_`: the last argument of the previous simple command.
+    pub last_arg: String,
     /// Lines before the text being run (a command substitution starts on its line).
     pub line_offset: usize,
 }
@@ -199,8 +201,17 @@ impl State {
             integers: Default::default(),
             case_attrs: Default::default(),
             lineno: 0,
+            last_arg: String::new(),
             line_offset: 0,
         };
+        // What `hostname`, `id -u` and `uname -m` report, so the variables agree with them.
+        let host = nix::unistd::gethostname()
+            .map(|h| h.to_string_lossy().into_owned())
+            .unwrap_or_else(|_| "mirage".into());
+        let uid = nix::unistd::getuid().to_string();
+        let euid = nix::unistd::geteuid().to_string();
+        let arch = std::env::consts::ARCH;
+        let machtype = format!("{arch}-pc-linux-gnu");
         for (k, v) in [
             ("PWD", cwd.as_str()),
             ("HOME", "/"),
@@ -208,19 +219,21 @@ impl State {
             ("PATH", "/usr/bin:/bin"),
             ("SHELL", "/bin/mirage"),
             ("USER", "agent"),
-            ("HOSTNAME", "mirage"),
+            ("HOSTNAME", host.as_str()),
+            ("HOSTTYPE", arch),
+            ("MACHTYPE", machtype.as_str()),
             ("OSTYPE", "linux-gnu"),
             ("BASH_VERSION", "5.2.0(1)-mirage"),
             ("SHLVL", "1"),
-            ("UID", "0"),
+            ("UID", uid.as_str()),
             ("OPTIND", "1"),
-            ("EUID", "0"),
+            ("EUID", euid.as_str()),
         ] {
             s.vars.insert(
                 k.into(),
                 Var {
                     value: Value::Str(v.into()),
-                    exported: k != "IFS",
+                    exported: !matches!(k, "IFS" | "UID" | "EUID" | "HOSTTYPE" | "MACHTYPE"),
                     readonly: false,
                     nameref: false,
                 },

@@ -214,3 +214,16 @@ f() { echo 1>&2 "$@"; }; f one "t w o" 2>&1
 cat <<EOF - f
 from heredoc
 EOF
+#### $_ is the last argument of the previous command
+mkdir -p a/b && cd "$_" && basename "$PWD"
+echo a b c; echo $_; x=1; echo "[$_]"
+: 42; echo $_ ${_}x
+#### lines of assignments joined by the parser run one per line
+a1=$LINENO a2=$LINENO
+b1=$LINENO b2=$LINENO
+echo $a1 $a2 $b1 $b2 $LINENO
+(( x = LINENO )); echo $x
+#### host variables agree with the commands
+test "$HOSTNAME" = "$(hostname)"; echo $?
+test "$UID" = "$(id -u)"; echo $?
+test "$HOSTTYPE" = "$(uname -m)"; echo $?
