@@ -329,6 +329,16 @@ pub const TABLE: &[(&str, Command, &str)] = &[
         "realpath [-e|-m] [-s] FILE... -- print canonical paths",
     ),
     (
+        "egrep",
+        grep::run,
+        "egrep [OPTION]... PATTERN [FILE]... -- grep -E",
+    ),
+    (
+        "fgrep",
+        grep::run,
+        "fgrep [OPTION]... PATTERN [FILE]... -- grep -F",
+    ),
+    (
         "rev",
         rev::run,
         "rev [FILE]... -- reverse characters of each line",

@@ -227,3 +227,5 @@ echo $a1 $a2 $b1 $b2 $LINENO
 test "$HOSTNAME" = "$(hostname)"; echo $?
 test "$UID" = "$(id -u)"; echo $?
 test "$HOSTTYPE" = "$(uname -m)"; echo $?
+#### egrep and fgrep
+printf "a1\nb\nc22\n" | egrep "[0-9]+"; printf "a.b\naxb\n" | fgrep a.b; echo 42 | egrep -o "[0-9]+"

@@ -363,6 +363,14 @@ fn rg_type_globs(t: &str) -> Vec<String> {
 }
 
 command!(|c| {
+    // `egrep`/`fgrep`: `grep -E`/`grep -F`, as the Debian wrappers are.
+    if let Some(flag) = match c.name() {
+        "egrep" => Some("-E"),
+        "fgrep" => Some("-F"),
+        _ => None,
+    } {
+        c.argv.insert(1, flag.to_string());
+    }
     let rg = c.name() == "rg";
     let a = if rg { opts!(c, RG) } else { opts!(c, GREP) };
     let mut patterns: Vec<String> = a.values('e').iter().map(|s| s.to_string()).collect();
