@@ -59,9 +59,11 @@ pub enum ShellError {
     Return(i32),
     /// A fatal shell error (unbound variable, `${v:?}` …): message, status.
     Fatal(String, i32),
-    /// An expansion error (bad substitution, division by 0 …): as in bash, the rest of the
-    /// script line is abandoned and the script goes on with the next line.
-    Abort(String, i32),
+    /// An expansion error (bad substitution, division by 0, no match under `failglob` …):
+    /// as in bash, the rest of the script line is abandoned and the script goes on with the
+    /// next line; `true` when `set -e` then ends the script (bash does so for `failglob`
+    /// but not for arithmetic errors).
+    Abort(String, i32, bool),
 }
 
 /// Words and arithmetic parsed once per distinct text.
@@ -273,7 +275,7 @@ impl Shell {
                 let _ = io.stderr.print(&format!("mirage: {msg}\n")).await;
                 1
             }
-            ShellError::Fatal(msg, n) | ShellError::Abort(msg, n) => {
+            ShellError::Fatal(msg, n) | ShellError::Abort(msg, n, _) => {
                 let _ = io.stderr.print(&format!("mirage: {msg}\n")).await;
                 n
             }

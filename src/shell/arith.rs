@@ -11,7 +11,7 @@ pub(crate) fn expansion_error(msg: String) -> super::ShellError {
     if msg.ends_with(UNBOUND) {
         super::ShellError::Fatal(msg, 127)
     } else {
-        super::ShellError::Abort(msg, 1)
+        super::ShellError::Abort(msg, 1, false)
     }
 }
 

@@ -232,9 +232,14 @@ impl Shell {
         let mut st = self.st.status;
         for line in lines {
             st = match self.run(line, io).await {
-                Err(ShellError::Abort(msg, s)) => {
+                Err(ShellError::Abort(msg, s, errexit)) => {
                     io.stderr.print(&format!("mirage: {msg}\n")).await?;
-                    s
+                    if errexit {
+                        // The abandoned line failed: the ERR trap and `set -e` apply.
+                        self.failed(s, io).await?
+                    } else {
+                        s
+                    }
                 }
                 other => other?,
             };
@@ -252,7 +257,7 @@ impl Shell {
             Err(ShellError::Exit(st)) | Err(ShellError::Return(st)) => Ok(st),
             Err(ShellError::Break(_)) | Err(ShellError::Continue(_)) => Ok(0),
             Err(ShellError::BrokenPipe) => Ok(141),
-            Err(ShellError::Fatal(msg, st)) | Err(ShellError::Abort(msg, st)) => {
+            Err(ShellError::Fatal(msg, st)) | Err(ShellError::Abort(msg, st, _)) => {
                 io.stderr.print(&format!("mirage: {msg}\n")).await?;
                 Ok(st)
             }

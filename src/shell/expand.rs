@@ -143,7 +143,11 @@ impl Shell {
                             continue;
                         }
                         if self.st.opts.failglob {
-                            return Err(ShellError::Fatal(format!("no match: {}", f.text), 1));
+                            return Err(ShellError::Abort(
+                                format!("no match: {}", f.text),
+                                1,
+                                true,
+                            ));
                         }
                         if self.st.opts.nullglob {
                             continue;

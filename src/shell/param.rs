@@ -12,7 +12,7 @@ use super::{Shell, ShellError};
 type R<T> = Result<T, ShellError>;
 
 fn bad(inner: &str) -> ShellError {
-    ShellError::Abort(format!("${{{inner}}}: bad substitution"), 1)
+    ShellError::Abort(format!("${{{inner}}}: bad substitution"), 1, true)
 }
 
 /// Splits `inner` into (name, index, rest): `a[1]:-x` → ("a", Some("1"), ":-x").

@@ -36,13 +36,14 @@ pub fn has_magic(pat: &str) -> bool {
 }
 
 /// Escapes every pattern character of `s` so it matches only itself (the characters of
-/// extended patterns too: a quoted `'()'` after `*` is not `*(…)`).
+/// extended patterns too: a quoted `'()'` after `*` is not `*(…)`; and `-`/`^`, which a
+/// quoted part inside a bracket expression keeps literal: `[C\-D]`).
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         if matches!(
             c,
-            '*' | '?' | '[' | ']' | '\\' | '(' | ')' | '|' | '+' | '@' | '!'
+            '*' | '?' | '[' | ']' | '\\' | '(' | ')' | '|' | '+' | '@' | '!' | '-' | '^'
         ) {
             out.push('\\');
         }

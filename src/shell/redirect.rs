@@ -332,7 +332,7 @@ fn dev_fd(path: &str) -> Option<u32> {
 fn err_text(e: ShellError) -> String {
     match e {
         ShellError::Fatal(m, _)
-        | ShellError::Abort(m, _)
+        | ShellError::Abort(m, _, _)
         | ShellError::Io(m)
         | ShellError::Limit(_, m) => m,
         other => format!("{other:?}"),

@@ -229,3 +229,20 @@ test "$UID" = "$(id -u)"; echo $?
 test "$HOSTTYPE" = "$(uname -m)"; echo $?
 #### egrep and fgrep
 printf "a1\nb\nc22\n" | egrep "[0-9]+"; printf "a.b\naxb\n" | fgrep a.b; echo 42 | egrep -o "[0-9]+"
+#### quoted dash in a bracket expression is literal
+mkdir _t; touch _t/foo.- _t/c.C
+echo _t/*.[C-D] _t/*.[C\-D]
+x=-; [[ $x == [a\-z] ]] && echo dash
+#### failglob abandons the line only
+for x in *.ZZ; do echo $x; done
+echo status=$?
+shopt -s failglob
+for x in *.ZZ; do echo $x; done; echo same line
+echo status=$?
+#### set -e after an abandoned line
+set -e
+x=$((1/0))
+echo after arithmetic error
+shopt -s failglob
+echo *.none
+echo not reached
