@@ -194,7 +194,12 @@ impl Shell {
                     PVal::Many(keys)
                 });
             }
-            if let Some(prefix) = rest.strip_suffix('*').or_else(|| rest.strip_suffix('@')) {
+            // `${!prefix*}`: the names of the variables starting with `prefix`.
+            if let Some(prefix) = rest
+                .strip_suffix('*')
+                .or_else(|| rest.strip_suffix('@'))
+                .filter(|p| is_name(p))
+            {
                 let mut names: Vec<String> = self
                     .st
                     .vars
@@ -209,18 +214,33 @@ impl Shell {
                     PVal::Many(names)
                 });
             }
-            // `${!name}` or `${!a[i]}`: the value names the variable to expand.
-            let target = match split_name(rest) {
-                Some((name, index, "")) => match self.lookup(name, index, io).await? {
-                    PVal::One(s) => s.unwrap_or_default(),
-                    _ => return Err(bad(inner)),
-                },
+            // `${!name}` or `${!a[i]}`: the value names the variable to expand, then any
+            // operator applies to that (`${!ref:-default}`, `${!x#prefix}`).
+            let Some((name, index, tail)) = split_name(rest) else {
+                return Err(bad(inner));
+            };
+            let target = match self.lookup(name, index, io).await? {
+                PVal::One(Some(s)) => s,
+                PVal::One(None) => {
+                    return Err(ShellError::Abort(
+                        format!("{name}: invalid indirect expansion"),
+                        1,
+                        true,
+                    ));
+                }
                 _ => return Err(bad(inner)),
             };
             if target.is_empty() {
-                return Ok(PVal::One(None));
+                if tail.is_empty() {
+                    return Ok(PVal::One(None));
+                }
+                return Err(ShellError::Abort(
+                    format!("{name}: invalid indirect expansion"),
+                    1,
+                    true,
+                ));
             }
-            return Box::pin(self.param_with(&target, defer, io)).await;
+            return Box::pin(self.param_with(&format!("{target}{tail}"), defer, io)).await;
         }
         let (name, index, rest) = split_name(inner).ok_or_else(|| bad(inner))?;
         let val = self.lookup(name, index, io).await?;

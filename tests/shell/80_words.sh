@@ -246,3 +246,13 @@ echo after arithmetic error
 shopt -s failglob
 echo *.none
 echo not reached
+#### indirection then operators
+x=xx; xx=aaabcc; y=yy; yy=
+echo "[${!y:-foo}] [${!x:-foo}] [${!y:+foo}] [${!x:+foo}] [${!x:2}] [${!x:2:2}]"
+echo "[${!x#*a}] [${!x%%c*}] [${!x%c*}] [${!x/a*b/d}]"
+z=zz; zz=; echo ${!z:=foo} ${!z:=bar} $zz
+ref=x; echo x=${!ref-default}
+#### indirection through an unset variable is an error
+echo before
+echo undef=${!undef}
+echo after $?
