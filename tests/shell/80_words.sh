@@ -256,3 +256,7 @@ ref=x; echo x=${!ref-default}
 echo before
 echo undef=${!undef}
 echo after $?
+#### getopts leaves OPTARG unset for options without an argument
+f() { local OPTIND opt; while getopts "ab:c" opt; do echo "$opt ${OPTARG-unset}"; done; shift $((OPTIND-1)); echo "rest: $*"; }
+f -a -b val -c file1 file2
+f -ac -bx y

@@ -311,6 +311,7 @@ builtin!(getopts, |sh, argv, io| {
                     set(sh, "OPTARG", c.to_string());
                     set(sh, &var, ":".into());
                 } else {
+                    let _ = sh.st.unset("OPTARG");
                     io.stderr
                         .print(&format!("mirage: option requires an argument -- {c}\n"))
                         .await?;
@@ -320,6 +321,8 @@ builtin!(getopts, |sh, argv, io| {
         }
         pos = chars.len();
     } else {
+        // An option without an argument leaves OPTARG unset, as bash does.
+        let _ = sh.st.unset("OPTARG");
         set(sh, &var, c.to_string());
     }
     if pos >= chars.len() {
