@@ -177,8 +177,13 @@ impl Shell {
         match self.st.exit_trap.take() {
             Some(trap) => {
                 let status = self.st.status;
+                let exited = std::mem::take(&mut self.exited);
                 let mut r = self.execute(&trap).await;
-                r.status = status;
+                // The handler's own `exit N` sets the status; otherwise the script's stays.
+                if !self.exited {
+                    r.status = status;
+                }
+                self.exited |= exited;
                 r
             }
             None => ExecResult {
@@ -211,12 +216,28 @@ impl Shell {
             ),
         );
         let status = self.run_script(script, &io).await;
-        if let Some(trap) = self.st.exit_trap.take()
-            && let Ok(node) = parse::parse(&trap)
-        {
-            let _ = self.run(&node, &io).await;
+        self.run_exit_trap(status, &io).await
+    }
+
+    /// Runs the `trap … EXIT` handler, if any, with `$?` = `status`; returns the exit
+    /// status: the handler's own `exit N`, else `status`.
+    async fn run_exit_trap(&mut self, status: i32, io: &Io) -> i32 {
+        let Some(trap) = self.st.exit_trap.take() else {
+            return status;
+        };
+        let Ok(node) = parse::parse(&trap) else {
+            return status;
+        };
+        self.st.status = status;
+        let r = self.run(&node, io).await;
+        self.st.status = status;
+        match r {
+            Err(ShellError::Exit(n)) => {
+                self.st.status = n;
+                n
+            }
+            _ => status,
         }
-        status
     }
 
     /// Parses and runs `script` on `io`, reporting syntax errors and limits on its stderr;
@@ -239,14 +260,12 @@ impl Shell {
             }
         };
         self.st.status = status;
-        if self.exited
-            && let Some(trap) = self.st.exit_trap.take()
-            && let Ok(node) = parse::parse(&trap)
-        {
-            // The EXIT trap runs when the session ends (`exit`), with `$?` the exit status.
-            let _ = self.run(&node, io).await;
-            self.st.status = status;
-        }
+        // The EXIT trap runs when the session ends (`exit`), with `$?` the exit status.
+        let status = if self.exited {
+            self.run_exit_trap(status, io).await
+        } else {
+            status
+        };
         // What `exec >file` sent to files is written out; descriptors do not outlive a script.
         self.flush_exec_files(io).await;
         self.exec_fds = Default::default();

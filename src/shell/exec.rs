@@ -173,6 +173,12 @@ impl Shell {
                     self.failed(st, io).await?
                 }
             };
+            // A subshell, `[[ ]]` or `(( ))` is a pipeline of one for `${PIPESTATUS[@]}`
+            // (other compound commands leave the last pipeline they ran).
+            if matches!(node, Node::Subshell(_) | Node::Test(..) | Node::Arith(..)) {
+                self.st.pipestatus.clear();
+                self.st.pipestatus.push(status);
+            }
             self.st.status = status;
             Ok(status)
         })))
@@ -187,10 +193,12 @@ impl Shell {
     }
 
     /// A copy of the session for a subshell, pipeline stage or substitution: as in bash
-    /// without `set -E`, the `trap … ERR` handler is not inherited.
+    /// without `set -E`, the `trap … ERR` handler is not inherited, nor is `trap … EXIT`
+    /// (a subshell runs only the one it sets itself, when it ends).
     pub(crate) fn subshell_copy(&self) -> Shell {
         let mut sub = self.clone();
         sub.st.err_trap = None;
+        sub.st.exit_trap = None;
         sub
     }
 
@@ -252,7 +260,25 @@ impl Shell {
     pub(crate) async fn subshell(&mut self, n: &Node, io: &Io) -> Res {
         self.st.depth += 1;
         self.budget.depth(self.st.depth)?;
-        match self.run(n, io).await {
+        let r = self.run(n, io).await;
+        let r = match self.st.exit_trap.take() {
+            Some(trap) => {
+                let status = match &r {
+                    Ok(st) | Err(ShellError::Exit(st)) => *st,
+                    _ => 1,
+                };
+                self.st.status = status;
+                match super::parse::parse(&trap) {
+                    Ok(node) => match self.run(&node, io).await {
+                        Err(ShellError::Exit(st)) => Ok(st),
+                        _ => r,
+                    },
+                    Err(_) => r,
+                }
+            }
+            None => r,
+        };
+        match r {
             Ok(st) => Ok(st),
             Err(ShellError::Exit(st)) | Err(ShellError::Return(st)) => Ok(st),
             Err(ShellError::Break(_)) | Err(ShellError::Continue(_)) => Ok(0),
@@ -297,12 +323,7 @@ impl Shell {
         for r in results {
             statuses.push(r?);
         }
-        let arr = statuses
-            .iter()
-            .enumerate()
-            .map(|(i, s)| (i as i64, s.to_string()))
-            .collect();
-        let _ = self.st.set("PIPESTATUS", Value::Array(arr));
+        self.st.pipestatus.clone_from(&statuses);
         let last = *statuses.last().unwrap_or(&0);
         if self.st.opts.pipefail {
             return Ok(statuses
@@ -520,7 +541,10 @@ impl Shell {
             Err(ShellError::BrokenPipe) => 141,
             other => other?,
         };
-        self.failed(if closed != 0 { closed } else { st }, io).await
+        let st = if closed != 0 { closed } else { st };
+        self.st.pipestatus.clear();
+        self.st.pipestatus.push(st);
+        self.failed(st, io).await
     }
 
     /// The words of a simple command. For a declaration builtin written literally

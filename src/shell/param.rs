@@ -91,11 +91,15 @@ impl Shell {
                     format!("{}.{:06}", now.as_secs(), now.subsec_micros())
                 })
             }
-            "BASH_VERSINFO" if st.get(name).is_none() => {
-                let v: Vec<String> = ["5", "2", "0", "1", "release", "x86_64-pc-linux-gnu"]
-                    .iter()
-                    .map(|s| s.to_string())
-                    .collect();
+            "BASH_VERSINFO" | "PIPESTATUS" if st.get(name).is_none() => {
+                let v: Vec<String> = if name == "PIPESTATUS" {
+                    st.pipestatus.iter().map(|s| s.to_string()).collect()
+                } else {
+                    ["5", "2", "0", "1", "release", "x86_64-pc-linux-gnu"]
+                        .iter()
+                        .map(|s| s.to_string())
+                        .collect()
+                };
                 return Ok(match index {
                     Some("@") => PVal::Many(v),
                     Some("*") => PVal::Star(v),

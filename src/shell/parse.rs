@@ -479,7 +479,12 @@ impl<'s> Lower<'s> {
                 stages.push(self.stmt(c)?);
             }
         }
-        Ok(Node::Pipeline(stages, false))
+        // `! a | b` negates the whole pipeline; tree-sitter-bash binds the `!` to `a`.
+        let bang = stages.len() > 1 && matches!(stages.first(), Some(Node::Not(_)));
+        if bang && let Node::Not(inner) = stages.remove(0) {
+            stages.insert(0, *inner);
+        }
+        Ok(Node::Pipeline(stages, bang))
     }
 
     fn redirected(&mut self, n: TsNode) -> Result<Node, ParseError> {

@@ -167,6 +167,8 @@ pub struct State {
     pub lineno: usize,
     /// `$_`: the last argument of the previous simple command.
     pub last_arg: String,
+    /// `${PIPESTATUS[@]}`: the statuses of the last pipeline (or simple command).
+    pub pipestatus: Vec<i32>,
     /// Lines before the text being run (a command substitution starts on its line).
     pub line_offset: usize,
 }
@@ -202,6 +204,7 @@ impl State {
             case_attrs: Default::default(),
             lineno: 0,
             last_arg: String::new(),
+            pipestatus: Vec::new(),
             line_offset: 0,
         };
         // What `hostname`, `id -u` and `uname -m` report, so the variables agree with them.

@@ -260,3 +260,20 @@ echo after $?
 f() { local OPTIND opt; while getopts "ab:c" opt; do echo "$opt ${OPTARG-unset}"; done; shift $((OPTIND-1)); echo "rest: $*"; }
 f -a -b val -c file1 file2
 f -ac -bx y
+#### ! negates the whole pipeline
+! echo x | grep -q y; echo $?
+! true | false; echo $?
+! false | true; echo $?
+#### PIPESTATUS after pipelines, commands and subshells
+true | false | true; echo "${PIPESTATUS[@]}"
+false; echo "${PIPESTATUS[@]}" ${#PIPESTATUS[@]}
+(exit 3); echo "${PIPESTATUS[*]}"
+[[ a == b ]]; echo ${PIPESTATUS[@]}
+if false; then :; fi; echo ${PIPESTATUS[@]}
+#### EXIT traps: the handler's exit status, subshells run their own
+trap "echo parent" EXIT
+(echo sub); x=$(echo cs); echo $x; echo p | cat
+(trap "echo sub-exit \$?" EXIT; exit 4); echo st=$?
+x=$(trap "echo in-trap" EXIT; echo val); echo "[$x]"
+trap 'echo bye; exit 7' EXIT
+exit 3
