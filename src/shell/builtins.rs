@@ -200,7 +200,7 @@ builtin!(source, |sh, argv, io| {
         (argv.len() > 2).then(|| std::mem::replace(&mut sh.st.positional, argv[2..].to_vec()));
     sh.st.depth += 1;
     sh.budget.depth(sh.st.depth)?;
-    let r = sh.run(&node, io).await;
+    let r = sh.run_lines(&node, io).await;
     sh.st.depth -= 1;
     if let Some(p) = saved {
         sh.st.positional = p;
@@ -219,7 +219,8 @@ builtin!(eval, |sh, argv, io| {
     };
     sh.st.depth += 1;
     sh.budget.depth(sh.st.depth)?;
-    let r = sh.run(&node, io).await;
+    // Line by line: an expansion error abandons a line of the string, not the caller's.
+    let r = sh.run_lines(&node, io).await;
     sh.st.depth -= 1;
     r
 });

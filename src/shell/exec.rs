@@ -473,8 +473,8 @@ impl Shell {
         if argv.is_empty() {
             for a in &s.assigns {
                 if let Err(msg) = self.assign(a, io, false).await? {
-                    // Assigning to a readonly variable ends a non-interactive shell.
-                    return Err(ShellError::Fatal(msg, 1));
+                    // Assigning to a readonly variable abandons the line (status 1).
+                    return Err(ShellError::Abort(msg, 1, true));
                 }
             }
             let st = self.st.status_from_subst.take().unwrap_or(0);

@@ -114,6 +114,8 @@ pub struct Options {
 pub struct State {
     /// Variables by name.
     pub vars: HashMap<String, Var>,
+    /// Names given to `export` while unset: exported once they are assigned.
+    pub export_pending: std::collections::HashSet<String>,
     /// Functions by name.
     pub funcs: HashMap<String, Rc<Node>>,
     /// Working directory.
@@ -178,6 +180,7 @@ impl State {
     pub fn new(cwd: VPath) -> Self {
         let mut s = State {
             vars: HashMap::new(),
+            export_pending: Default::default(),
             funcs: HashMap::new(),
             cwd: cwd.clone(),
             positional: Vec::new(),
@@ -327,7 +330,7 @@ impl State {
                     name.to_string(),
                     Var {
                         value,
-                        exported: false,
+                        exported: self.export_pending.remove(name),
                         readonly: false,
                         nameref: false,
                     },
@@ -448,7 +451,15 @@ impl State {
             return Err(format!("{name}: cannot unset: readonly variable"));
         }
         self.vars.remove(name);
+        self.export_pending.remove(name);
         Ok(())
+    }
+
+    /// Whether `name` is already local to the function running.
+    pub fn is_local_here(&self, name: &str) -> bool {
+        self.frames
+            .last()
+            .is_some_and(|f| f.iter().any(|(n, _)| n == name))
     }
 
     /// `local name`: remembers the current value for restoring when the function returns.
@@ -482,7 +493,8 @@ impl State {
         let mut v: Vec<_> = self
             .vars
             .iter()
-            .filter(|(_, v)| v.exported)
+            // Arrays are never passed in the environment, as in bash.
+            .filter(|(_, v)| v.exported && matches!(v.value, Value::Str(_)))
             .map(|(k, v)| (k.clone(), v.value.scalar()))
             .collect();
         v.sort();

@@ -277,3 +277,14 @@ trap "echo parent" EXIT
 x=$(trap "echo in-trap" EXIT; echo val); echo "[$x]"
 trap 'echo bye; exit 7' EXIT
 exit 3
+#### export before assignment, local twice, unset of a function
+export U; U=u; printenv U
+unset U; U=new; printenv U || echo not-exported
+f() { local foo=bar; local foo; echo $foo; }; f
+g() { echo g; }; unset g; g 2>/dev/null || echo "g gone $?"
+a=(1 2); export a; printenv a || echo no-array
+#### assignment to a readonly variable abandons the line
+readonly ro=1
+ro=2; echo same line
+echo next $?
+h() { local x=local; readonly x; eval 'x=bar'; echo "status=$?"; }; h

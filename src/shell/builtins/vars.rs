@@ -61,8 +61,10 @@ async fn declare_args(sh: &mut Shell, args: &[String], io: &Io, flags: &str, loc
             continue;
         }
         if local {
+            // `local x` again in the same function keeps its value.
+            let again = sh.st.is_local_here(&name);
             sh.st.make_local(&name);
-            if assign.is_none() {
+            if assign.is_none() && !again {
                 if flags.contains('a') {
                     let _ = sh.st.set(&name, Value::Array(Default::default()));
                 } else {
@@ -136,8 +138,10 @@ async fn declare_args(sh: &mut Shell, args: &[String], io: &Io, flags: &str, loc
                 },
             );
             if flags.contains('x') && !flags.contains('r') {
-                // `export NAME` of an unset variable marks it without setting it.
+                // `export NAME` of an unset variable marks it without setting it: it is
+                // exported once assigned.
                 sh.st.vars.remove(&name);
+                sh.st.export_pending.insert(name.clone());
             }
         }
     }
@@ -385,6 +389,12 @@ builtin!(unset, |sh, argv, io| {
                         };
                         arr.remove(&i);
                     }
+                    continue;
+                }
+                // `unset f` with no variable `f` removes the function `f`, as bash does.
+                if !sh.st.vars.contains_key(sh.st.resolve(&expanded))
+                    && sh.st.funcs.remove(&expanded).is_some()
+                {
                     continue;
                 }
                 if let Err(msg) = sh.st.unset(&expanded) {
