@@ -10,6 +10,7 @@ pub mod arith;
 pub mod ast;
 mod brace;
 pub(crate) mod builtins;
+mod child;
 pub mod cli;
 pub mod commands;
 mod exec;

@@ -609,6 +609,12 @@ impl Shell {
                 }
             };
         }
+        if matches!(name, "bash" | "sh" | "dash") {
+            return self.shell_command(argv, io).await;
+        }
+        if name.contains('/') {
+            return self.path_command(argv, io).await;
+        }
         io.stderr
             .print(&format!("mirage: {name}: command not found\n"))
             .await?;

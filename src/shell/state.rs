@@ -488,6 +488,33 @@ impl State {
         }
     }
 
+    /// The state a child shell starts with (`bash script`): the exported variables (still
+    /// exported), the working directory and umask; default options, no functions, traps or
+    /// locals, `SHLVL` one more.
+    pub fn for_child(&self) -> State {
+        let mut s = State::new(self.cwd.clone());
+        for (k, v) in &self.vars {
+            if let (true, Value::Str(x)) = (v.exported, &v.value) {
+                s.vars.insert(
+                    k.clone(),
+                    Var {
+                        value: Value::Str(x.clone()),
+                        exported: true,
+                        readonly: false,
+                        nameref: false,
+                    },
+                );
+            }
+        }
+        let level = self
+            .get_str("SHLVL")
+            .and_then(|l| l.parse::<i64>().ok())
+            .unwrap_or(1);
+        let _ = s.set_str("SHLVL", (level + 1).to_string());
+        s.umask = self.umask;
+        s
+    }
+
     /// Exported variables, sorted by name (for `env`).
     pub fn exported(&self) -> Vec<(String, String)> {
         let mut v: Vec<_> = self

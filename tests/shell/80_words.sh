@@ -288,3 +288,19 @@ readonly ro=1
 ro=2; echo same line
 echo next $?
 h() { local x=local; readonly x; eval 'x=bar'; echo "status=$?"; }; h
+#### running scripts with bash, sh and by path
+printf 'echo "$0 got $# args: $*"; x=in-child; cd /; exit 4\n' > s.sh
+bash s.sh a "b c"; echo "st=$? x=$x"
+sh ./s.sh; echo st=$?
+bash -c 'echo "$0 $1"; exit 3' zero one; echo st=$?
+printf '#!/bin/bash\necho run by path "$@"\n' > run.sh
+./run.sh 1; echo st=$?
+chmod +x run.sh; ./run.sh 2; echo st=$?
+printf '#!/usr/bin/env bash\necho env-bash\n' > e.sh; chmod +x e.sh; ./e.sh
+#### a child shell sees exported variables only and its own options
+E=exp; L=loc; export E; f() { :; }
+bash -c 'echo "[$E] [$L]"; type f >/dev/null 2>&1 || echo no-function'
+bash -ec 'false; echo not reached'; echo st=$?
+echo 'echo from stdin' | bash
+bash missing.sh; echo st=$?
+mkdir dd; ./dd; echo st=$?
