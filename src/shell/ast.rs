@@ -111,6 +111,9 @@ pub enum RedirKind {
 pub struct Redir {
     /// The descriptor redirected (0, 1, 2 …).
     pub fd: u32,
+    /// `{name}>file`: the shell picks a free descriptor (10 or more) and stores its number in
+    /// `name`; `{name}>&-` closes the one `name` holds.
+    pub var: Option<String>,
     /// What it points at.
     pub kind: RedirKind,
 }

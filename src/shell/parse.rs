@@ -471,6 +471,7 @@ impl<'s> Lower<'s> {
                         last,
                         vec![Redir {
                             fd: 2,
+                            var: None,
                             kind: RedirKind::Dup("1".into()),
                         }],
                     ));
@@ -491,11 +492,18 @@ impl<'s> Lower<'s> {
         let mut redirs = Vec::new();
         let mut tail = Vec::new();
         let mut body = None;
+        // Where the body ends, and whether the first redirection touches it (`exec {fd}>f`).
+        let mut body_end = None;
+        let mut named_fd = false;
         let mut cursor = n.walk();
         for (i, c) in n.children(&mut cursor).enumerate() {
             match n.field_name_for_child(i as u32) {
-                Some("body") => body = Some(self.stmt(c)?),
+                Some("body") => {
+                    body = Some(self.stmt(c)?);
+                    body_end = Some(c.end_byte());
+                }
                 _ if c.kind().ends_with("redirect") => {
+                    named_fd |= redirs.is_empty() && body_end == Some(c.start_byte());
                     let (r, t) = self.redirect(c)?;
                     redirs.extend(r);
                     tail.extend(t);
@@ -504,6 +512,20 @@ impl<'s> Lower<'s> {
             }
         }
         let mut body = body.unwrap_or(Node::Simple(Simple::default()));
+        // `{name}>file`: the word before the operator names the descriptor's variable.
+        if named_fd
+            && let Node::Simple(s) = &mut body
+            && let Some(name) = s
+                .words
+                .last()
+                .and_then(|w| w.strip_prefix('{')?.strip_suffix('}'))
+                .filter(|v| super::lex::is_name(v))
+                .map(String::from)
+            && let Some(first) = redirs.first_mut()
+        {
+            s.words.pop();
+            first.var = Some(name);
+        }
         if !self.spilled.is_empty() {
             match &mut body {
                 Node::Simple(s) => s.words.append(&mut self.spilled),
@@ -575,7 +597,11 @@ impl<'s> Lower<'s> {
                 // `>&file` with a non-numeric target means `&>file`.
                 let kind = match kind {
                     RedirKind::Dup(d)
-                        if fd.is_none() && op == ">&" && d != "-" && d.parse::<u32>().is_err() =>
+                        if fd.is_none()
+                            && op == ">&"
+                            && d != "-"
+                            && d.parse::<u32>().is_err()
+                            && !d.contains(['$', '`']) =>
                     {
                         RedirKind::Both(d, false)
                     }
@@ -584,6 +610,7 @@ impl<'s> Lower<'s> {
                 Ok((
                     vec![Redir {
                         fd: fd.unwrap_or(fd0),
+                        var: None,
                         kind,
                     }],
                     vec![],
@@ -599,6 +626,7 @@ impl<'s> Lower<'s> {
                 Ok((
                     vec![Redir {
                         fd: fd.unwrap_or(0),
+                        var: None,
                         kind,
                     }],
                     vec![],
@@ -687,6 +715,7 @@ impl<'s> Lower<'s> {
         }
         let mut all = vec![Redir {
             fd: fd.unwrap_or(0),
+            var: None,
             kind: RedirKind::Heredoc(body, expand),
         }];
         all.extend(redirs);

@@ -48,8 +48,26 @@ impl Shell {
                 RedirKind::Heredoc(..) => None,
             };
             let target = word.clone().unwrap_or_default();
-            touched.push(r.fd);
-            match &r.kind {
+            let fd = match &r.var {
+                Some(name) => self.named_fd(name, &r.kind, &target, &io)?,
+                None => r.fd,
+            };
+            touched.push(fd);
+            // `>&$x` whose value is not a descriptor means `&>file`, as for a literal word.
+            let as_file;
+            let kind = match &r.kind {
+                RedirKind::Dup(w)
+                    if fd == 1
+                        && r.var.is_none()
+                        && target != "-"
+                        && target.parse::<u32>().is_err() =>
+                {
+                    as_file = RedirKind::Both(w.clone(), false);
+                    &as_file
+                }
+                k => k,
+            };
+            match kind {
                 RedirKind::In(_) => {
                     let input = match target.as_str() {
                         "/dev/null" => In::null(),
@@ -80,13 +98,13 @@ impl Shell {
                             In::bytes(data)
                         }
                     };
-                    io.set(r.fd, Some(Fd::In(input)));
+                    io.set(fd, Some(Fd::In(input)));
                 }
                 RedirKind::Out(_)
                 | RedirKind::Clobber(_)
                 | RedirKind::Append(_)
                 | RedirKind::Both(..) => {
-                    let append = matches!(r.kind, RedirKind::Append(_) | RedirKind::Both(_, true));
+                    let append = matches!(kind, RedirKind::Append(_) | RedirKind::Both(_, true));
                     let out = match target.as_str() {
                         "/dev/null" => Out::Null,
                         "/dev/stdout" => io.stdout.clone(),
@@ -102,7 +120,7 @@ impl Shell {
                                 .map_err(|e| format!("{target}: {}", e.user_message()))?;
                             let path = self.write_target(&path).await;
                             if self.st.opts.noclobber
-                                && matches!(r.kind, RedirKind::Out(_) | RedirKind::Both(_, false))
+                                && matches!(kind, RedirKind::Out(_) | RedirKind::Both(_, false))
                                 && self
                                     .vfs
                                     .stat(&path)
@@ -118,25 +136,25 @@ impl Shell {
                             Out::File(sink)
                         }
                     };
-                    if matches!(r.kind, RedirKind::Both(..)) {
+                    if matches!(kind, RedirKind::Both(..)) {
                         io.stdout = out.clone();
                         io.stderr = out;
                         touched.extend([1, 2]);
                     } else {
-                        io.set(r.fd, Some(Fd::Out(out)));
+                        io.set(fd, Some(Fd::Out(out)));
                     }
                 }
                 RedirKind::Dup(_) => {
                     if target == "-" {
-                        io.set(r.fd, None);
+                        io.set(fd, None);
                         continue;
                     }
-                    let fd = target
+                    let source = target
                         .parse::<u32>()
                         .ok()
                         .and_then(|n| io.get(n))
                         .ok_or_else(|| format!("{target}: Bad file descriptor"))?;
-                    io.set(r.fd, Some(fd));
+                    io.set(fd, Some(source));
                 }
                 RedirKind::Heredoc(body, expand) => {
                     let text = if *expand {
@@ -144,11 +162,11 @@ impl Shell {
                     } else {
                         body.clone()
                     };
-                    io.set(r.fd, Some(Fd::In(In::bytes(text.into_bytes()))));
+                    io.set(fd, Some(Fd::In(In::bytes(text.into_bytes()))));
                 }
                 RedirKind::Herestring(_) => {
                     let text = format!("{target}\n").into_bytes();
-                    io.set(r.fd, Some(Fd::In(In::bytes(text))));
+                    io.set(fd, Some(Fd::In(In::bytes(text))));
                 }
             }
         }
@@ -190,6 +208,26 @@ impl Shell {
             v
         };
         Ok(self.arith(&expr, io).await?.to_string())
+    }
+
+    /// The descriptor of a `{name}` redirection: for `{name}>&-` the one `name` holds,
+    /// otherwise the lowest free one from 10 up, stored in `name`.
+    fn named_fd(
+        &mut self,
+        name: &str,
+        kind: &RedirKind,
+        target: &str,
+        io: &Io,
+    ) -> Result<u32, String> {
+        if matches!(kind, RedirKind::Dup(_)) && target == "-" {
+            let v = self.st.get_str(name).unwrap_or_default();
+            return v
+                .parse::<u32>()
+                .map_err(|_| format!("{v}: Bad file descriptor"));
+        }
+        let fd = (10..).find(|&n| io.get(n).is_none()).unwrap_or(10);
+        self.st.set_str(name, fd.to_string())?;
+        Ok(fd)
     }
 
     pub(crate) async fn assign(

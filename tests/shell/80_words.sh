@@ -304,3 +304,8 @@ bash -ec 'false; echo not reached'; echo st=$?
 echo 'echo from stdin' | bash
 bash missing.sh; echo st=$?
 mkdir dd; ./dd; echo st=$?
+#### named descriptors and >&$var
+exec {fd}>f1; echo hi >&$fd; exec {fd}>&-; cat f1
+exec {in}<f1; read -u $in l; echo "got $l"
+x=out.txt; echo both >&$x; cat out.txt
+exec 3>f3; n=3; echo three >&$n; cat f3
