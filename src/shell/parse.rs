@@ -152,23 +152,31 @@ impl<'s> Lower<'s> {
         self.src[n.byte_range()].trim_start()
     }
 
-    /// A sequence of statements (program, body of a group, do-group …).
-    fn block(&mut self, n: TsNode) -> Result<Node, ParseError> {
-        let mut out: Vec<Node> = Vec::new();
+    /// The statements under `n` with the rows they start and end on (`cmd &` becoming a
+    /// background job).
+    fn statements(&mut self, n: TsNode) -> Result<Vec<(Node, usize, usize)>, ParseError> {
+        let mut out: Vec<(Node, usize, usize)> = Vec::new();
         let mut cursor = n.walk();
         for c in n.children(&mut cursor) {
             if c.kind() == "&" {
-                if let Some(last) = out.pop() {
-                    out.push(Node::Background(Box::new(last)));
+                if let Some((last, start, end)) = out.pop() {
+                    out.push((Node::Background(Box::new(last)), start, end));
                 }
                 continue;
             }
             if !c.is_named() || matches!(c.kind(), "comment" | "heredoc_body") {
                 continue;
             }
-            out.push(self.stmt(c)?);
+            let rows = (c.start_position().row, c.end_position().row);
+            out.push((self.stmt(c)?, rows.0, rows.1));
         }
-        Ok(seq(out))
+        Ok(out)
+    }
+
+    /// A sequence of statements (body of a group, do-group …).
+    fn block(&mut self, n: TsNode) -> Result<Node, ParseError> {
+        let stmts = self.statements(n)?;
+        Ok(seq(stmts.into_iter().map(|(node, _, _)| node).collect()))
     }
 
     /// A whole script: one item per source line (statements sharing a line grouped), so
@@ -177,22 +185,12 @@ impl<'s> Lower<'s> {
         let mut lines: Vec<Node> = Vec::new();
         let mut cur: Vec<Node> = Vec::new();
         let mut last_row = None;
-        let mut cursor = n.walk();
-        for c in n.children(&mut cursor) {
-            if c.kind() == "&" {
-                if let Some(last) = cur.pop() {
-                    cur.push(Node::Background(Box::new(last)));
-                }
-                continue;
-            }
-            if !c.is_named() || matches!(c.kind(), "comment" | "heredoc_body") {
-                continue;
-            }
-            if last_row.is_some_and(|r| c.start_position().row > r) && !cur.is_empty() {
+        for (node, start, end) in self.statements(n)? {
+            if last_row.is_some_and(|r| start > r) && !cur.is_empty() {
                 lines.push(line_unit(std::mem::take(&mut cur)));
             }
-            last_row = Some(c.end_position().row);
-            cur.push(self.stmt(c)?);
+            last_row = Some(end);
+            cur.push(node);
         }
         if !cur.is_empty() {
             lines.push(line_unit(cur));

@@ -202,7 +202,7 @@ pub(super) fn heredoc_tails(src: &str) -> Option<String> {
     let mut out: Vec<String> = Vec::new();
     let mut changed = false;
     while let Some(line) = lines.pop_front() {
-        let tags = heredoc_tags(&line);
+        let tags = super::heredoc::tags(&line);
         let split = if tags.is_empty() {
             None
         } else {
@@ -221,7 +221,7 @@ pub(super) fn heredoc_tails(src: &str) -> Option<String> {
         };
         changed = true;
         let (head, tail) = (line[..at].to_string(), line[at + 1..].to_string());
-        let head_tags = heredoc_tags(&head);
+        let head_tags = super::heredoc::tags(&head);
         out.push(head);
         take_bodies(&head_tags, &mut lines, &mut out);
         lines.push_front(tail);
@@ -372,46 +372,6 @@ pub(super) fn take_bodies(
             }
         }
     }
-}
-
-/// The here-document delimiters started on `line` (tag, `<<-`), outside quotes.
-pub(super) fn heredoc_tags(line: &str) -> Vec<(String, bool)> {
-    let b = line.as_bytes();
-    let mut out = Vec::new();
-    let (mut i, mut single, mut double) = (0, false, false);
-    while i < b.len() {
-        match b[i] {
-            b'\\' if !single => i += 1,
-            b'\'' if !double => single = !single,
-            b'"' if !single => double = !double,
-            b'<' if !single && !double && b[i..].starts_with(b"<<<") => i += 2,
-            b'<' if !single && !double && b.get(i + 1) == Some(&b'<') => {
-                i += 2;
-                let strip = b.get(i) == Some(&b'-');
-                if strip {
-                    i += 1;
-                }
-                while b.get(i) == Some(&b' ') {
-                    i += 1;
-                }
-                let start = i;
-                while i < b.len() && !b" \t;&|<>()".contains(&b[i]) {
-                    i += 1;
-                }
-                let tag: String = line[start..i]
-                    .chars()
-                    .filter(|c| !matches!(c, '\'' | '"' | '\\'))
-                    .collect();
-                if !tag.is_empty() {
-                    out.push((tag, strip));
-                }
-                continue;
-            }
-            _ => {}
-        }
-        i += 1;
-    }
-    out
 }
 
 /// Byte offset of the first `;` of `line` outside quotes, substitutions and `;;`.

@@ -22,9 +22,10 @@ struct Op {
     quoted: bool,
 }
 
-/// The here-document operators of `line`, outside quotes, arithmetic (`$((1 << 2))`) and
-/// substitutions (whose text is parsed again when it runs, without the stash).
-fn ops(line: &str) -> Vec<Op> {
+/// The here-document operators of `line`, outside quotes and arithmetic (`$((1 << 2))`);
+/// with `top_level`, none inside a substitution (whose text is parsed again when it runs,
+/// without the stash).
+fn ops(line: &str, top_level: bool) -> Vec<Op> {
     let b = line.as_bytes();
     let mut out = Vec::new();
     let (mut i, mut single, mut double) = (0, false, false);
@@ -45,8 +46,13 @@ fn ops(line: &str) -> Vec<Op> {
             // `))` closes an arithmetic `((`.
             b')' if !single && !double && parens.pop() == Some(true) => i += 1,
             b'<' if !single && !double && b[i..].starts_with(b"<<<") => i += 2,
-            b'`' if !single => return Vec::new(),
-            b'<' if !single && !double && b.get(i + 1) == Some(&b'<') && parens.is_empty() => {
+            b'`' if !single && top_level => return Vec::new(),
+            b'<' if !single
+                && !double
+                && b.get(i + 1) == Some(&b'<')
+                && parens.last() != Some(&true)
+                && (parens.is_empty() || !top_level) =>
+            {
                 let start = i;
                 i += 2;
                 let strip = b.get(i) == Some(&b'-');
@@ -93,7 +99,15 @@ fn ops(line: &str) -> Vec<Op> {
 
 /// Byte offset of the first here-document operator of `line`.
 pub(super) fn first_op(line: &str) -> Option<usize> {
-    ops(line).first().map(|o| o.start)
+    ops(line, false).first().map(|o| o.start)
+}
+
+/// The here-document delimiters started on `line`: (tag, `<<-`).
+pub(super) fn tags(line: &str) -> Vec<(String, bool)> {
+    ops(line, false)
+        .into_iter()
+        .map(|o| (o.tag, o.strip))
+        .collect()
 }
 
 /// `src` with every here-document replaced by a stand-in here-string, and the bodies (tabs
@@ -103,7 +117,7 @@ pub(super) fn stash(src: &str) -> Option<(String, Vec<(String, bool)>)> {
     let mut out: Vec<String> = Vec::new();
     let mut bodies = Vec::new();
     while let Some(line) = lines.pop_front() {
-        let found = ops(line);
+        let found = ops(line, true);
         if found.is_empty() {
             out.push(line.to_string());
             continue;
