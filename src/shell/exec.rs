@@ -285,7 +285,9 @@ impl Shell {
             Err(ShellError::BrokenPipe) => Ok(141),
             Err(ShellError::Fatal(msg, st)) | Err(ShellError::Abort(msg, st, _)) => {
                 io.stderr.print(&format!("mirage: {msg}\n")).await?;
-                Ok(st)
+                // An unset variable under `set -u` or `${v:?}` ends a script with 127 but a
+                // subshell with 1, as bash does.
+                Ok(if st == 127 { 1 } else { st })
             }
             Err(e) => Err(e),
         }

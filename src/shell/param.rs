@@ -269,8 +269,42 @@ impl Shell {
         defer: bool,
         io: &Io,
     ) -> R<PVal> {
-        if rest == "@a" {
-            return Ok(PVal::One(Some(self.st.attributes(name))));
+        if rest.starts_with('@') && matches!(val, PVal::One(None)) && self.st.opts.nounset {
+            return Err(ShellError::Fatal(format!("{name}: unbound variable"), 127));
+        }
+        match rest {
+            // `${a[@]@a}`: the attributes once per element.
+            "@a" => {
+                let attrs = self.st.attributes(name);
+                return Ok(match val {
+                    PVal::Many(v) => PVal::Many(vec![attrs; v.len()]),
+                    PVal::Star(v) => PVal::Star(vec![attrs; v.len()]),
+                    _ => PVal::One(Some(attrs)),
+                });
+            }
+            // `${x@A}`: the assignment (or `declare`) that recreates the variable.
+            "@A" => {
+                let real = self.st.resolve(name).to_string();
+                let array = !matches!(
+                    self.st.get(&real),
+                    Some(crate::shell::state::Value::Str(_)) | None
+                );
+                let attrs = self.st.attributes(&real);
+                return Ok(match val {
+                    PVal::One(None) => PVal::One(None),
+                    _ if array => PVal::One(super::builtins::vars::declaration(self, &real)),
+                    PVal::One(Some(s)) | PVal::Word(s) => {
+                        let q = crate::shell::commands::quote_reusable(&s);
+                        PVal::One(Some(if attrs.is_empty() {
+                            format!("{real}={q}")
+                        } else {
+                            format!("declare -{attrs} {real}={q}")
+                        }))
+                    }
+                    other => other,
+                });
+            }
+            _ => {}
         }
         let (is_set, is_null) = match &val {
             PVal::One(None) => (false, true),
@@ -370,6 +404,8 @@ impl Shell {
             other => other,
         };
         Ok(match val {
+            // `${undef@Q}` is nothing, not `''`.
+            PVal::One(None) if matches!(op, Op::Transform('Q' | 'K')) => PVal::One(None),
             PVal::One(s) => PVal::One(Some(op.apply(&s.unwrap_or_default()))),
             PVal::Word(s) => PVal::One(Some(op.apply(&s))),
             PVal::Many(v) => PVal::Many(op.apply_all(v)),
@@ -482,7 +518,7 @@ impl Op {
             Op::CaseMatching(pat, op.len() == 2, op.starts_with('^'))
         } else if let Some(c) = rest
             .strip_prefix('@')
-            .filter(|t| matches!(*t, "Q" | "E" | "U" | "u" | "L"))
+            .filter(|t| matches!(*t, "Q" | "K" | "E" | "U" | "u" | "L"))
             .and_then(|t| t.chars().next())
         {
             Op::Transform(c)
@@ -542,7 +578,7 @@ impl Op {
             Op::Upper(all) => case_map(s, *all, true),
             Op::Lower(all) => case_map(s, *all, false),
             Op::CaseMatching(pat, all, upper) => case_map_matching(s, pat, *all, *upper),
-            Op::Transform('Q') => crate::shell::commands::quote_reusable(s),
+            Op::Transform('Q' | 'K') => crate::shell::commands::quote_reusable(s),
             Op::Transform('E') => crate::shell::lex::ansi_c(s),
             Op::Transform('U') => case_map(s, true, true),
             Op::Transform('u') => case_map(s, false, true),

@@ -309,3 +309,12 @@ exec {fd}>f1; echo hi >&$fd; exec {fd}>&-; cat f1
 exec {in}<f1; read -u $in l; echo "got $l"
 x=out.txt; echo both >&$x; cat out.txt
 exec 3>f3; n=3; echo three >&$n; cat f3
+#### @A @K @a and @Q of unset variables
+x='a b'; echo "${x@A}"; arr=(1 'x y'); echo "${arr[@]@A}"; declare -i n=3; echo "${n@A}"
+empty=''; echo ${x@Q} ${empty@Q} ${undef@Q} ${x@K}
+a=(1 2 3); printf '<%s>' "${a[@]@a}"; echo
+#### unset variables end a subshell with status 1
+set -u
+(echo $undef); echo "sub=$?"
+x=$(echo $undef); echo "cs=$?"
+(echo ${undef@Q}); echo "q=$?"

@@ -190,50 +190,60 @@ async fn print_declarations(sh: &Shell, names: &[String], io: &Io) -> Res {
     let mut st = 0;
     let mut out = String::new();
     for name in names {
-        let Some(v) = sh.st.vars.get(name) else {
-            io.stderr
-                .print(&format!("mirage: declare: {name}: not found\n"))
-                .await?;
-            st = 1;
-            continue;
-        };
-        let mut attrs = String::new();
-        match &v.value {
-            Value::Array(_) => attrs.push('a'),
-            Value::Assoc(_) => attrs.push('A'),
-            Value::Str(_) => {}
-        }
-        if sh.st.integers.contains(name) {
-            attrs.push('i');
-        }
-        if v.readonly {
-            attrs.push('r');
-        }
-        if v.exported {
-            attrs.push('x');
-        }
-        if attrs.is_empty() {
-            attrs.push('-');
-        }
-        let value = match &v.value {
-            Value::Str(s) => dq(s),
-            Value::Array(a) => {
-                let items: Vec<String> =
-                    a.iter().map(|(i, s)| format!("[{i}]={}", dq(s))).collect();
-                format!("({})", items.join(" "))
+        match declaration(sh, name) {
+            Some(d) => {
+                out.push_str(&d);
+                out.push('\n');
             }
-            Value::Assoc(m) => {
-                let items: Vec<String> = crate::shell::state::bash_order(m)
-                    .into_iter()
-                    .map(|(k, s)| format!("[{}]={}", assoc_key(k), dq(s)))
-                    .collect();
-                format!("({} )", items.join(" "))
+            None => {
+                io.stderr
+                    .print(&format!("mirage: declare: {name}: not found\n"))
+                    .await?;
+                st = 1;
             }
-        };
-        out.push_str(&format!("declare -{attrs} {name}={value}\n"));
+        }
     }
     io.stdout.print(&out).await?;
     Ok(st)
+}
+
+/// The `declare -… NAME=VALUE` command that recreates variable `name` (`declare -p`, and
+/// `${a@A}` for arrays); `None` when it is not set.
+pub(crate) fn declaration(sh: &Shell, name: &str) -> Option<String> {
+    let v = sh.st.vars.get(name)?;
+    let mut attrs = String::new();
+    match &v.value {
+        Value::Array(_) => attrs.push('a'),
+        Value::Assoc(_) => attrs.push('A'),
+        Value::Str(_) => {}
+    }
+    if sh.st.integers.contains(name) {
+        attrs.push('i');
+    }
+    if v.readonly {
+        attrs.push('r');
+    }
+    if v.exported {
+        attrs.push('x');
+    }
+    if attrs.is_empty() {
+        attrs.push('-');
+    }
+    let value = match &v.value {
+        Value::Str(s) => dq(s),
+        Value::Array(a) => {
+            let items: Vec<String> = a.iter().map(|(i, s)| format!("[{i}]={}", dq(s))).collect();
+            format!("({})", items.join(" "))
+        }
+        Value::Assoc(m) => {
+            let items: Vec<String> = crate::shell::state::bash_order(m)
+                .into_iter()
+                .map(|(k, s)| format!("[{}]={}", assoc_key(k), dq(s)))
+                .collect();
+            format!("({} )", items.join(" "))
+        }
+    };
+    Some(format!("declare -{attrs} {name}={value}"))
 }
 
 async fn print_vars(
