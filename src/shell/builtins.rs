@@ -26,11 +26,13 @@ macro_rules! builtin {
     };
 }
 
+mod dirs;
 mod input;
 mod session;
 mod signals;
 pub(crate) mod vars;
 
+use dirs::{cd, pwd};
 use input::{mapfile, read};
 use session::{dirs, getopts, popd, pushd, shopt, trap};
 use vars::{declare, export, readonly, set, shift, unset};
@@ -133,51 +135,6 @@ async fn fail(io: &Io, msg: String, st: i32) -> Res {
     io.stderr.print(&format!("mirage: {msg}\n")).await?;
     Ok(st)
 }
-
-builtin!(cd, |sh, argv, io| {
-    // `-L`/`-P`: paths are resolved logically either way (the VFS has no `..` through links).
-    let argv: Vec<String> = std::iter::once(argv[0].clone())
-        .chain(
-            argv[1..]
-                .iter()
-                .skip_while(|a| matches!(a.as_str(), "-L" | "-P" | "-e" | "-@"))
-                .cloned(),
-        )
-        .collect();
-    let target = match argv.get(1).map(String::as_str) {
-        None => sh.st.get_str("HOME").unwrap_or_else(|| "/".into()),
-        Some("-") => match sh.st.get_str("OLDPWD") {
-            Some(o) => {
-                io.stdout.print(&format!("{o}\n")).await?;
-                o
-            }
-            None => return fail(io, "cd: OLDPWD not set".into(), 1).await,
-        },
-        Some(t) => t.to_string(),
-    };
-    if argv.len() > 2 {
-        return fail(io, "cd: too many arguments".into(), 1).await;
-    }
-    let path = match sh.resolve(&target) {
-        Ok(p) => p,
-        Err(e) => return fail(io, format!("cd: {target}: {}", e.user_message()), 1).await,
-    };
-    match sh.stat_follow(&path).await {
-        Some((_, m)) if m.is_dir() => {}
-        Some(_) => return fail(io, format!("cd: {target}: Not a directory"), 1).await,
-        None => return fail(io, format!("cd: {target}: No such file or directory"), 1).await,
-    }
-    let old = sh.st.cwd.as_str().to_string();
-    let _ = sh.st.set_str("OLDPWD", old);
-    let _ = sh.st.set_str("PWD", path.as_str());
-    sh.st.cwd = path;
-    Ok(0)
-});
-
-builtin!(pwd, |sh, _argv, io| {
-    io.stdout.print(&format!("{}\n", sh.st.cwd)).await?;
-    Ok(0)
-});
 
 builtin!(source, |sh, argv, io| {
     let Some(file) = argv.get(1) else {

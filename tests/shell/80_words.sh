@@ -318,3 +318,18 @@ set -u
 (echo $undef); echo "sub=$?"
 x=$(echo $undef); echo "cs=$?"
 (echo ${undef@Q}); echo "q=$?"
+#### cd -- , -L, -P, pwd -P and CDPATH
+mkdir -p w && cd w
+mkdir -p dd cd-symtarget/subdir spam/foo eggs/foo
+ln -s cd-symtarget cd-symlink
+base=$PWD
+cd -- dd && basename "$PWD"; cd "$base"
+cd cd-symlink/subdir; cd ..; test "$PWD" = "$base/cd-symlink" && echo logical-parent
+basename "$(pwd -P)"
+cd "$base/cd-symlink/subdir"; cd -P ..; test "$PWD" = "$base/cd-symtarget" && echo physical-parent
+cd "$base"; cd -P cd-symlink; test "$PWD" = "$base/cd-symtarget" && echo physical
+cd "$base"; CDPATH="$base/spam:$base/eggs"; cd foo | xargs basename; cd foo >/dev/null; basename "$(dirname "$PWD")"
+unset CDPATH; cd "$base"
+cd nonexistent_ZZ/..; echo status=$?
+mkdir gone; cd gone; rmdir ../gone; cd ..; echo status=$?
+cd a b; echo status=$?
