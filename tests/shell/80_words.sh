@@ -333,3 +333,13 @@ unset CDPATH; cd "$base"
 cd nonexistent_ZZ/..; echo status=$?
 mkdir gone; cd gone; rmdir ../gone; cd ..; echo status=$?
 cd a b; echo status=$?
+#### diff of directories
+mkdir -p a/s b/s a/only; echo 1 > a/f; echo 2 > b/f; echo same > a/g; echo same > b/g
+echo x > a/s/t; echo y > b/s/t; echo z > b/new; mkdir a/d; echo f > b/d
+diff a b; echo st=$?
+diff -r a b; echo st=$?
+diff -ru a b | grep -v '^[-+][-+][-+] '; echo st=$?
+diff -rq a b; echo st=$?
+diff a/f b; echo st=$?
+mkdir p q; echo s > p/x; cp p/x q/x; diff -r p q; echo st=$?
+diff -u a/f b/f | head -1 | cut -f1

@@ -1,9 +1,16 @@
-//! `diff [-u] [-U N] [-q] [-i] [-w] [-b] FILE1 FILE2`: normal and unified output (the
+//! `diff [-u] [-U N] [-q] [-i] [-w] [-b] [-r] FILE1 FILE2`: normal and unified output (the
 //! `similar` crate's Myers diff), exit 0 same / 1 different / 2 trouble. With `-i`, `-w`, `-b`
 //! lines are compared case-folded / without whitespace / with runs of blanks as one, and
-//! shown as they are.
+//! shown as they are. Directories are compared entry by entry as GNU diff does (`Only in`,
+//! `Common subdirectories`, a `diff …` header before each differing pair), into
+//! subdirectories with `-r`.
 
 use similar::{ChangeTag, DiffOp, TextDiff};
+
+use crate::vfs::FileKind;
+
+mod tree;
+use tree::{Opts, compare_dirs, compare_files, in_dir, kind_of, label};
 
 fn range(start: usize, len: usize) -> String {
     match len {
@@ -159,8 +166,15 @@ command!(|c| {
     let args = c.argv[1..].to_vec();
     let mut uni: Option<usize> = None;
     let mut brief = false;
+    let mut recursive = false;
     let mut cmp = Compare::default();
     let mut files = Vec::new();
+    // The options as given, for the `diff …` header of each pair in a directory.
+    let given: Vec<String> = args
+        .iter()
+        .filter(|a| a.starts_with('-') && a.len() > 1)
+        .cloned()
+        .collect();
     let mut i = 0;
     while i < args.len() {
         match args[i].as_str() {
@@ -169,7 +183,8 @@ command!(|c| {
                 i += 1;
             }
             "--brief" => brief = true,
-            "--text" | "--recursive" | "--new-file" => {}
+            "--recursive" => recursive = true,
+            "--text" | "--new-file" => {}
             "--ignore-case" => cmp.case = true,
             "--ignore-all-space" => cmp.all_space = true,
             "--ignore-space-change" => cmp.space_change = true,
@@ -183,7 +198,8 @@ command!(|c| {
                         'i' => cmp.case = true,
                         'w' => cmp.all_space = true,
                         'b' => cmp.space_change = true,
-                        'r' | 'N' | 'a' => {}
+                        'r' => recursive = true,
+                        'N' | 'a' => {}
                         other => {
                             c.err(&format!("invalid option -- '{other}'")).await?;
                             return Ok(2);
@@ -202,6 +218,40 @@ command!(|c| {
         ))
         .await?;
         return Ok(2);
+    }
+    let opts = Opts {
+        uni,
+        brief,
+        recursive,
+        cmp,
+        header: std::iter::once("diff".to_string())
+            .chain(given)
+            .collect::<Vec<_>>()
+            .join(" "),
+    };
+    let kinds = [kind_of(&c, &files[0]).await, kind_of(&c, &files[1]).await];
+    if kinds.contains(&Some(FileKind::Dir)) {
+        let (a, b) = match kinds {
+            [Some(FileKind::Dir), Some(FileKind::Dir)] => (files[0].clone(), files[1].clone()),
+            // `diff file dir`: the file against the one of the same name in the directory.
+            [Some(FileKind::Dir), _] => (in_dir(&files[0], &files[1]), files[1].clone()),
+            _ => (files[0].clone(), in_dir(&files[1], &files[0])),
+        };
+        let both_dirs = kinds == [Some(FileKind::Dir), Some(FileKind::Dir)];
+        let mut out = String::new();
+        let r = if both_dirs {
+            compare_dirs(&c, &a, &b, &opts, &mut out).await
+        } else {
+            compare_files(&c, &a, &b, &opts, false, &mut out).await
+        };
+        c.print(&out).await?;
+        return Ok(match r {
+            Ok(differ) => differ as i32,
+            Err(msg) => {
+                c.err(&msg).await?;
+                2
+            }
+        });
     }
     let mut texts = Vec::new();
     for f in &files {
@@ -222,7 +272,10 @@ command!(|c| {
         return Ok(1);
     }
     let out = match uni {
-        Some(n) => unified(&texts[0], &texts[1], n, (&files[0], &files[1]), cmp),
+        Some(n) => {
+            let (la, lb) = (label(&c, &files[0]).await, label(&c, &files[1]).await);
+            unified(&texts[0], &texts[1], n, (&la, &lb), cmp)
+        }
         None => normal(&texts[0], &texts[1], cmp),
     };
     c.print(&out).await?;
