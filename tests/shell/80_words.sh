@@ -343,3 +343,9 @@ diff -rq a b; echo st=$?
 diff a/f b; echo st=$?
 mkdir p q; echo s > p/x; cp p/x q/x; diff -r p q; echo st=$?
 diff -u a/f b/f | head -1 | cut -f1
+#### mktemp templates with a suffix are relative to the working directory
+mkdir -p w; cd w
+f=$(mktemp XXXXXX.txt); ls | wc -l; [[ $f == *.txt && $f != */* ]] && echo local
+d=$(mktemp -d tmpd.XXXX); [ -d "$d" ] && echo dir
+g=$(mktemp -p . --suffix=.log); [[ $g == ./*.log ]] && echo suffix
+mktemp ab; echo st=$?

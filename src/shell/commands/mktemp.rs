@@ -1,5 +1,7 @@
-//! `mktemp [-d] [-p DIR] [TEMPLATE]`: a new unique file or directory (default under /tmp when
-//! it exists in the workspace, else the working directory).
+//! `mktemp [-d] [-p DIR] [--suffix=SUF] [TEMPLATE]`: a new unique file or directory (without
+//! a template under /tmp when it exists in the workspace, else the working directory; a
+//! template alone is relative to the working directory). The last run of
+//! three or more `X`s is replaced; what follows it is kept (`XXXXXX.txt`).
 
 use crate::vfs::VfsError;
 
@@ -8,6 +10,9 @@ command!(|c| {
     let mut base: Option<String> = None;
     let mut template = "tmp.XXXXXXXXXX".to_string();
     let mut dry = false;
+    let mut suffix = String::new();
+    // A template given without -p/-t is relative to the working directory, as GNU's.
+    let mut explicit = false;
     let args = c.argv[1..].to_vec();
     let mut i = 0;
     while i < args.len() {
@@ -20,11 +25,23 @@ command!(|c| {
                 base = args.get(i).cloned();
             }
             "-t" => base = base.or(Some("/tmp".into())),
-            t => template = t.to_string(),
+            s if s.starts_with("--suffix=") => suffix = s["--suffix=".len()..].to_string(),
+            t => {
+                template = t.to_string();
+                explicit = true;
+            }
         }
         i += 1;
     }
-    let xs = template.chars().rev().take_while(|c| *c == 'X').count();
+    // The last run of X's in the last component, and what follows it.
+    let last = template.rfind('/').map_or(0, |i| i + 1);
+    let run_end = template[last..].rfind('X').map_or(0, |i| last + i + 1);
+    let xs = template[..run_end]
+        .chars()
+        .rev()
+        .take_while(|c| *c == 'X')
+        .count();
+    suffix.insert_str(0, &template[run_end..]);
     if xs < 3 {
         c.err(&format!("too few X's in template '{template}'"))
             .await?;
@@ -32,7 +49,7 @@ command!(|c| {
     }
     let base = match base {
         Some(b) => b,
-        None if template.contains('/') => String::new(),
+        None if explicit || template.contains('/') => String::new(),
         None => {
             let tmp = crate::vfs::VPath::parse("/tmp").ok();
             let has_tmp = match tmp {
@@ -42,7 +59,7 @@ command!(|c| {
             if has_tmp { "/tmp".into() } else { ".".into() }
         }
     };
-    let stem = &template[..template.len() - xs];
+    let stem = &template[..run_end - xs];
     let mut seed = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(7, |d| d.as_nanos() as u64);
@@ -55,6 +72,7 @@ command!(|c| {
             seed ^= seed << 17;
             name.push(CHARS[(seed % CHARS.len() as u64) as usize] as char);
         }
+        name.push_str(&suffix);
         let shown = if base.is_empty() {
             name.clone()
         } else {
