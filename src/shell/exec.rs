@@ -299,6 +299,9 @@ impl Shell {
         }
         let mut futs: Vec<LocalBoxFuture<'_, Res>> = Vec::new();
         let mut next_in = io.stdin.clone();
+        // `shopt -s lastpipe`: the last command runs in this shell (`… | read v` sets `v`).
+        let lastpipe = self.st.opts.lastpipe;
+        let mut last_io = None;
         for (i, stage) in stages.iter().enumerate() {
             let (stdout, reader) = if i + 1 == stages.len() {
                 (io.stdout.clone(), None)
@@ -312,6 +315,10 @@ impl Shell {
             if let Some(r) = reader {
                 next_in = r;
             }
+            if lastpipe && i + 1 == stages.len() {
+                last_io = Some(stage_io);
+                break;
+            }
             let mut sub = self.subshell_copy();
             futs.push(Box::pin(async move {
                 let r = sub.subshell(stage, &stage_io).await;
@@ -320,6 +327,14 @@ impl Shell {
             }));
         }
         drop(next_in);
+        if let (Some(stage_io), Some(last)) = (last_io, stages.last()) {
+            let me = &mut *self;
+            futs.push(Box::pin(async move {
+                let r = me.run(last, &stage_io).await;
+                drop(stage_io);
+                r
+            }));
+        }
         let results = join_all(futs).await;
         let mut statuses = Vec::with_capacity(results.len());
         for r in results {

@@ -90,6 +90,8 @@ pub struct Options {
     pub noclobber: bool,
     /// `shopt -s nullglob`
     pub nullglob: bool,
+    /// `shopt -s lastpipe`: a pipeline's last command runs in the current shell.
+    pub lastpipe: bool,
     /// `shopt -s extglob` (extended patterns outside `[[ ]]`, where they always apply)
     pub extglob: bool,
     /// `shopt -s dotglob`: globs match names starting with `.`

@@ -349,3 +349,11 @@ f=$(mktemp XXXXXX.txt); ls | wc -l; [[ $f == *.txt && $f != */* ]] && echo local
 d=$(mktemp -d tmpd.XXXX); [ -d "$d" ] && echo dir
 g=$(mktemp -p . --suffix=.log); [[ $g == ./*.log ]] && echo suffix
 mktemp ab; echo st=$?
+#### shopt -s lastpipe runs the last command in this shell
+count=0; printf "a\nb\n" | while read l; do count=$((count+1)); done; echo $count
+echo x | read v; echo "[$v]"
+shopt -s lastpipe
+count=0; printf "a\nb\n" | while read l; do count=$((count+1)); done; echo $count
+echo y | read w; echo "[$w]"
+true | false; echo "${PIPESTATUS[@]} $?"
+shopt lastpipe

@@ -150,9 +150,8 @@ builtin!(shopt, |sh, argv, io| {
             "dotglob" => Some(&mut sh.st.opts.dotglob),
             "nocaseglob" => Some(&mut sh.st.opts.nocaseglob),
             "nocasematch" => Some(&mut sh.st.opts.nocasematch),
-            "expand_aliases" | "lastpipe" | "inherit_errexit" | "checkwinsize" | "histappend" => {
-                None
-            }
+            "lastpipe" => Some(&mut sh.st.opts.lastpipe),
+            "expand_aliases" | "inherit_errexit" | "checkwinsize" | "histappend" => None,
             other => {
                 io.stderr
                     .print(&format!(
