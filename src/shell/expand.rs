@@ -134,7 +134,13 @@ impl Shell {
         let mut out = Vec::new();
         for w in words {
             for b in brace::expand(w) {
-                let fields = self.fields(&self.lexed(&b), Mode::Words, io).await?;
+                // An argument shaped like an assignment (`PREFIX=~/x`) gets tildes after its
+                // `=` and colons expanded, as bash does outside POSIX mode.
+                let parts = match super::lex::assignment_word_tildes(&b) {
+                    Some(p) => std::rc::Rc::new(p),
+                    None => self.lexed(&b),
+                };
+                let fields = self.fields(&parts, Mode::Words, io).await?;
                 for f in fields {
                     if f.glob && !self.st.opts.noglob {
                         let matches = self.glob(&f.pat).await;
@@ -271,11 +277,16 @@ impl Shell {
                     Part::Lit(s) => fs.lit(s),
                     Part::Quoted(s) => fs.quoted(s),
                     Part::Tilde(user) => {
-                        if user.is_empty() {
-                            let home = self.st.get_str("HOME").unwrap_or_else(|| "/".into());
-                            fs.quoted(&home);
-                        } else {
-                            fs.lit(&format!("~{user}"));
+                        // `~` is $HOME, `~+` $PWD and `~-` $OLDPWD; other users stay as written.
+                        let dir = match user.as_str() {
+                            "" => Some(self.st.get_str("HOME").unwrap_or_else(|| "/".into())),
+                            "+" => self.st.get_str("PWD"),
+                            "-" => self.st.get_str("OLDPWD"),
+                            _ => None,
+                        };
+                        match dir {
+                            Some(d) => fs.quoted(&d),
+                            None => fs.lit(&format!("~{user}")),
                         }
                     }
                     Part::Double(inner) => self.push_double(fs, inner, ifs, io).await?,

@@ -431,9 +431,10 @@ pub fn lex_word(text: &str) -> Vec<Part> {
     if s.first() == Some(&b'~') {
         let end = text.find('/').unwrap_or(text.len());
         let user = &text[1..end];
-        if user
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        if user == "+"
+            || user
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
         {
             parts.push(Part::Tilde(user.to_string()));
             i = end;
@@ -497,6 +498,29 @@ pub fn lex_word(text: &str) -> Vec<Part> {
         }
     }
     parts
+}
+
+/// The parts of `word` when it looks like an assignment with a tilde after its `=` or a
+/// colon (`PREFIX=~/x`, `P=a:~/b`), those tildes as tilde parts; `None` otherwise.
+pub fn assignment_word_tildes(word: &str) -> Option<Vec<Part>> {
+    let eq = word.find('=')?;
+    let name = word[..eq].strip_suffix('+').unwrap_or(&word[..eq]);
+    if !is_name(name) || !(word[eq + 1..].starts_with('~') || word.contains(":~")) {
+        return None;
+    }
+    let mut parts = lex_word(&word[..eq + 1]);
+    let mut value = lex_word(&word[eq + 1..]);
+    // The value's leading `~user` was lexed as a tilde part already; the rest after colons.
+    if let Some(Part::Lit(_)) = value.first() {
+        value = tilde_after_colons(value);
+    } else {
+        let first = value.remove(0);
+        value = std::iter::once(first)
+            .chain(tilde_after_colons(value))
+            .collect();
+    }
+    parts.extend(value);
+    Some(parts)
 }
 
 /// `parts` of an assignment value with each unquoted `:~` or `:~user` (up to `/`, `:` or the

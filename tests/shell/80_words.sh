@@ -357,3 +357,8 @@ count=0; printf "a\nb\n" | while read l; do count=$((count+1)); done; echo $coun
 echo y | read w; echo "[$w]"
 true | false; echo "${PIPESTATUS[@]} $?"
 shopt lastpipe
+#### tildes in assignment-shaped arguments, ~+ and ~-
+HOME=/home/bob
+echo x=~ y=~/a P=a:~/b "q=~" --x=~/a 1x=~
+mkdir -p t1 && cd t1 && cd ..
+[ ~+ = "$PWD" ] && echo plus; [ ~- = "$PWD/t1" ] && echo minus
