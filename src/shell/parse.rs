@@ -32,6 +32,12 @@ pub fn parse(src: &str) -> Result<Node, ParseError> {
         .parse(src, None)
         .ok_or_else(|| ParseError("parser gave up".into()))?;
     let root = tree.root_node();
+    if heredoc::continues_after_body(src)
+        && let Some((text, bodies)) = heredoc::stash(src)
+        && let Some(r) = parse_with_stand_ins(&mut parser, &text, bodies)
+    {
+        return r;
+    }
     if !root.has_error() {
         return Lower::new(src, false).program(root);
     }
@@ -374,6 +380,7 @@ impl<'s> Lower<'s> {
                 last = Some((assign, start, c.end_byte()));
                 continue;
             }
+            let prev_was_word = last.is_some_and(|(assign, _, _)| !assign);
             last = wordlike.then(|| {
                 (
                     c.kind() == "variable_assignment",
@@ -421,7 +428,21 @@ impl<'s> Lower<'s> {
                     }
                 }
                 (Some("redirect"), _) => {
-                    cmd.redirs.extend(self.redirect(c)?.0);
+                    let mut new = self.redirect(c)?.0;
+                    // `cat 0<<<x`: a number touching the operator is its descriptor.
+                    if gap.is_empty()
+                        && prev_was_word
+                        && let Some(fd) = cmd
+                            .words
+                            .last()
+                            .filter(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_digit()))
+                            .and_then(|w| w.parse::<u32>().ok())
+                        && let Some(first) = new.first_mut()
+                    {
+                        cmd.words.pop();
+                        first.fd = fd;
+                    }
+                    cmd.redirs.extend(new);
                     cmd.words.append(&mut self.spilled);
                     redir_end = c.end_byte();
                 }

@@ -362,3 +362,18 @@ HOME=/home/bob
 echo x=~ y=~/a P=a:~/b "q=~" --x=~/a 1x=~
 mkdir -p t1 && cd t1 && cd ..
 [ ~+ = "$PWD" ] && echo plus; [ ~- = "$PWD/t1" ] && echo minus
+#### a here-document whose pipeline goes on after the body
+cat <<EOF |
+3
+1
+2
+EOF
+sort
+cat <<EOF | tac
+a
+b
+EOF
+echo after
+cat 0<<EOF
+fd zero
+EOF

@@ -97,6 +97,16 @@ fn ops(line: &str, top_level: bool) -> Vec<Op> {
     out
 }
 
+/// Whether a line holding a here-document ends with `|`, `&&` or `||`, its command going on
+/// after the body (`cat <<EOF |` … `EOF` `tac`): tree-sitter-bash then takes the body's first
+/// line for the next command, so such scripts are parsed with the stash first.
+pub(super) fn continues_after_body(src: &str) -> bool {
+    src.lines().any(|line| {
+        let t = line.trim_end();
+        (t.ends_with('|') || t.ends_with("&&")) && !ops(line, true).is_empty()
+    })
+}
+
 /// Byte offset of the first here-document operator of `line`.
 pub(super) fn first_op(line: &str) -> Option<usize> {
     ops(line, false).first().map(|o| o.start)

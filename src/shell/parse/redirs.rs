@@ -35,6 +35,19 @@ impl Lower<'_> {
             }
         }
         let mut body = body.unwrap_or(Node::Simple(Simple::default()));
+        // `cat 0<<EOF`: a number touching the operator is its descriptor.
+        if named_fd
+            && let Node::Simple(s) = &mut body
+            && let Some(fd) = s
+                .words
+                .last()
+                .filter(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_digit()))
+                .and_then(|w| w.parse::<u32>().ok())
+            && let Some(first) = redirs.first_mut()
+        {
+            s.words.pop();
+            first.fd = fd;
+        }
         // `{name}>file`: the word before the operator names the descriptor's variable.
         if named_fd
             && let Node::Simple(s) = &mut body
