@@ -493,6 +493,12 @@ impl Shell {
                     // Assigning to a readonly variable abandons the line (status 1).
                     return Err(ShellError::Abort(msg, 1, true));
                 }
+                if self.st.opts.xtrace && a.index.is_none() {
+                    let v = self.st.get_str(&a.name).unwrap_or_default();
+                    let op = if a.append { "+=" } else { "=" };
+                    let shown = format!("+ {}{op}{}\n", a.name, xtrace_word(&v));
+                    io.stderr.print(&shown).await?;
+                }
             }
             let st = self.st.status_from_subst.take().unwrap_or(0);
             if !s.redirs.is_empty() {
@@ -511,7 +517,8 @@ impl Shell {
             return self.failed(st, io).await;
         }
         if self.st.opts.xtrace {
-            io.stderr.print(&format!("+ {}\n", argv.join(" "))).await?;
+            let words: Vec<_> = argv.iter().map(|w| xtrace_word(w)).collect();
+            io.stderr.print(&format!("+ {}\n", words.join(" "))).await?;
         }
         let (io2, files, touched) = if s.redirs.is_empty() {
             (io.clone(), Vec::new(), Vec::new())
@@ -757,4 +764,16 @@ impl super::arith::Env for ArithVars<'_> {
             None => self.0.st.set_str(name, value.to_string()),
         }
     }
+}
+
+/// A word as `set -x` shows it: single-quoted when empty or holding a blank or a shell
+/// metacharacter (`+ echo 'a b' ''`), as bash does.
+fn xtrace_word(w: &str) -> std::borrow::Cow<'_, str> {
+    if !w.is_empty()
+        && !w.starts_with(['~', '#'])
+        && !w.chars().any(|c| " \t\n'\"\\|&;()<>$`*?[]{}!^".contains(c))
+    {
+        return w.into();
+    }
+    format!("'{}'", w.replace('\'', "'\\''")).into()
 }

@@ -377,3 +377,5 @@ echo after
 cat 0<<EOF
 fd zero
 EOF
+#### set -x quotes words and shows assignments as bash does
+{ set -x; echo "a b" c "" x=1; y=2; z="p q"; echo $z; w+=3; echo "it's" '~a' a~ '{a}'; set +x; } 2>&1
