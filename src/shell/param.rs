@@ -351,6 +351,8 @@ impl Shell {
                     Ok(PVal::One(Some(v)))
                 }
                 "+" if !missing => Ok(PVal::One(Some(self.expand_one(word, io).await?))),
+                // `"${arr[@]+…}"` of an unset array is no word at all, like an empty "$@".
+                "+" if index == Some("@") || name == "@" => Ok(PVal::Many(Vec::new())),
                 "+" => Ok(PVal::One(Some(String::new()))),
                 "?" if missing => {
                     let msg = if word.is_empty() {

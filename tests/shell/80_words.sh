@@ -379,3 +379,9 @@ fd zero
 EOF
 #### set -x quotes words and shows assignments as bash does
 { set -x; echo "a b" c "" x=1; y=2; z="p q"; echo $z; w+=3; echo "it's" '~a' a~ '{a}'; set +x; } 2>&1
+#### the set -u array idiom "${arr[@]+"${arr[@]}"}"
+set -u
+echo "${var:-}" "${arr[@]+${arr[@]}}" ok
+a=(1 "2 3"); printf "<%s>" "${a[@]+"${a[@]}"}"; echo
+printf "<%s>" "${u+x}" "${u[@]+x}"; echo
+f() { printf "<%s>" "${@+"$@"}"; echo; }; f; f a "b c"
