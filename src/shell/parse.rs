@@ -429,18 +429,8 @@ impl<'s> Lower<'s> {
                 }
                 (Some("redirect"), _) => {
                     let mut new = self.redirect(c)?.0;
-                    // `cat 0<<<x`: a number touching the operator is its descriptor.
-                    if gap.is_empty()
-                        && prev_was_word
-                        && let Some(fd) = cmd
-                            .words
-                            .last()
-                            .filter(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_digit()))
-                            .and_then(|w| w.parse::<u32>().ok())
-                        && let Some(first) = new.first_mut()
-                    {
-                        cmd.words.pop();
-                        first.fd = fd;
+                    if gap.is_empty() && prev_was_word {
+                        redirs::claim_descriptor(&mut cmd.words, &mut new);
                     }
                     cmd.redirs.extend(new);
                     cmd.words.append(&mut self.spilled);

@@ -35,32 +35,8 @@ impl Lower<'_> {
             }
         }
         let mut body = body.unwrap_or(Node::Simple(Simple::default()));
-        // `cat 0<<EOF`: a number touching the operator is its descriptor.
-        if named_fd
-            && let Node::Simple(s) = &mut body
-            && let Some(fd) = s
-                .words
-                .last()
-                .filter(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_digit()))
-                .and_then(|w| w.parse::<u32>().ok())
-            && let Some(first) = redirs.first_mut()
-        {
-            s.words.pop();
-            first.fd = fd;
-        }
-        // `{name}>file`: the word before the operator names the descriptor's variable.
-        if named_fd
-            && let Node::Simple(s) = &mut body
-            && let Some(name) = s
-                .words
-                .last()
-                .and_then(|w| w.strip_prefix('{')?.strip_suffix('}'))
-                .filter(|v| super::super::lex::is_name(v))
-                .map(String::from)
-            && let Some(first) = redirs.first_mut()
-        {
-            s.words.pop();
-            first.var = Some(name);
+        if named_fd && let Node::Simple(s) = &mut body {
+            claim_descriptor(&mut s.words, &mut redirs);
         }
         if !self.spilled.is_empty() {
             match &mut body {
@@ -264,6 +240,28 @@ pub(super) enum Tail {
     Pipe(Vec<Node>),
     And(Node),
     Or(Node),
+}
+
+/// The word just before a redirection's operator, touching it, names its descriptor:
+/// a number (`cat 0<<EOF`) or `{name}` (`exec {fd}>f`: a free descriptor from 10, stored in
+/// `name`). tree-sitter-bash files that word as the command's last argument.
+pub(super) fn claim_descriptor(words: &mut Vec<String>, redirs: &mut [Redir]) {
+    let (Some(word), Some(first)) = (words.last(), redirs.first_mut()) else {
+        return;
+    };
+    if !word.is_empty() && word.bytes().all(|b| b.is_ascii_digit()) {
+        if let Ok(fd) = word.parse::<u32>() {
+            first.fd = fd;
+            words.pop();
+        }
+    } else if let Some(name) = word
+        .strip_prefix('{')
+        .and_then(|w| w.strip_suffix('}'))
+        .filter(|v| super::super::lex::is_name(v))
+    {
+        first.var = Some(name.to_string());
+        words.pop();
+    }
 }
 
 pub(super) fn with_redirs(node: Node, redirs: Vec<Redir>) -> Node {
