@@ -297,7 +297,13 @@ impl Shell {
             }
             ShellError::Fatal(msg, n) | ShellError::Abort(msg, n, _) => {
                 let _ = io.stderr.print(&format!("mirage: {msg}\n")).await;
-                n
+                // An unset variable (`set -u`, `${v:?}`) ends the script with 127, or with 1
+                // under `set -e`, as bash does.
+                if n == 127 && self.st.opts.errexit {
+                    1
+                } else {
+                    n
+                }
             }
         }
     }

@@ -652,6 +652,21 @@ pub fn quote_reusable(s: &str) -> String {
 
 pub use printf::{ansi_c_quote, needs_ansi_c};
 
+/// `s` as bash shows a word in `set -x` traces and `set` listings: as it is when it is safe,
+/// else single-quoted (`'a b'`, `''`), or `$'…'` when it holds control characters.
+pub fn quote_if_needed(s: &str) -> std::borrow::Cow<'_, str> {
+    if needs_ansi_c(s) {
+        return ansi_c_quote(s).into();
+    }
+    if !s.is_empty()
+        && !s.starts_with(['~', '#'])
+        && !s.chars().any(|c| " \t\n'\"\\|&;()<>$`*?[]{}!^".contains(c))
+    {
+        return s.into();
+    }
+    format!("'{}'", s.replace('\'', "'\\''")).into()
+}
+
 /// `cmd --help`: the usage line from [`TABLE`].
 pub fn usage(name: &str) -> Option<&'static str> {
     TABLE

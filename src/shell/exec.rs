@@ -480,6 +480,9 @@ impl Shell {
     /// command.
     async fn simple(&mut self, s: &Simple, io: &Io) -> Res {
         self.budget.command()?;
+        if self.st.opts.noexec {
+            return Ok(0);
+        }
         if s.line > 0 {
             self.st.lineno = s.line + self.st.line_offset;
         }
@@ -496,7 +499,7 @@ impl Shell {
                 if self.st.opts.xtrace && a.index.is_none() {
                     let v = self.st.get_str(&a.name).unwrap_or_default();
                     let op = if a.append { "+=" } else { "=" };
-                    let shown = format!("+ {}{op}{}\n", a.name, xtrace_word(&v));
+                    let shown = format!("+ {}{op}{}\n", a.name, commands::quote_if_needed(&v));
                     io.stderr.print(&shown).await?;
                 }
             }
@@ -517,7 +520,7 @@ impl Shell {
             return self.failed(st, io).await;
         }
         if self.st.opts.xtrace {
-            let words: Vec<_> = argv.iter().map(|w| xtrace_word(w)).collect();
+            let words: Vec<_> = argv.iter().map(|w| commands::quote_if_needed(w)).collect();
             io.stderr.print(&format!("+ {}\n", words.join(" "))).await?;
         }
         let (io2, files, touched) = if s.redirs.is_empty() {
@@ -764,16 +767,4 @@ impl super::arith::Env for ArithVars<'_> {
             None => self.0.st.set_str(name, value.to_string()),
         }
     }
-}
-
-/// A word as `set -x` shows it: single-quoted when empty or holding a blank or a shell
-/// metacharacter (`+ echo 'a b' ''`), as bash does.
-fn xtrace_word(w: &str) -> std::borrow::Cow<'_, str> {
-    if !w.is_empty()
-        && !w.starts_with(['~', '#'])
-        && !w.chars().any(|c| " \t\n'\"\\|&;()<>$`*?[]{}!^".contains(c))
-    {
-        return w.into();
-    }
-    format!("'{}'", w.replace('\'', "'\\''")).into()
 }

@@ -92,6 +92,8 @@ pub struct Options {
     pub nullglob: bool,
     /// `shopt -s lastpipe`: a pipeline's last command runs in the current shell.
     pub lastpipe: bool,
+    /// `set -n`: commands are read but not run (so nothing turns it off again).
+    pub noexec: bool,
     /// `shopt -s extglob` (extended patterns outside `[[ ]]`, where they always apply)
     pub extglob: bool,
     /// `shopt -s dotglob`: globs match names starting with `.`

@@ -385,3 +385,21 @@ echo "${var:-}" "${arr[@]+${arr[@]}}" ok
 a=(1 "2 3"); printf "<%s>" "${a[@]+"${a[@]}"}"; echo
 printf "<%s>" "${u+x}" "${u[@]+x}"; echo
 f() { printf "<%s>" "${@+"$@"}"; echo; }; f; f a "b c"
+#### set lists variables as bash does and round-trips through source
+_space='[ ]'; _whitespace=$'[\t\r\n]'; _sq="'single quotes'"; _backslash_dq="\\ \""; _plain=abc
+set | grep '^_[a-z]' > vars.txt
+cat vars.txt
+unset _space _whitespace _sq _backslash_dq _plain
+. ./vars.txt
+test "$_whitespace" = $'[\t\r\n]' && test "$_sq" = "'single quotes'" && test "$_backslash_dq" = "\\ \"" && echo round-trip
+declare -a __array=(1 2 '3 4'); set | grep '^__'
+#### shopt -p, -o, -q and set -n
+shopt -p nullglob; shopt -s nullglob; shopt -p nullglob
+shopt -q nullglob failglob; echo q=$?
+shopt -po nounset; set -o nounset; shopt -po nounset; set +o nounset
+shopt -p nullglob invalid failglob; echo status=$?
+echo 1; set -n; echo 2
+#### an unset variable under set -e ends the script with 1
+set -eu
+echo before
+echo "[$unset]"

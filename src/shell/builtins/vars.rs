@@ -246,6 +246,42 @@ pub(crate) fn declaration(sh: &Shell, name: &str) -> Option<String> {
     Some(format!("declare -{attrs} {name}={value}"))
 }
 
+/// `set` without arguments: every variable as bash lists them (`name=value`, quoted only
+/// when needed; arrays as `name=([0]="a" …)`), then the functions.
+async fn list_variables(sh: &Shell, io: &Io) -> Res {
+    let mut names: Vec<_> = sh.st.vars.iter().collect();
+    names.sort_by(|a, b| a.0.cmp(b.0));
+    let mut out = String::new();
+    for (k, v) in names {
+        let value = match &v.value {
+            Value::Str(s) => crate::shell::commands::quote_if_needed(s).into_owned(),
+            Value::Array(a) => {
+                let items: Vec<String> =
+                    a.iter().map(|(i, s)| format!("[{i}]={}", dq(s))).collect();
+                format!("({})", items.join(" "))
+            }
+            Value::Assoc(m) => {
+                let items: Vec<String> = crate::shell::state::bash_order(m)
+                    .into_iter()
+                    .map(|(k, s)| format!("[{}]={}", assoc_key(k), dq(s)))
+                    .collect();
+                format!("({} )", items.join(" "))
+            }
+        };
+        out.push_str(&format!("{k}={value}\n"));
+    }
+    let mut funcs: Vec<_> = sh.st.funcs.keys().cloned().collect();
+    funcs.sort();
+    for f in funcs {
+        if let Some(body) = sh.st.funcs.get(&f) {
+            out.push_str(&crate::shell::print::function_text(&f, body));
+            out.push('\n');
+        }
+    }
+    io.stdout.print(&out).await?;
+    Ok(0)
+}
+
 async fn print_vars(
     sh: &Shell,
     io: &Io,
@@ -417,6 +453,41 @@ builtin!(unset, |sh, argv, io| {
     Ok(st)
 });
 
+/// The `set -o` options and whether each is on, in bash's order; the ones mirage does not
+/// have keep bash's defaults for a script.
+pub(crate) fn set_options(sh: &Shell) -> Vec<(&'static str, bool)> {
+    let o = sh.st.opts;
+    vec![
+        ("allexport", false),
+        ("braceexpand", true),
+        ("emacs", false),
+        ("errexit", o.errexit),
+        ("errtrace", false),
+        ("functrace", false),
+        ("hashall", true),
+        ("histexpand", false),
+        ("history", false),
+        ("ignoreeof", false),
+        ("interactive-comments", true),
+        ("keyword", false),
+        ("monitor", false),
+        ("noclobber", o.noclobber),
+        ("noexec", o.noexec),
+        ("noglob", o.noglob),
+        ("nolog", false),
+        ("notify", false),
+        ("nounset", o.nounset),
+        ("onecmd", false),
+        ("physical", false),
+        ("pipefail", o.pipefail),
+        ("posix", false),
+        ("privileged", false),
+        ("verbose", false),
+        ("vi", false),
+        ("xtrace", o.xtrace),
+    ]
+}
+
 /// Turns `set -o NAME` on or off.
 fn set_named(sh: &mut Shell, name: &str, on: bool) -> Result<(), String> {
     match name {
@@ -426,6 +497,7 @@ fn set_named(sh: &mut Shell, name: &str, on: bool) -> Result<(), String> {
         "xtrace" => sh.st.opts.xtrace = on,
         "noglob" => sh.st.opts.noglob = on,
         "noclobber" => sh.st.opts.noclobber = on,
+        "noexec" => sh.st.opts.noexec = on,
         "posix"
         | "braceexpand"
         | "interactive-comments"
@@ -445,7 +517,7 @@ fn set_named(sh: &mut Shell, name: &str, on: bool) -> Result<(), String> {
 builtin!(set, |sh, argv, io| {
     let mut i = 1;
     if argv.len() == 1 {
-        return print_vars(sh, io, |_| true, "").await;
+        return list_variables(sh, io).await;
     }
     while i < argv.len() {
         let a = argv[i].as_str();
@@ -462,38 +534,8 @@ builtin!(set, |sh, argv, io| {
             }
         };
         if body == "o" && argv.get(i + 1).is_none() {
-            let o = sh.st.opts;
             let mut out = String::new();
-            // bash's list; the ones mirage does not have keep bash's defaults for a script.
-            for (n, v) in [
-                ("allexport", false),
-                ("braceexpand", true),
-                ("emacs", false),
-                ("errexit", o.errexit),
-                ("errtrace", false),
-                ("functrace", false),
-                ("hashall", true),
-                ("histexpand", false),
-                ("history", false),
-                ("ignoreeof", false),
-                ("interactive-comments", true),
-                ("keyword", false),
-                ("monitor", false),
-                ("noclobber", o.noclobber),
-                ("noexec", false),
-                ("noglob", o.noglob),
-                ("nolog", false),
-                ("notify", false),
-                ("nounset", o.nounset),
-                ("onecmd", false),
-                ("physical", false),
-                ("pipefail", o.pipefail),
-                ("posix", false),
-                ("privileged", false),
-                ("verbose", false),
-                ("vi", false),
-                ("xtrace", o.xtrace),
-            ] {
+            for (n, v) in set_options(sh) {
                 out.push_str(&format!("{n:<15}\t{}\n", if v { "on" } else { "off" }));
             }
             io.stdout.print(&out).await?;
@@ -514,6 +556,7 @@ builtin!(set, |sh, argv, io| {
                 'x' => set_named(sh, "xtrace", on),
                 'f' => set_named(sh, "noglob", on),
                 'C' => set_named(sh, "noclobber", on),
+                'n' => set_named(sh, "noexec", on),
                 'v' | 'h' | 'B' | 'H' | 'm' => Ok(()),
                 other => Err(format!("set: -{other}: invalid option")),
             };
