@@ -29,12 +29,14 @@ macro_rules! builtin {
 mod dirs;
 mod input;
 mod session;
+mod shopt;
 mod signals;
 pub(crate) mod vars;
 
 use dirs::{cd, pwd};
 use input::{mapfile, read};
-use session::{dirs, getopts, popd, pushd, shopt, trap};
+use session::{dirs, getopts, popd, pushd, trap};
+use shopt::shopt;
 use vars::{declare, export, readonly, set, shift, unset};
 
 /// The builtin called `name`, if any.
