@@ -489,7 +489,10 @@ impl Shell {
         self.st.status_from_subst = None;
         let argv = self.expand_command_words(&s.words, io).await?;
         // `$_` is the last argument of the command before (empty after an assignment).
-        self.st.last_arg = argv.last().cloned().unwrap_or_default();
+        match argv.last() {
+            Some(a) => self.st.last_arg.clone_from(a),
+            None => self.st.last_arg.clear(),
+        }
         if argv.is_empty() {
             for a in &s.assigns {
                 if let Err(msg) = self.assign(a, io, false).await? {

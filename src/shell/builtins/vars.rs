@@ -231,6 +231,16 @@ pub(crate) fn declaration(sh: &Shell, name: &str) -> Option<String> {
     }
     let value = match &v.value {
         Value::Str(s) => dq(s),
+        other => array_literal(other),
+    };
+    Some(format!("declare -{attrs} {name}={value}"))
+}
+
+/// An array's value as `declare -p` and `set` show it: `([0]="a" [1]="b")`, and for an
+/// associative array `([k]="v" )` in bash's order (a scalar gives its quoted value).
+fn array_literal(v: &Value) -> String {
+    match v {
+        Value::Str(s) => dq(s),
         Value::Array(a) => {
             let items: Vec<String> = a.iter().map(|(i, s)| format!("[{i}]={}", dq(s))).collect();
             format!("({})", items.join(" "))
@@ -242,8 +252,7 @@ pub(crate) fn declaration(sh: &Shell, name: &str) -> Option<String> {
                 .collect();
             format!("({} )", items.join(" "))
         }
-    };
-    Some(format!("declare -{attrs} {name}={value}"))
+    }
 }
 
 /// `set` without arguments: every variable as bash lists them (`name=value`, quoted only
@@ -255,18 +264,7 @@ async fn list_variables(sh: &Shell, io: &Io) -> Res {
     for (k, v) in names {
         let value = match &v.value {
             Value::Str(s) => crate::shell::commands::quote_if_needed(s).into_owned(),
-            Value::Array(a) => {
-                let items: Vec<String> =
-                    a.iter().map(|(i, s)| format!("[{i}]={}", dq(s))).collect();
-                format!("({})", items.join(" "))
-            }
-            Value::Assoc(m) => {
-                let items: Vec<String> = crate::shell::state::bash_order(m)
-                    .into_iter()
-                    .map(|(k, s)| format!("[{}]={}", assoc_key(k), dq(s)))
-                    .collect();
-                format!("({} )", items.join(" "))
-            }
+            other => array_literal(other),
         };
         out.push_str(&format!("{k}={value}\n"));
     }
@@ -297,17 +295,11 @@ async fn print_vars(
                 "{prefix}{k}=\"{}\"\n",
                 s.replace('\\', "\\\\").replace('"', "\\\"")
             )),
-            Value::Array(a) => {
-                let items: Vec<String> =
-                    a.iter().map(|(i, s)| format!("[{i}]={}", dq(s))).collect();
-                out.push_str(&format!("declare -a {k}=({})\n", items.join(" ")));
+            Value::Array(_) => {
+                out.push_str(&format!("declare -a {k}={}\n", array_literal(&v.value)));
             }
-            Value::Assoc(m) => {
-                let items: Vec<String> = crate::shell::state::bash_order(m)
-                    .into_iter()
-                    .map(|(k, s)| format!("[{}]={}", assoc_key(k), dq(s)))
-                    .collect();
-                out.push_str(&format!("declare -A {k}=({} )\n", items.join(" ")));
+            Value::Assoc(_) => {
+                out.push_str(&format!("declare -A {k}={}\n", array_literal(&v.value)));
             }
         }
     }
