@@ -86,6 +86,15 @@ jq -n '[range(5)] | map(. * 2)' -c
 jq -n --arg name mirage --argjson n 3 '{name: $name, n: $n}' -c
 #### jq error
 echo '{"a":1}' | jq '.a.b'; echo $?
+#### jq runtime error ends that input only
+jq -n '1, error("x"), 2'; echo $?; echo '1 2 3' | jq 'if . == 2 then error("two") else . end'; echo $?
+#### jq over a large JSON Lines file (split across threads) and a large single value
+seq 1 120000 | awk '{printf "{\"id\":%d,\"v\":\"x%d\"}\n", $1, $1 % 7}' > big.jsonl
+jq -c 'select(.id % 10007 == 0)' big.jsonl; jq -e '.id > 0' big.jsonl | tail -1; echo $?
+jq -c 'if .id == 77777 then error("boom") else empty end' big.jsonl; echo $?
+jq -c 'if .id == 120000 then error("last") else empty end' big.jsonl; echo $?
+jq -s . big.jsonl > arr.json; jq -c '.[12345], length' arr.json
+(cat big.jsonl; echo '{"id": 1,'; cat big.jsonl) > broken.jsonl; jq -c 'select(.id == 119999)' broken.jsonl; echo end
 #### jq bad json
 echo '{bad' | jq .; echo done
 #### jq group_by

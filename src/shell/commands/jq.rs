@@ -2,17 +2,22 @@
 //! jaq crates. Builtins that would reach outside the shell (`env`, `halt`, `halt_error`,
 //! `debug`, `stderr`, `input_filename`) are removed; `$ENV` is the shell's exported variables.
 
-use std::fmt::Write as _;
-
 use jaq_core::load::{Arena, File, Loader};
 use jaq_core::{Compiler, Ctx, RcIter};
 use jaq_json::Val;
 
 use super::Spec;
+use crate::shell::ShellError;
 
+mod format;
+mod parallel;
 mod parse;
 
+use format::{Fmt, Piece, Sink};
 use parse::{JsonStream, parse_all};
+
+/// A compiled filter.
+type JqFilter = jaq_core::Filter<jaq_core::Native<Val>>;
 
 const SPEC: Spec = Spec {
     short: "rcnsSejRaMCr",
@@ -46,104 +51,6 @@ const BLOCKED: &[&str] = &[
 ];
 /// Safe stand-ins, defined before the standard library so its definitions use them.
 const SHIMS: &str = "def env: $ENV; def halt: [] | .[]; def halt_error($code): error; def debug: .; def stderr: .; def input_filename: {} | .a;";
-
-/// Numbers as jq 1.6 prints them: integral values below 1e17 without a fraction, others in
-/// shortest form with a signed exponent.
-fn write_num(out: &mut String, x: f64) {
-    if !x.is_finite() {
-        out.push_str(if x.is_nan() {
-            "null"
-        } else if x > 0.0 {
-            "1.7976931348623157e+308"
-        } else {
-            "-1.7976931348623157e+308"
-        });
-    } else if x.fract() == 0.0 && x.abs() < 1e17 {
-        let _ = write!(out, "{}", x as i64);
-    } else {
-        let s = format!("{x:e}");
-        let (m, e) = s.split_once('e').unwrap_or((&s, "0"));
-        let e: i32 = e.parse().unwrap_or(0);
-        if (-5..17).contains(&e) {
-            let _ = write!(out, "{x}");
-        } else {
-            let _ = write!(out, "{m}e{}{:02}", if e < 0 { '-' } else { '+' }, e.abs());
-        }
-    }
-}
-
-struct Fmt {
-    indent: String,
-    compact: bool,
-    sort: bool,
-}
-
-fn write_str(out: &mut String, s: &str) {
-    struct S<'a>(&'a str);
-    impl std::fmt::Display for S<'_> {
-        fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-            jaq_json::fmt_str(f, self.0)
-        }
-    }
-    let _ = write!(out, "{}", S(s));
-}
-
-fn write_val(out: &mut String, v: &Val, f: &Fmt, level: usize) {
-    let nl = |out: &mut String, level: usize| {
-        if !f.compact {
-            out.push('\n');
-            for _ in 0..level {
-                out.push_str(&f.indent);
-            }
-        }
-    };
-    match v {
-        Val::Str(s) => write_str(out, s),
-        Val::Float(x) => write_num(out, *x),
-        Val::Num(n) => match n.parse::<f64>() {
-            Ok(x) => write_num(out, x),
-            Err(_) => out.push_str(n),
-        },
-        Val::Arr(a) if a.is_empty() => out.push_str("[]"),
-        Val::Arr(a) => {
-            out.push('[');
-            for (i, x) in a.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                nl(out, level + 1);
-                write_val(out, x, f, level + 1);
-            }
-            nl(out, level);
-            out.push(']');
-        }
-        Val::Obj(o) if o.is_empty() => out.push_str("{}"),
-        Val::Obj(o) => {
-            out.push('{');
-            let mut items: Vec<_> = o.iter().collect();
-            if f.sort {
-                items.sort_by(|a, b| a.0.cmp(b.0));
-            }
-            for (i, (k, x)) in items.into_iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                nl(out, level + 1);
-                write_str(out, k);
-                out.push(':');
-                if !f.compact {
-                    out.push(' ');
-                }
-                write_val(out, x, f, level + 1);
-            }
-            nl(out, level);
-            out.push('}');
-        }
-        other => {
-            let _ = write!(out, "{other}");
-        }
-    }
-}
 
 command!(|c| {
     // `--arg NAME VALUE` / `--argjson NAME JSON` take two values: pull them out first.
@@ -179,74 +86,24 @@ command!(|c| {
     let filter_text = ops.remove(0);
     // --arg/--argjson take two values: the name was parsed as the option value, the value is
     // the next operand.
-    let mut names = vec!["$ENV".to_string()];
-    let env = <Val as jaq_core::ValT>::from_map(
-        c.sh.st
-            .exported()
-            .into_iter()
-            .map(|(k, v)| (Val::from(k), Val::from(v))),
-    )
-    .unwrap_or(Val::Null);
-    let mut values = vec![env];
-    for (is_str, name, raw) in named {
-        let val = if is_str {
-            Val::from(raw)
-        } else {
-            match parse_all(raw.as_bytes()) {
-                Ok(mut v) if v.len() == 1 => v.remove(0),
-                _ => {
-                    c.err(&format!(
-                        "--argjson {name}: invalid JSON text passed to --argjson"
-                    ))
-                    .await?;
-                    return Ok(2);
-                }
-            }
-        };
-        names.push(format!("${name}"));
-        values.push(val);
-    }
-    let arena = Arena::default();
-    let shims = jaq_core::load::parse(SHIMS, |p| p.defs()).unwrap_or_default();
-    let defs = shims
-        .into_iter()
-        .chain(jaq_std::defs())
-        .chain(jaq_json::defs());
-    let loader = Loader::new(defs);
-    let modules = match loader.load(
-        &arena,
-        File {
-            code: filter_text.as_str(),
-            path: (),
-        },
-    ) {
-        Ok(m) => m,
-        Err(errs) => {
-            c.io.stderr
-                .print(&format!(
-                    "jq: error: syntax error in filter: {}\njq: 1 compile error\n",
-                    describe(&errs)
-                ))
-                .await?;
-            return Ok(3);
+    let exported = c.sh.st.exported();
+    let values = match globals(&exported, &named) {
+        Ok(v) => v,
+        Err(name) => {
+            c.err(&format!(
+                "--argjson {name}: invalid JSON text passed to --argjson"
+            ))
+            .await?;
+            return Ok(2);
         }
     };
-    let funs = jaq_std::funs()
-        .chain(jaq_json::funs())
-        .filter(|(name, _, _)| !BLOCKED.contains(name));
-    let filter = match Compiler::default()
-        .with_funs(funs)
-        .with_global_vars(names.iter().map(|s| s.as_str()))
-        .compile(modules)
-    {
+    let names: Vec<String> = std::iter::once("$ENV".to_string())
+        .chain(named.iter().map(|(_, n, _)| format!("${n}")))
+        .collect();
+    let filter = match compile(&filter_text, &names) {
         Ok(f) => f,
-        Err(errs) => {
-            c.io.stderr
-                .print(&format!(
-                    "jq: error: {}\njq: 1 compile error\n",
-                    describe(&errs)
-                ))
-                .await?;
+        Err(msg) => {
+            c.io.stderr.print(&msg).await?;
             return Ok(3);
         }
     };
@@ -265,35 +122,43 @@ command!(|c| {
             }
         }
     }
+    let fmt = Fmt {
+        indent: if a.has('t') {
+            "\t".into()
+        } else {
+            " ".repeat(a.value('i').and_then(|v| v.parse().ok()).unwrap_or(2))
+        },
+        compact: a.has('c') || a.value('i') == Some("0"),
+        sort: a.has('S'),
+        raw: a.has('r') || a.has('j'),
+        join: a.has('j'),
+    };
+    let mut sink = Sink::default();
+    let plain = !a.has('R') && !a.has('s') && !a.has('n');
+    if plain && raw.len() == 1 && parallel::fits(&filter_text, &raw[0].1) {
+        let job = parallel::Job {
+            text: filter_text.clone(),
+            names: names.clone(),
+            env: exported.clone(),
+            named: named.clone(),
+            fmt: fmt.clone(),
+            data: raw[0].1.clone(),
+        };
+        match parallel::run(&c, job, &mut sink).await? {
+            parallel::Outcome::Finished => return Ok(status(&sink, a.has('e'))),
+            parallel::Outcome::ParseError => return Ok(2),
+            parallel::Outcome::Serial(pos) => {
+                let stream = JsonStream::at(raw[0].1.clone(), pos);
+                return serial(&c, &filter, &values, Box::new(stream), false, &fmt, sink)
+                    .await
+                    .map(|s| status_with(s, a.has('e')));
+            }
+        }
+    }
     // Inputs are parsed lazily, one value at a time, so a large JSONL file is never held as
     // values all at once; `input`/`inputs` inside the filter draw from the same stream.
     let stream: Box<dyn Iterator<Item = Result<Val, String>>> = if a.has('R') {
-        let mut vals = Vec::new();
-        for (_, d) in &raw {
-            let text = String::from_utf8_lossy(d);
-            if a.has('s') {
-                vals.push(Val::from(text.into_owned()));
-            } else {
-                vals.extend(
-                    text.split_terminator('\n')
-                        .map(|l| Val::from(l.to_string())),
-                );
-            }
-        }
-        if a.has('s') && vals.len() > 1 {
-            let joined: String = vals
-                .iter()
-                .filter_map(|v| {
-                    if let Val::Str(s) = v {
-                        Some(s.to_string())
-                    } else {
-                        None
-                    }
-                })
-                .collect();
-            vals = vec![Val::from(joined)];
-        }
-        Box::new(vals.into_iter().map(Ok))
+        raw_inputs(&raw, a.has('s'))
     } else {
         Box::new(JsonStream::new(raw.clone()))
     };
@@ -305,20 +170,23 @@ command!(|c| {
     } else {
         stream
     };
-    let fmt = Fmt {
-        indent: if a.has('t') {
-            "\t".into()
-        } else {
-            " ".repeat(a.value('i').and_then(|v| v.parse().ok()).unwrap_or(2))
-        },
-        compact: a.has('c') || a.value('i') == Some("0"),
-        sort: a.has('S'),
-    };
+    serial(&c, &filter, &values, stream, a.has('n'), &fmt, sink)
+        .await
+        .map(|s| status_with(s, a.has('e')))
+});
+
+/// Runs the filter on each value of `stream` (or once on `null` with `null_input`) on this
+/// thread, printing as it goes; the sink after the run, or `Err(2)` after a parse error.
+async fn serial(
+    c: &super::Ctx<'_>,
+    filter: &JqFilter,
+    vars: &[Val],
+    stream: Box<dyn Iterator<Item = Result<Val, String>> + '_>,
+    null_input: bool,
+    fmt: &Fmt,
+    mut sink: Sink,
+) -> Result<Result<Sink, i32>, ShellError> {
     let shared = RcIter::new(stream);
-    let mut status = 0;
-    let mut last: Option<Val> = None;
-    let mut out = String::new();
-    let null_input = a.has('n');
     let mut first = true;
     loop {
         let input = if null_input {
@@ -331,52 +199,158 @@ command!(|c| {
                 None => break,
                 Some(Ok(v)) => v,
                 Some(Err(e)) => {
-                    c.print(&std::mem::take(&mut out)).await?;
-                    c.io.stderr
-                        .print(&format!(
-                            "jq: error (at <stdin>): Cannot parse input: {e}\n"
-                        ))
-                        .await?;
-                    return Ok(2);
+                    emit(c, sink.take()).await?;
+                    parse_error(c, &e).await?;
+                    return Ok(Err(2));
                 }
             }
         };
         first = false;
-        for r in filter.run((Ctx::new(values.clone(), &shared), input)) {
-            match r {
-                Ok(v) => {
-                    match (&v, a.has('r') || a.has('j')) {
-                        (Val::Str(s), true) => out.push_str(s),
-                        _ => write_val(&mut out, &v, &fmt, 0),
-                    }
-                    if !a.has('j') {
-                        out.push('\n');
-                    }
-                    last = Some(v);
-                }
-                Err(e) => {
-                    c.print(&std::mem::take(&mut out)).await?;
-                    c.io.stderr
-                        .print(&format!("jq: error (at <unknown>): {e}\n"))
-                        .await?;
-                    status = 5;
-                }
+        sink.begin_input();
+        for r in filter.run((Ctx::new(vars.iter().cloned(), &shared), input)) {
+            let ok = sink.result(r, fmt);
+            if sink.held() > 1 << 16 {
+                emit(c, sink.take()).await?;
             }
-            if out.len() > 1 << 16 {
-                c.print(&std::mem::take(&mut out)).await?;
+            if !ok {
+                break;
             }
         }
     }
-    c.print(&out).await?;
-    if a.has('e') && status == 0 {
-        status = match last {
-            None => 4,
-            Some(Val::Null) | Some(Val::Bool(false)) => 1,
-            _ => 0,
-        };
+    emit(c, sink.take()).await?;
+    Ok(Ok(sink))
+}
+
+/// The exit status after a run: 5 after a runtime error; with `-e`, 4 when nothing was
+/// printed and 1 when the last value was `null` or `false`.
+fn status(sink: &Sink, exit_status: bool) -> i32 {
+    match (sink.failed, exit_status, sink.last_falsy) {
+        (true, _, _) => 5,
+        (false, true, None) => 4,
+        (false, true, Some(true)) => 1,
+        _ => 0,
     }
-    Ok(status)
-});
+}
+
+fn status_with(run: Result<Sink, i32>, exit_status: bool) -> i32 {
+    match run {
+        Ok(sink) => status(&sink, exit_status),
+        Err(code) => code,
+    }
+}
+
+/// Prints a run's pieces: values to stdout, runtime errors to stderr.
+async fn emit(c: &super::Ctx<'_>, pieces: Vec<Piece>) -> Result<(), ShellError> {
+    for p in pieces {
+        match p {
+            Piece::Out(s) => c.print(&s).await?,
+            Piece::Err(e) => {
+                c.io.stderr
+                    .print(&format!("jq: error (at <unknown>): {e}\n"))
+                    .await?
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Prints jq's message for input that does not parse.
+async fn parse_error(c: &super::Ctx<'_>, e: &str) -> Result<(), ShellError> {
+    c.io.stderr
+        .print(&format!(
+            "jq: error (at <stdin>): Cannot parse input: {e}\n"
+        ))
+        .await
+}
+
+/// `-R` inputs: each line a string, or with `-s` all the text as one.
+fn raw_inputs(
+    raw: &[(String, bytes::Bytes)],
+    slurp: bool,
+) -> Box<dyn Iterator<Item = Result<Val, String>>> {
+    let mut vals = Vec::new();
+    for (_, d) in raw {
+        let text = String::from_utf8_lossy(d);
+        if slurp {
+            vals.push(Val::from(text.into_owned()));
+        } else {
+            vals.extend(
+                text.split_terminator('\n')
+                    .map(|l| Val::from(l.to_string())),
+            );
+        }
+    }
+    if slurp && vals.len() > 1 {
+        let joined: String = vals
+            .iter()
+            .filter_map(|v| {
+                if let Val::Str(s) = v {
+                    Some(s.to_string())
+                } else {
+                    None
+                }
+            })
+            .collect();
+        vals = vec![Val::from(joined)];
+    }
+    Box::new(vals.into_iter().map(Ok))
+}
+
+/// The global variables' values: `$ENV` from `env`, then each `--arg`/`--argjson` value;
+/// `Err(name)` for an `--argjson` value that is not one JSON value.
+fn globals(env: &[(String, String)], named: &[(bool, String, String)]) -> Result<Vec<Val>, String> {
+    let env = <Val as jaq_core::ValT>::from_map(
+        env.iter()
+            .map(|(k, v)| (Val::from(k.clone()), Val::from(v.clone()))),
+    )
+    .unwrap_or(Val::Null);
+    let mut values = vec![env];
+    for (is_str, name, raw) in named {
+        values.push(if *is_str {
+            Val::from(raw.clone())
+        } else {
+            match parse_all(raw.as_bytes()) {
+                Ok(mut v) if v.len() == 1 => v.remove(0),
+                _ => return Err(name.clone()),
+            }
+        });
+    }
+    Ok(values)
+}
+
+/// Compiles `text` (with the shims, jaq's standard library and `names` as global
+/// variables); the error is jq's message for it.
+fn compile(text: &str, names: &[String]) -> Result<JqFilter, String> {
+    let arena = Arena::default();
+    let shims = jaq_core::load::parse(SHIMS, |p| p.defs()).unwrap_or_default();
+    let defs = shims
+        .into_iter()
+        .chain(jaq_std::defs())
+        .chain(jaq_json::defs());
+    let loader = Loader::new(defs);
+    let modules = loader
+        .load(
+            &arena,
+            File {
+                code: text,
+                path: (),
+            },
+        )
+        .map_err(|errs| {
+            format!(
+                "jq: error: syntax error in filter: {}\njq: 1 compile error\n",
+                describe(&errs)
+            )
+        })?;
+    let funs = jaq_std::funs()
+        .chain(jaq_json::funs())
+        .filter(|(name, _, _)| !BLOCKED.contains(name));
+    Compiler::default()
+        .with_funs(funs)
+        .with_global_vars(names.iter().map(|s| s.as_str()))
+        .compile(modules)
+        .map_err(|errs| format!("jq: error: {}\njq: 1 compile error\n", describe(&errs)))
+}
 
 fn describe<E: std::fmt::Debug>(errs: &E) -> String {
     let s = format!("{errs:?}");

@@ -118,6 +118,27 @@ impl JsonStream {
     }
 }
 
+impl JsonStream {
+    /// A stream over `data` from byte `start`.
+    pub(super) fn at(data: bytes::Bytes, start: usize) -> Self {
+        JsonStream {
+            pos: start,
+            ..JsonStream::new(vec![(String::new(), data)])
+        }
+    }
+
+    /// Where the next value starts in the current buffer; `None` at its end.
+    pub(super) fn next_start(&self) -> Option<usize> {
+        let (_, data) = self.bufs.get(self.idx)?;
+        let rest = data.get(self.pos..)?;
+        let ws = rest
+            .iter()
+            .take_while(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+            .count();
+        (ws < rest.len()).then_some(self.pos + ws)
+    }
+}
+
 impl Iterator for JsonStream {
     type Item = Result<Val, String>;
     fn next(&mut self) -> Option<Self::Item> {
