@@ -10,7 +10,7 @@
 set -euo pipefail
 BIN=$(realpath "${1:?usage: shell_bench.sh path/to/mirage}")
 WORK=${WORK:-/tmp/mirage-shell-bench}
-RUNS=${RUNS:-3}
+RUNS=${RUNS:-5}
 mkdir -p "$WORK"
 mountpoint -q "$WORK/tmpfs" 2>/dev/null && umount "$WORK/tmpfs"
 mkdir -p "$WORK/tmpfs"
@@ -40,7 +40,7 @@ PY
 
 # One script, two shells. $R is the data root.
 read -r -d '' CASES <<'SH' || true
-t() { local s=$(date +%s%N); eval "$2" > /dev/null; local e=$(date +%s%N); echo "$1 $(( (e - s) / 1000000 ))"; }
+t() { local s=$(date +%s%N); eval "$2" > /dev/null; local e=$(date +%s%N); local us=$(( (e - s) / 1000 )); printf '%s %d.%03d\n' "$1" $((us / 1000)) $((us % 1000)); }
 for run in $(seq $RUNS); do
 t grep_r 'grep -r NEEDLE $R/files | wc -l'
 t find_name "find $R/files -name '*.json' | wc -l"

@@ -7,6 +7,7 @@
 
 pub mod backend;
 pub mod cache;
+mod clock;
 pub mod data_cache;
 pub mod error;
 mod handle;
@@ -26,6 +27,7 @@ pub use backend::{
     Backend, BackendFile, BackendInfo, Capability, DirEntry, FileKind, FsStats, MetaChange,
     Metadata, OpenOptions, Posix, PutData, Special, SpecialKind,
 };
+pub use clock::now;
 pub use error::{VfsError, VfsResult};
 pub use handle::OpenFlags;
 pub use mode::Mode;
@@ -139,7 +141,7 @@ impl Vfs {
             Err(VfsError::NotFound) if !self.handles.pending(path).is_empty() => {
                 Ok(Metadata::file(
                     self.handles.staged_size(path).unwrap_or(0),
-                    SystemTime::now(),
+                    crate::vfs::now(),
                 ))
             }
             Ok(mut m) => {
@@ -163,7 +165,7 @@ impl Vfs {
         };
         for (name, size) in self.handles.pending_in(path) {
             if !entries.iter().any(|e| e.name == name) {
-                let meta = Metadata::file(size, SystemTime::now());
+                let meta = Metadata::file(size, crate::vfs::now());
                 entries.push(DirEntry { name, meta });
             }
         }

@@ -143,8 +143,15 @@ impl RamBackend {
                 Node::Symlink { attrs, .. } => attrs.set_gid(gid),
             }
         }
+        // A new node and its directory change at one instant, as on a disk (so the new file
+        // is not older than its directory: `find -newer` agrees).
+        parent.mtime = match (&node, created) {
+            (Node::File(f), true) => read_lock(f).mtime,
+            (Node::Dir(d), true) => d.mtime,
+            (Node::Symlink { mtime, .. }, true) => *mtime,
+            _ => crate::vfs::now(),
+        };
         parent.entries.insert(path.name().to_string(), node);
-        parent.mtime = SystemTime::now();
         Ok(())
     }
 
@@ -222,7 +229,7 @@ impl Backend for RamBackend {
             Ok(f) => {
                 let mut f = write_lock(&f);
                 f.bytes = bytes;
-                f.mtime = SystemTime::now();
+                f.mtime = crate::vfs::now();
             }
             Err(VfsError::NotFound) => {
                 let file = FileData::new(bytes);
@@ -247,7 +254,7 @@ impl Backend for RamBackend {
         if opts.truncate {
             let mut f = write_lock(&file);
             f.bytes.clear();
-            f.mtime = SystemTime::now();
+            f.mtime = crate::vfs::now();
         }
         Ok(Box::new(RamFile(file)))
     }
@@ -269,7 +276,7 @@ impl Backend for RamBackend {
                 if let Some(node) = parent.entries.remove(path.name()) {
                     node.unlinked();
                 }
-                parent.mtime = SystemTime::now();
+                parent.mtime = crate::vfs::now();
                 Ok(())
             }
         }
@@ -286,7 +293,7 @@ impl Backend for RamBackend {
             Some(Node::Dir(d)) if !d.entries.is_empty() => Err(VfsError::DirectoryNotEmpty),
             Some(Node::Dir(_)) => {
                 parent.entries.remove(path.name());
-                parent.mtime = SystemTime::now();
+                parent.mtime = crate::vfs::now();
                 Ok(())
             }
             Some(_) => Err(VfsError::NotADirectory),
@@ -302,7 +309,7 @@ impl Backend for RamBackend {
         if from == to {
             return Ok(());
         }
-        let now = SystemTime::now();
+        let now = crate::vfs::now();
         let src_parent = dir_mut(&mut root, &from.parent())?;
         let node = src_parent
             .entries
@@ -326,7 +333,7 @@ impl Backend for RamBackend {
     async fn symlink(&self, path: &VPath, target: &str) -> VfsResult<()> {
         let node = Node::Symlink {
             target: target.to_string(),
-            mtime: SystemTime::now(),
+            mtime: crate::vfs::now(),
             attrs: Attrs::default(),
         };
         self.insert_new(path, node)

@@ -69,7 +69,7 @@ pub fn fingerprint(meta: &Metadata) -> String {
 pub fn time_of(t: fuser::TimeOrNow) -> SystemTime {
     match t {
         fuser::TimeOrNow::SpecificTime(t) => t,
-        fuser::TimeOrNow::Now => SystemTime::now(),
+        fuser::TimeOrNow::Now => crate::vfs::now(),
     }
 }
 

@@ -66,6 +66,9 @@ find dir/sub -type f -print0 | xargs -0 -n1 basename | sort
 find dir -maxdepth 1 -type f -printf '%f %s\n' | sort
 #### find prune
 find . -path ./dir -prune -o -name '*.txt' -print | sort
+#### find -depth at the depth limit, and a new file no newer than its directory
+mkdir -p fd/a/b; touch fd/a/b/f fd/top; find fd -depth -maxdepth 0; find fd -maxdepth 1 -depth | sort
+find fd/a -newer fd/a/b/f; find fd -depth -name b; find fd -mindepth 1 -type d -empty
 #### find missing
 find nope; echo $?
 #### du

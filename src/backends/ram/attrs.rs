@@ -18,7 +18,7 @@ pub(super) struct Attrs {
 impl Attrs {
     /// The status changed now (permissions, owner, times, name).
     pub(super) fn changed(&mut self) {
-        self.ctime = Some(SystemTime::now());
+        self.ctime = Some(crate::vfs::now());
     }
 
     /// As [`Posix`]: a content change (a newer mtime) is a status change too.

@@ -1,8 +1,6 @@
 //! Open `ram` files: a handle holds the file itself, so it keeps reading and writing after
 //! the name is renamed or unlinked, like a file descriptor.
 
-use std::time::SystemTime;
-
 use async_trait::async_trait;
 use bytes::Bytes;
 
@@ -37,7 +35,7 @@ impl BackendFile for RamFile {
             f.bytes.resize(end, 0);
         }
         f.bytes[start..end].copy_from_slice(data);
-        f.mtime = SystemTime::now();
+        f.mtime = crate::vfs::now();
         Ok(())
     }
 
@@ -45,7 +43,7 @@ impl BackendFile for RamFile {
         let mut f = write_lock(&self.0);
         let size = usize::try_from(size).map_err(|_| VfsError::FileTooLarge)?;
         f.bytes.resize(size, 0);
-        f.mtime = SystemTime::now();
+        f.mtime = crate::vfs::now();
         Ok(())
     }
 

@@ -24,7 +24,7 @@ impl FileData {
     pub(super) fn new(bytes: Vec<u8>) -> Self {
         FileData {
             bytes,
-            mtime: SystemTime::now(),
+            mtime: crate::vfs::now(),
             perm: 0o644,
             attrs: Attrs::default(),
             links: 1,
@@ -70,7 +70,7 @@ impl Dir {
     pub(super) fn new() -> Self {
         Dir {
             entries: BTreeMap::new(),
-            mtime: SystemTime::now(),
+            mtime: crate::vfs::now(),
             perm: 0o755,
             attrs: Attrs::default(),
         }

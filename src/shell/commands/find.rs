@@ -6,7 +6,9 @@ use std::time::SystemTime;
 
 use super::basename::base;
 use crate::shell::pattern;
-use crate::vfs::{FileKind, Metadata, SpecialKind, VPath};
+use crate::vfs::{FileKind, Metadata, SpecialKind};
+
+mod walk;
 
 #[derive(Debug, Clone)]
 enum Expr {
@@ -255,7 +257,8 @@ fn kind_char(m: &Metadata) -> char {
 
 struct Hit<'a> {
     shown: &'a str,
-    path: &'a VPath,
+    /// The entry's own name (the start's is taken from `shown`).
+    name: &'a str,
     meta: &'a Metadata,
     depth: usize,
     empty_dir: bool,
@@ -355,15 +358,17 @@ fn eval(e: &Expr, h: &Hit, fx: &mut Effects, now: SystemTime) -> bool {
     match e {
         Expr::True => true,
         Expr::Name(p, ci) => {
+            let start_name;
             let name = if h.depth == 0 {
-                base(h.shown)
+                start_name = base(h.shown);
+                start_name.as_str()
             } else {
-                h.path.name().to_string()
+                h.name
             };
             if *ci {
-                pattern::matches_ci(p, &name)
+                pattern::matches_ci(p, name)
             } else {
-                pattern::matches(p, &name)
+                pattern::matches(p, name)
             }
         }
         Expr::Path(p, ci) => {
@@ -543,92 +548,16 @@ command!(|c| {
         } else {
             meta
         };
-        // (shown, path, meta, depth, children visited)
-        let mut stack: Vec<(String, VPath, Metadata, usize, bool)> =
-            vec![(start.clone(), path, meta, 0, false)];
-        while let Some((shown, path, meta, depth, visited)) = stack.pop() {
-            let is_dir = meta.kind == FileKind::Dir;
-            let mut children = Vec::new();
-            let mut empty_dir = false;
-            if is_dir && !visited {
-                match c.vfs().list(&path).await {
-                    Ok(mut es) => {
-                        es.sort_by(|a, b| a.name.cmp(&b.name));
-                        empty_dir = es.is_empty();
-                        children = es;
-                    }
-                    Err(e) => {
-                        c.err(&format!("'{shown}': {}", e.user_message())).await?;
-                        st = 1;
-                    }
-                }
-            }
-            let evaluate = |fx: &mut Effects, empty: bool| {
-                if depth >= mindepth {
-                    let h = Hit {
-                        shown: &shown,
-                        path: &path,
-                        meta: &meta,
-                        depth,
-                        empty_dir: empty,
-                        start,
-                    };
-                    eval(&expr, &h, fx, now);
-                }
-            };
-            let mut fx = Effects::default();
-            if !depth_first || !is_dir {
-                evaluate(&mut fx, empty_dir);
-            } else if visited {
-                let empty = c
-                    .vfs()
-                    .list(&path)
-                    .await
-                    .map(|v| v.is_empty())
-                    .unwrap_or(false);
-                evaluate(&mut fx, empty);
-            }
-            if !fx.out.is_empty() {
-                c.out(&fx.out).await?;
-            }
-            for cmd in fx.exec {
-                let s = c.sh.dispatch(cmd, &c.io).await?;
-                if s != 0 {
-                    st = 1;
-                }
-            }
-            batches.extend(fx.batch.into_iter().map(|(id, s)| (id, vec![s])));
-            if fx.delete {
-                let r = if is_dir {
-                    c.vfs().remove_dir(&path).await
-                } else {
-                    c.vfs().remove_file(&path).await
-                };
-                if let Err(e) = r {
-                    c.err(&format!("cannot delete '{shown}': {}", e.user_message()))
-                        .await?;
-                    st = 1;
-                }
-            }
-            if is_dir && !visited && !fx.prune && maxdepth.is_none_or(|m| depth < m) {
-                if depth_first {
-                    stack.push((shown.clone(), path.clone(), meta.clone(), depth, true));
-                }
-                for e in children.into_iter().rev() {
-                    let Ok(child) = path.join(&e.name) else {
-                        continue;
-                    };
-                    let child_shown = if shown.ends_with('/') {
-                        format!("{shown}{}", e.name)
-                    } else {
-                        format!("{shown}/{}", e.name)
-                    };
-                    stack.push((child_shown, child, e.meta, depth + 1, false));
-                }
-            } else if is_dir && !visited && depth_first {
-                let mut fx = Effects::default();
-                let _ = &mut fx;
-            }
+        let w = walk::Walk {
+            expr: &expr,
+            maxdepth,
+            mindepth,
+            depth_first,
+            now,
+            start,
+        };
+        if !walk::walk(&mut c, &w, path, meta, &mut batches).await? {
+            st = 1;
         }
     }
     let mut defs = Vec::new();

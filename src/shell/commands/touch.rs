@@ -87,7 +87,7 @@ command!(|c| {
             }
         }
     } else {
-        SystemTime::now()
+        crate::vfs::now()
     };
     let mut st = 0;
     for f in &a.operands {
