@@ -29,6 +29,7 @@ pub mod raw;
 mod redirect;
 pub mod state;
 mod test_expr;
+mod timing;
 
 use std::io::Write as _;
 use std::rc::Rc;

@@ -8,7 +8,7 @@ use std::rc::Rc;
 pub type Word = String;
 
 /// One executable construct.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub enum Node {
     /// `a=1 cmd arg… <redirects`
     Simple(Simple),
@@ -46,7 +46,10 @@ pub enum Node {
     Test(TestExpr, usize),
     /// `(( … ))` on its line (`$LINENO`).
     Arith(String, usize),
+    /// `time [-p] pipeline`: the report (`-p`: POSIX format) goes to stderr after it.
+    Timed(Box<Node>, bool),
     /// Nothing (an empty program).
+    #[default]
     Empty,
 }
 

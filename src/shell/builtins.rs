@@ -382,27 +382,16 @@ builtin!(exec, |sh, argv, io| {
 });
 
 builtin!(time, |sh, argv, io| {
-    // `time CMD …` (the keyword form for a simple command): bash's report on stderr.
-    let start = std::time::Instant::now();
-    let args: Vec<String> = argv[1..]
-        .iter()
-        .skip_while(|a| *a == "-p")
-        .cloned()
-        .collect();
+    // `time` reached as a command (`command time …`, `"time" …`): the command in argv is
+    // timed; bash's report on stderr.
+    let posix = argv.get(1).is_some_and(|a| a == "-p");
+    let args: Vec<String> = argv[1..].iter().skip(usize::from(posix)).cloned().collect();
+    let start = super::timing::Clock::now();
     let st = if args.is_empty() {
         0
     } else {
         sh.dispatch(args, io).await?
     };
-    let t = start.elapsed().as_secs_f64();
-    let fmt = |s: f64| format!("{}m{:.3}s", (s / 60.0) as u64, s % 60.0);
-    io.stderr
-        .print(&format!(
-            "\nreal\t{}\nuser\t{}\nsys\t{}\n",
-            fmt(t),
-            fmt(0.0),
-            fmt(0.0)
-        ))
-        .await?;
+    io.stderr.print(&start.report(posix)).await?;
     Ok(st)
 });

@@ -158,6 +158,12 @@ impl Shell {
                     let st = st?;
                     self.failed(st, io).await?
                 }
+                Node::Timed(n, posix) => {
+                    let start = super::timing::Clock::now();
+                    let st = self.run(n, io).await;
+                    io.stderr.print(&start.report(*posix)).await?;
+                    st?
+                }
                 Node::Arith(src, line) => {
                     self.st.lineno = line + self.st.line_offset;
                     let st = match self.arith(src, io).await {

@@ -13,8 +13,10 @@ mod fallback;
 mod heredoc;
 mod redirs;
 mod test;
+mod timed;
 
 use redirs::with_redirs;
+use timed::{time_keyword, timed};
 
 use fallback::*;
 
@@ -353,6 +355,8 @@ impl<'s> Lower<'s> {
         // The last word or assignment: whether it is an assignment, where it starts and ends.
         let mut last: Option<(bool, usize, usize)> = None;
         let mut redir_end = usize::MAX;
+        // `time ( … )`: tree-sitter-bash has no `time` keyword and files the subshell here.
+        let mut timed_subshell = None;
         let mut cursor = n.walk();
         for (i, c) in n.children(&mut cursor).enumerate() {
             let field = n.field_name_for_child(i as u32);
@@ -437,15 +441,33 @@ impl<'s> Lower<'s> {
                     redir_end = c.end_byte();
                 }
                 (_, "comment") => {}
+                (_, "subshell")
+                    if timed_subshell.is_none()
+                        && cmd.assigns.is_empty()
+                        && time_keyword(&cmd.words).is_some_and(|n| n == cmd.words.len()) =>
+                {
+                    timed_subshell = Some(Node::Subshell(Box::new(self.block(c)?)));
+                }
                 (_, "subshell") => return Err(unsupported("subshell inside a command")),
                 _ if !c.is_named() => {}
                 (_, other) => return Err(unsupported(other)),
             }
         }
+        let node = match timed_subshell {
+            // bash applies `time ( … ) 2>x`'s redirections to the report as well.
+            Some(sub) => {
+                let timed = Node::Timed(Box::new(sub), cmd.words.len() > 1);
+                match std::mem::take(&mut cmd.redirs) {
+                    r if r.is_empty() => timed,
+                    r => Node::Redirected(Box::new(timed), r),
+                }
+            }
+            None => timed(cmd),
+        };
         Ok(if before.is_empty() {
-            Node::Simple(cmd)
+            node
         } else {
-            before.push(Node::Simple(cmd));
+            before.push(node);
             Node::Seq(before)
         })
     }
@@ -493,12 +515,35 @@ impl<'s> Lower<'s> {
                 stages.push(self.stmt(c)?);
             }
         }
-        // `! a | b` negates the whole pipeline; tree-sitter-bash binds the `!` to `a`.
+        // `time a | b` times the whole pipeline; tree-sitter-bash sees a command `time a`.
+        if stages.len() > 1 {
+            let timed = match stages.first_mut() {
+                Some(Node::Timed(first, posix)) => Some((std::mem::take(&mut **first), *posix)),
+                Some(Node::Redirected(inner, r)) => match &mut **inner {
+                    Node::Timed(first, posix) => Some((
+                        Node::Redirected(Box::new(std::mem::take(&mut **first)), std::mem::take(r)),
+                        *posix,
+                    )),
+                    _ => None,
+                },
+                _ => None,
+            };
+            if let Some((first, posix)) = timed {
+                stages[0] = first;
+                return Ok(Node::Timed(Box::new(self.pipeline_of(stages)), posix));
+            }
+        }
+        Ok(self.pipeline_of(stages))
+    }
+
+    /// A pipeline of `stages`; `! a | b` negates the whole pipeline, where tree-sitter-bash
+    /// binds the `!` to `a`.
+    fn pipeline_of(&self, mut stages: Vec<Node>) -> Node {
         let bang = stages.len() > 1 && matches!(stages.first(), Some(Node::Not(_)));
         if bang && let Node::Not(inner) = stages.remove(0) {
             stages.insert(0, *inner);
         }
-        Ok(Node::Pipeline(stages, bang))
+        Node::Pipeline(stages, bang)
     }
 
     fn if_stmt(&mut self, n: TsNode) -> Result<Node, ParseError> {

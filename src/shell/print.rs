@@ -220,6 +220,11 @@ impl Printer {
                 self.out.push_str(e);
                 self.out.push_str("))");
             }
+            Node::Timed(n, posix) => {
+                self.out.push_str(if *posix { "time -p " } else { "time " });
+                self.skip_indent += 1;
+                self.cmd(n);
+            }
             Node::Empty => {}
         }
     }

@@ -403,3 +403,12 @@ echo 1; set -n; echo 2
 set -eu
 echo before
 echo "[$unset]"
+#### time times the whole pipeline, a subshell, with -p the POSIX report
+{ time echo a | tr a b; } 2>/dev/null; { time -p true; } 2>&1 | cut -d' ' -f1
+time (exit 3) 2>/dev/null; echo $?; { time ! true; } 2>/dev/null; echo $?
+{ time echo out 2>/dev/null; } 2>&1 | grep -c real
+f() { time echo in; time (echo x) 2>&1; }; declare -f f
+#### [[ ]] reads < > && || without blanks
+[[ b<a ]]; echo $?; [[ a<b&&c>b ]]; echo $?; [[ "a<b" ]]; echo $?; [[ x||"" ]]; echo $?
+x="a<b"; [[ $x == "a<b" ]]; echo $?; [[ $(echo "a<b") == a\<b ]]; echo $?
+

@@ -283,6 +283,11 @@ pub(super) fn with_redirs(node: Node, redirs: Vec<Redir>) -> Node {
             let body = Rc::unwrap_or_clone(body);
             Node::Function(name, Rc::new(with_redirs(body, redirs)))
         }
+        // `time cmd 2>x`: the redirections are the command's, the report goes to the shell's
+        // stderr; bash applies those of `time ( … ) 2>x` to the report as well.
+        Node::Timed(inner, posix) if !matches!(*inner, Node::Subshell(_)) => {
+            Node::Timed(Box::new(with_redirs(*inner, redirs)), posix)
+        }
         other => Node::Redirected(Box::new(other), redirs),
     }
 }

@@ -35,7 +35,11 @@ impl Lower<'_> {
 /// Words of a `[[ … ]]` body; parentheses become their own tokens (except in a regex).
 fn split_test_words(inner: &str) -> Vec<String> {
     let mut out = Vec::new();
+    let mut words = Vec::new();
     for w in split_words(inner) {
+        split_operators(&w, &mut words);
+    }
+    for w in words {
         let regex_operand = out.last().is_some_and(|p: &String| p == "=~");
         if regex_operand {
             out.push(w);
@@ -57,6 +61,52 @@ fn split_test_words(inner: &str) -> Vec<String> {
         out.extend(std::iter::repeat_n(")".to_string(), closing));
     }
     out
+}
+
+/// Splits the operators bash reads without blanks around them (`<`, `>`, `&&`, `||`) off a
+/// word of `[[ … ]]` — outside quotes, escapes and `$(…)`/`${…}` — into `out`.
+fn split_operators(w: &str, out: &mut Vec<String>) {
+    let b = w.as_bytes();
+    let (mut start, mut i, mut depth) = (0, 0, 0usize);
+    let mut quote: Option<u8> = None;
+    while i < b.len() {
+        let c = b[i];
+        match (quote, c) {
+            (Some(b'\''), b'\'') => quote = None,
+            (Some(b'\''), _) => {}
+            (_, b'\\') => i += 1,
+            (Some(b'"'), b'"') => quote = None,
+            (None, b'\'' | b'"') => quote = Some(c),
+            (_, b'$') if matches!(b.get(i + 1), Some(b'(' | b'{')) => {
+                depth += 1;
+                i += 1;
+            }
+            (_, b')' | b'}') if depth > 0 => depth -= 1,
+            (None, b'<' | b'>' | b'&' | b'|') if depth == 0 => {
+                let len = if matches!(c, b'&' | b'|') {
+                    if b.get(i + 1) != Some(&c) {
+                        i += 1;
+                        continue;
+                    }
+                    2
+                } else {
+                    1
+                };
+                if start < i {
+                    out.push(w[start..i].to_string());
+                }
+                out.push(w[i..i + len].to_string());
+                i += len;
+                start = i;
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    if start < b.len() || out.is_empty() && w.is_empty() {
+        out.push(w[start..].to_string());
+    }
 }
 
 struct TestParser<'a> {
