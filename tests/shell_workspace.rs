@@ -189,6 +189,21 @@ fn unsupported_constructs_fail_loudly() {
     let (_, err, st) = run(&vfs, "select x in a b; do echo $x; done");
     assert_eq!(st, 2);
     assert!(err.contains("select"), "{err}");
+    // Not run rather than run wrong: `>(…)` would write a file named `>(cat)`, `! { …; }`
+    // would run `{` as a command.
+    for (script, names) in [
+        ("echo hi > >(cat); echo after", ">(…)"),
+        ("echo hi | tee >(wc -l) >/dev/null", ">(…)"),
+        ("! { false; }; echo $?", "{ … }"),
+        ("time { echo a; }", "{ … }"),
+    ] {
+        let (out, err, st) = run(&vfs, script);
+        assert_eq!((out.as_str(), st), ("", 2), "{script}");
+        assert!(
+            err.contains("unsupported construct") && err.contains(names),
+            "{err}"
+        );
+    }
     let (_, err, st) = run(&vfs, "nosuch --flag");
     assert_eq!(st, 127);
     assert_eq!(err, "mirage: nosuch: command not found\n");

@@ -194,6 +194,9 @@ impl<'s> Lower<'s> {
     /// A whole script: one item per source line (statements sharing a line grouped), so
     /// that an expansion error can abandon just its line (see `Shell::run_lines`).
     fn program(&mut self, n: TsNode) -> Result<Node, ParseError> {
+        if self.src.contains(">(") {
+            refuse_output_substitution(n, self.src)?;
+        }
         let mut lines: Vec<Node> = Vec::new();
         let mut cur: Vec<Node> = Vec::new();
         let mut last_row = None;
@@ -453,6 +456,12 @@ impl<'s> Lower<'s> {
                 (_, other) => return Err(unsupported(other)),
             }
         }
+        // `{` where a command starts is bash's group; tree-sitter-bash reads it as a command
+        // name after `!` or `time` (`! { …; }`): refused rather than run as `{`.
+        let first = time_keyword(&cmd.words).unwrap_or(0);
+        if cmd.words.get(first).is_some_and(|w| w == "{") {
+            return Err(unsupported("{ … } after ! or time"));
+        }
         let node = match timed_subshell {
             // bash applies `time ( … ) 2>x`'s redirections to the report as well.
             Some(sub) => {
@@ -668,6 +677,29 @@ fn seq(mut v: Vec<Node>) -> Node {
         0 => Node::Empty,
         1 => v.remove(0),
         _ => Node::Seq(v),
+    }
+}
+
+/// `>(cmd)` (a process substitution written to) is not run: refused as a whole, where
+/// taking it as a file name would write a file called `>(cmd)`.
+fn refuse_output_substitution(root: TsNode, src: &str) -> Result<(), ParseError> {
+    let mut cursor = root.walk();
+    loop {
+        let n = cursor.node();
+        if n.kind() == "process_substitution" && src[n.byte_range()].starts_with(">(") {
+            return Err(unsupported(">(…) process substitution"));
+        }
+        if cursor.goto_first_child() || cursor.goto_next_sibling() {
+            continue;
+        }
+        loop {
+            if !cursor.goto_parent() {
+                return Ok(());
+            }
+            if cursor.goto_next_sibling() {
+                break;
+            }
+        }
     }
 }
 
