@@ -125,7 +125,7 @@ impl Shell {
                 (None, _) => None,
                 (Some(v), Some("@")) => return Ok(PVal::Many(v.elements())),
                 (Some(v), Some("*")) => return Ok(PVal::Star(v.elements())),
-                (Some(v), None) => Some(v.scalar()),
+                (Some(v), None) => v.first(),
                 (Some(Value::Assoc(m)), Some(ix)) => {
                     let m = m.clone();
                     let key = self.expand_one(ix, io).await?;

@@ -28,6 +28,16 @@ impl Value {
         }
     }
 
+    /// `$v` when set: the string, or element 0 of an array — an array without one is unset
+    /// as `$v` (`${v-x}` gives `x`, `[[ -v v ]]` is false), as in bash.
+    pub fn first(&self) -> Option<String> {
+        match self {
+            Value::Str(s) => Some(s.clone()),
+            Value::Array(a) => a.get(&0).cloned(),
+            Value::Assoc(m) => m.get("0").cloned(),
+        }
+    }
+
     /// `${v[@]}`: all elements (a string is a one-element array).
     pub fn elements(&self) -> Vec<String> {
         match self {

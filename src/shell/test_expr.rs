@@ -324,7 +324,7 @@ fn is_operand_pos(a: &[String], i: usize) -> bool {
 fn is_set(st: &crate::shell::state::State, arg: &str) -> bool {
     use crate::shell::state::Value;
     let Some((name, sub)) = arg.strip_suffix(']').and_then(|a| a.split_once('[')) else {
-        return st.get(arg).is_some();
+        return st.get(arg).is_some_and(|v| v.first().is_some());
     };
     match (st.get(name), sub) {
         (None, _) => false,

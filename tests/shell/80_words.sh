@@ -412,3 +412,7 @@ f() { time echo in; time (echo x) 2>&1; }; declare -f f
 [[ b<a ]]; echo $?; [[ a<b&&c>b ]]; echo $?; [[ "a<b" ]]; echo $?; [[ x||"" ]]; echo $?
 x="a<b"; [[ $x == "a<b" ]]; echo $?; [[ $(echo "a<b") == a\<b ]]; echo $?
 
+#### an array without element 0 is unset as $a
+declare -a x; echo ${#x[@]} ${x-unset}; [[ -v x ]]; echo $?
+a=([1]=x); echo "${a-u}" "${a:-d}"; [[ -v a ]] || echo no; a[0]=z; [[ -v a ]] && echo yes
+declare -A m=([k]=v); echo ${m-u}; m[0]=z; echo ${m-u}
