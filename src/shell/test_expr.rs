@@ -112,11 +112,16 @@ impl Shell {
                 }
             }
             "-ef" => match (self.resolve(a), self.resolve(b)) {
-                (Ok(x), Ok(y)) => {
-                    let x = self.stat_follow(&x).await.map(|(p, _)| p);
-                    let y = self.stat_follow(&y).await.map(|(p, _)| p);
-                    x.is_some() && x == y
-                }
+                // One file: the same file identity (hard links too), else the same path.
+                (Ok(x), Ok(y)) => match (self.stat_follow(&x).await, self.stat_follow(&y).await) {
+                    (Some((px, mx)), Some((py, my))) => {
+                        match (mx.posix.file_id, my.posix.file_id) {
+                            (Some(a), Some(b)) => a == b,
+                            _ => px == py,
+                        }
+                    }
+                    _ => false,
+                },
                 _ => false,
             },
             _ => return Err(Bad(format!("{op}: binary operator expected"))),

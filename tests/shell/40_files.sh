@@ -149,3 +149,7 @@ mkdir dd; [ -s dd ] && echo nonempty-size; ls -ld dd | awk '{print $5}'; stat -c
 #### ls -C -x -m -w in columns as GNU lays them out
 touch a bb ccc dddd eeeee; ls -C; ls -x; ls -m; mkdir d; touch d/{1..30}; ls -C d; ls -w 20 -C d; ls -x d; ls -w 30 -x d
 mkdir e; touch e/alpha e/beta-longer-name e/g e/delta e/epsilon-x; ls -C e; ls -C -w 30 e; ls -Cw 10 e; touch e/{10..40}-long-name; ls -m e
+#### hard links: -ef, ls -i and stat %i agree on one file
+mkdir hl; touch hl/a hl/b; ln hl/a hl/c; [ hl/a -ef hl/c ] && echo same; [ hl/a -ef hl/b ] || echo different
+ls -i hl/a hl/c | awk '{print $1}' | uniq | wc -l; ls -li hl | awk 'NR>1 {print $1}' | sort -u | wc -l
+[ "$(stat -c %i hl/a)" = "$(stat -c %i hl/c)" ] && echo eq; [ "$(stat -c %i hl)" = "$(stat -c %i ./hl)" ] && echo dir

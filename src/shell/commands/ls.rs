@@ -44,6 +44,18 @@ pub fn mode_string(m: &Metadata) -> String {
 
 /// Bytes of storage `m` takes, as `du`, `ls -s` and `stat %b` count it: a host file's own
 /// blocks, else whole 4 KiB blocks for a file and one block for a directory.
+/// The inode number `ls -i` and `stat %i` show: the backend's file identity (one number for
+/// the names of one file), else a number derived from the path.
+pub fn inode(m: &Metadata, path: &str) -> u64 {
+    m.posix.file_id.unwrap_or_else(|| {
+        // FNV-1a of the path, kept to the range real inode numbers use.
+        let h = path.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+        });
+        h % 1_000_000_000 + 1
+    })
+}
+
 pub fn allocated(m: &Metadata) -> u64 {
     match (m.posix.blocks, m.kind) {
         (Some(b), _) => b * 512,
@@ -252,6 +264,25 @@ fn sort(entries: &mut [DirEntry], o: &Opts) {
     }
 }
 
+/// The inode numbers of `entries` (in `dir`, or operands resolved from the working
+/// directory) for `-i`; none without it.
+fn inodes(c: &super::Ctx<'_>, entries: &[DirEntry], dir: Option<&VPath>, o: &Opts) -> Vec<String> {
+    if !o.inode {
+        return Vec::new();
+    }
+    entries
+        .iter()
+        .map(|e| {
+            let path = match dir {
+                Some(d) => d.join(&e.name).ok(),
+                None => c.path(&e.name).ok(),
+            };
+            let path = path.as_ref().map_or(e.name.as_str(), |p| p.as_str());
+            inode(&e.meta, path).to_string()
+        })
+        .collect()
+}
+
 async fn format_entries(
     c: &super::Ctx<'_>,
     dir: Option<&VPath>,
@@ -260,10 +291,24 @@ async fn format_entries(
     total: bool,
 ) -> String {
     let mut out = String::new();
+    let inos = inodes(c, entries, dir, o);
+    let iw = inos.iter().map(|i| i.len()).max().unwrap_or(0);
+    let ino = |i: usize| match inos.get(i) {
+        Some(n) if o.inode => format!("{n:>iw$} "),
+        _ => String::new(),
+    };
     if !o.long && (o.columns || o.across) && !o.size_blocks {
         let names: Vec<String> = entries
             .iter()
-            .map(|e| format!("{}{}", e.name, suffix(&e.meta, o.classify, o.slash)))
+            .enumerate()
+            .map(|(i, e)| {
+                format!(
+                    "{}{}{}",
+                    ino(i),
+                    e.name,
+                    suffix(&e.meta, o.classify, o.slash)
+                )
+            })
             .collect();
         return columns(&names, o.width, o.across);
     }
@@ -271,7 +316,12 @@ async fn format_entries(
         // `-m`: names separated by ", ", wrapped before 80 columns.
         let mut pos = 0;
         for (i, e) in entries.iter().enumerate() {
-            let name = format!("{}{}", e.name, suffix(&e.meta, o.classify, o.slash));
+            let name = format!(
+                "{}{}{}",
+                ino(i),
+                e.name,
+                suffix(&e.meta, o.classify, o.slash)
+            );
             let len = name.chars().count();
             if i > 0 {
                 if pos + 2 + len >= 80 {
@@ -295,7 +345,8 @@ async fn format_entries(
             out.push_str(&total_line(entries, o));
         }
         let bw = block_width(entries, o);
-        for e in entries {
+        for (i, e) in entries.iter().enumerate() {
+            out.push_str(&ino(i));
             if o.size_blocks {
                 out.push_str(&format!(
                     "{:>bw$} ",
@@ -332,9 +383,11 @@ async fn format_entries(
         .iter()
         .map(|e| owner_group(&e.meta, o.numeric))
         .collect();
+    let inos = inodes(c, entries, dir, o);
+    let iw = inos.iter().map(|i| i.len()).max().unwrap_or(0);
     let uw = ids.iter().map(|(u, _)| u.len()).max().unwrap_or(0);
     let gw = ids.iter().map(|(_, g)| g.len()).max().unwrap_or(0);
-    for ((e, size), (user, group)) in entries.iter().zip(sizes).zip(&ids) {
+    for (i, ((e, size), (user, group))) in entries.iter().zip(sizes).zip(&ids).enumerate() {
         let mut name = e.name.clone();
         if e.meta.kind == FileKind::Symlink {
             let target = match dir
@@ -364,7 +417,10 @@ async fn format_entries(
         }
         out.push_str(&format!(
             "{}{} {:>lw$}{ids} {size:>w$} {} {name}\n",
-            if o.inode { "0 " } else { "" },
+            match inos.get(i) {
+                Some(ino) => format!("{ino:>iw$} "),
+                None => String::new(),
+            },
             mode_string(&e.meta),
             links(&e.meta),
             styled_time(e.meta.mtime, &o.time_style)

@@ -43,7 +43,7 @@ fn epoch(t: std::time::SystemTime) -> u64 {
         .map_or(0, |d| d.as_secs())
 }
 
-fn format(fmt: &str, name: &str, m: &Metadata, target: &str) -> String {
+fn format(fmt: &str, name: &str, m: &Metadata, target: &str, ino: u64) -> String {
     let mut out = String::new();
     let mut it = fmt.chars().peekable();
     let atime = m.posix.atime.unwrap_or(m.mtime);
@@ -112,7 +112,7 @@ fn format(fmt: &str, name: &str, m: &Metadata, target: &str) -> String {
                     .unwrap_or(if m.is_dir() { 2 } else { 1 })
                     .to_string(),
             ),
-            Some('i') => out.push_str(&m.posix.file_id.unwrap_or(0).to_string()),
+            Some('i') => out.push_str(&ino.to_string()),
             Some('b') => out.push_str(&(super::ls::allocated(m) / 512).to_string()),
             Some('B') => out.push_str("512"),
             Some('o') => out.push_str("4096"),
@@ -190,15 +190,16 @@ command!(|c| {
         } else {
             String::new()
         };
+        let ino = super::ls::inode(&m, path.as_str());
         if let Some(fmt) = a.value('c').or(a.value('p')) {
-            out.push_str(&format(fmt, f, &m, &target));
+            out.push_str(&format(fmt, f, &m, &target, ino));
             if a.value('c').is_some() {
                 out.push('\n');
             }
             continue;
         }
         let layout = "  File: %n\n  Size: %-10s\tBlocks: %-10b IO Block: %-6o %F\nDevice: 0,0\tInode: %-11i Links: %h\nAccess: (%04a/%A)  Uid: (%5u/%8U)   Gid: (%5g/%8G)\nAccess: %x\nModify: %y\nChange: %z\n Birth: %w\n";
-        out.push_str(&format(layout, f, &m, &target));
+        out.push_str(&format(layout, f, &m, &target, ino));
     }
     c.print(&out).await?;
     Ok(st)
