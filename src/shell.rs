@@ -25,6 +25,7 @@ mod param;
 pub mod parse;
 pub mod pattern;
 mod print;
+mod procsub;
 pub mod raw;
 mod redirect;
 pub mod state;
@@ -103,6 +104,8 @@ pub struct Shell {
     pub(crate) fds: Rc<std::cell::RefCell<std::collections::HashMap<String, bytes::Bytes>>>,
     /// Descriptors changed by `exec` without a command, by [`Io::scope`] (see `fds.rs`).
     pub(crate) exec_fds: fds::ExecFds,
+    /// `>(…)` words expanded whose scripts have not run yet (see `procsub.rs`).
+    pub(crate) out_substs: procsub::OutSubsts,
     /// The unexpanded `NAME=value` arguments of the declaration builtin about to run
     /// (`local x=$1`): expanded once, as assignments, by the builtin (see `builtins/vars.rs`).
     pub(crate) decl_raw: Vec<ast::Assign>,
@@ -125,6 +128,7 @@ impl Shell {
             exited: false,
             fds: Default::default(),
             exec_fds: Default::default(),
+            out_substs: Default::default(),
             decl_raw: Vec::new(),
             caches: Default::default(),
         }
@@ -271,6 +275,10 @@ impl Shell {
         // What `exec >file` sent to files is written out; descriptors do not outlive a script.
         self.flush_exec_files(io).await;
         self.exec_fds = Default::default();
+        // `>(…)` kept open by `exec` get their input now.
+        if let Err(e) = self.run_out_substs(true).await {
+            self.report(e, io).await;
+        }
         status
     }
 

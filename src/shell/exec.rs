@@ -69,7 +69,13 @@ impl Shell {
             let io = resolved.as_ref().unwrap_or(io);
             let status = match node {
                 Node::Empty => 0,
-                Node::Simple(s) => self.simple(s, io).await?,
+                Node::Simple(s) => {
+                    let st = self.simple(s, io).await?;
+                    if !self.out_substs.borrow().is_empty() {
+                        self.run_out_substs(false).await?;
+                    }
+                    st
+                }
                 Node::Seq(v) => {
                     let mut st = self.st.status;
                     for n in v {

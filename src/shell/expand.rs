@@ -409,6 +409,7 @@ impl Shell {
             }),
             Part::Double(_) => Ok(String::new()),
             Part::ProcSub(script) => self.process_subst(script, io).await,
+            Part::ProcSubOut(script) => Ok(self.out_subst(script, io)),
         }
     }
 
@@ -416,18 +417,29 @@ impl Shell {
     /// (readable by commands and `<` redirections for the rest of this `execute`).
     pub(crate) async fn process_subst(&mut self, script: &str, io: &Io) -> R<String> {
         let (data, _) = self.capture(script, io).await?;
-        let mut fds = self.fds.borrow_mut();
-        // As bash numbers them: 63, 62, … downwards (then upwards past 63, never reusing one).
-        let mut n = 63usize
-            .checked_sub(fds.len())
-            .filter(|n| *n >= 10)
-            .unwrap_or(64);
-        while fds.contains_key(&format!("/dev/fd/{n}")) {
+        let path = format!("/dev/fd/{}", self.free_fd_path());
+        self.fds
+            .borrow_mut()
+            .insert(path.clone(), bytes::Bytes::from(data));
+        Ok(path)
+    }
+
+    /// A `/dev/fd/N` number no process substitution holds: as bash numbers them, 63, 62, …
+    /// downwards (then upwards past 63, never reusing one).
+    pub(crate) fn free_fd_path(&self) -> usize {
+        let fds = self.fds.borrow();
+        let outs = self.out_substs.borrow();
+        let taken = |n: usize| {
+            let p = format!("/dev/fd/{n}");
+            fds.contains_key(&p) || self.out_subst_sink(&p).is_some()
+        };
+        let held = fds.len() + outs.len();
+        drop(outs);
+        let mut n = 63usize.checked_sub(held).filter(|n| *n >= 10).unwrap_or(64);
+        while taken(n) {
             n += 1;
         }
-        let path = format!("/dev/fd/{n}");
-        fds.insert(path.clone(), bytes::Bytes::from(data));
-        Ok(path)
+        n
     }
 
     /// Runs `script` in a subshell with stdout captured (counted against the output budget):

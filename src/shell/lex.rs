@@ -23,6 +23,8 @@ pub enum Part {
     Tilde(String),
     /// `<(…)`: the script whose output is read as a file.
     ProcSub(String),
+    /// `>(script)`: a process substitution written to.
+    ProcSubOut(String),
 }
 
 /// Index just past the construct that starts at `i` with `open` (for `$(`: after the `(`),
@@ -483,11 +485,14 @@ pub fn lex_word(text: &str) -> Vec<Part> {
                 parts.push(p);
                 i += n;
             }
-            b'<' if s.get(i + 1) == Some(&b'(') => {
+            b'<' | b'>' if s.get(i + 1) == Some(&b'(') => {
                 let end = skip_nested(s, i + 2, b'(', b')');
-                parts.push(Part::ProcSub(
-                    text[i + 2..end.saturating_sub(1).max(i + 2)].to_string(),
-                ));
+                let script = text[i + 2..end.saturating_sub(1).max(i + 2)].to_string();
+                parts.push(if s[i] == b'<' {
+                    Part::ProcSub(script)
+                } else {
+                    Part::ProcSubOut(script)
+                });
                 i = end;
             }
             _ => {

@@ -194,9 +194,6 @@ impl<'s> Lower<'s> {
     /// A whole script: one item per source line (statements sharing a line grouped), so
     /// that an expansion error can abandon just its line (see `Shell::run_lines`).
     fn program(&mut self, n: TsNode) -> Result<Node, ParseError> {
-        if self.src.contains(">(") {
-            refuse_output_substitution(n, self.src)?;
-        }
         let mut lines: Vec<Node> = Vec::new();
         let mut cur: Vec<Node> = Vec::new();
         let mut last_row = None;
@@ -677,29 +674,6 @@ fn seq(mut v: Vec<Node>) -> Node {
         0 => Node::Empty,
         1 => v.remove(0),
         _ => Node::Seq(v),
-    }
-}
-
-/// `>(cmd)` (a process substitution written to) is not run: refused as a whole, where
-/// taking it as a file name would write a file called `>(cmd)`.
-fn refuse_output_substitution(root: TsNode, src: &str) -> Result<(), ParseError> {
-    let mut cursor = root.walk();
-    loop {
-        let n = cursor.node();
-        if n.kind() == "process_substitution" && src[n.byte_range()].starts_with(">(") {
-            return Err(unsupported(">(…) process substitution"));
-        }
-        if cursor.goto_first_child() || cursor.goto_next_sibling() {
-            continue;
-        }
-        loop {
-            if !cursor.goto_parent() {
-                return Ok(());
-            }
-            if cursor.goto_next_sibling() {
-                break;
-            }
-        }
     }
 }
 

@@ -106,6 +106,9 @@ impl Shell {
                 | RedirKind::Both(..) => {
                     let append = matches!(kind, RedirKind::Append(_) | RedirKind::Both(_, true));
                     let out = match target.as_str() {
+                        t if t.starts_with("/dev/fd/") && self.out_subst_sink(t).is_some() => {
+                            self.out_subst_sink(t).unwrap_or(Out::Null)
+                        }
                         "/dev/null" => Out::Null,
                         "/dev/stdout" => io.stdout.clone(),
                         "/dev/stderr" => io.stderr.clone(),

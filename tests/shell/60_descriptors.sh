@@ -74,3 +74,9 @@ echo hello > tr1; truncate -s 2 tr1; cat tr1; echo; truncate -s +3 tr1; wc -c < 
 trap "echo caught INT" INT; kill -INT $$; trap "" USR1; kill -USR1 $$; kill -0 $$; echo "alive $?"; kill -l 15; kill -l 143; kill 999999 2>/dev/null; echo "no such $?"; trap; trap - INT; trap "echo bye" EXIT; kill $$; echo notreached
 #### here-string after other redirections
 cat > f <<< "data"; cat f; cat 2>/dev/null <<< x; cat < /dev/null <<< y; exec 3<<< "hello"; read -u 3 v; echo $v
+#### >(…) takes what is written to it: tee, redirections, exec descriptors
+printf 'b\na\n' | tee >(sort > sorted.txt) >(wc -l > n.txt) > all.txt; sleep 0.2; cat sorted.txt n.txt all.txt
+echo hi > >(tr a-z A-Z); sleep 0.2; f() { echo in-f; }; f > >(sed 's/^/> /'); sleep 0.2
+exec 3> >(cat > log.txt); echo one >&3; echo two >&3; exec 3>&-; sleep 0.2; cat log.txt
+x=$(echo sub > >(cat)); echo "[$x]"; echo a >(true) | sed 's/[0-9]*$/N/'
+

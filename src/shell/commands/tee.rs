@@ -16,12 +16,17 @@ command!(|c| {
     let mut st = 0;
     let mut sinks = Vec::new();
     for f in &a.operands {
+        // A `>(…)` word: its script reads what is written.
+        if let Some(out) = c.sh.out_subst_sink(f) {
+            sinks.push((f.clone(), Some(out)));
+            continue;
+        }
         let r = match c.path(f) {
             Ok(p) => FileSink::open(c.vfs().clone(), p, a.has('a')).await,
             Err(e) => Err(e),
         };
         match r {
-            Ok(s) => sinks.push((f.clone(), Some(s))),
+            Ok(s) => sinks.push((f.clone(), Some(Out::File(s)))),
             Err(e) => {
                 c.fail(f, &e).await?;
                 st = 1;
@@ -31,7 +36,7 @@ command!(|c| {
     while let Some(chunk) = c.io.stdin.chunk().await {
         for (name, sink) in &mut sinks {
             if let Some(s) = sink
-                && let Err(e) = Out::File(s.clone()).write(&chunk).await
+                && let Err(e) = s.write(&chunk).await
             {
                 c.err(&format!("{name}: {}", short(&e))).await?;
                 *sink = None;
@@ -40,14 +45,16 @@ command!(|c| {
         }
         if let Err(e) = c.out(&chunk).await {
             // Stdout closed: what was copied so far stays in the files.
-            for s in sinks.iter().filter_map(|(_, s)| s.as_ref()) {
-                let _ = s.flush().await;
+            for (_, s) in &sinks {
+                if let Some(Out::File(s)) = s {
+                    let _ = s.flush().await;
+                }
             }
             return Err(e);
         }
     }
     for (name, sink) in &sinks {
-        if let Some(s) = sink
+        if let Some(Out::File(s)) = sink
             && let Err(e) = s.flush().await
         {
             c.fail(name, &e).await?;
