@@ -22,6 +22,7 @@ mod files;
 mod implicit;
 mod ops;
 mod passthrough;
+mod tuning;
 
 use std::collections::HashMap;
 use std::ffi::OsStr;
@@ -51,6 +52,8 @@ pub struct MountOptions {
     /// Let the kernel open files itself (see `implicit`): no round trip per open (nor per
     /// close when no mount commits at close), at the cost of passthrough.
     pub kernel_opens: bool,
+    /// Turn on the fuse module's `wake_here` parameter before mounting (see `tuning`).
+    pub wake_here: bool,
 }
 
 impl Default for MountOptions {
@@ -60,6 +63,7 @@ impl Default for MountOptions {
             threads: None,
             passthrough: true,
             kernel_opens: true,
+            wake_here: false,
         }
     }
 }
@@ -186,6 +190,13 @@ pub fn mount_and_serve(
     opts: &MountOptions,
     rt: &tokio::runtime::Runtime,
 ) -> anyhow::Result<()> {
+    if opts.wake_here {
+        // Asked for, but not needed to serve: a kernel without it still mounts.
+        match tuning::wake_here() {
+            Ok(done) => tracing::info!("{done}"),
+            Err(why) => eprintln!("mirage: {why}; mounting without it"),
+        }
+    }
     let fs = MirageFs::new(
         vfs.clone(),
         rt.handle().clone(),
