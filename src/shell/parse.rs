@@ -88,7 +88,15 @@ fn parse_with_stand_ins(
     let split_assignments = assigned.is_some();
     let last = assigned.as_deref().or(based.as_deref()).or(ext.as_deref());
     let arith = arith_alias(last.unwrap_or(src));
-    let candidates = [Some(src.to_string()), ext, based, assigned, arith];
+    let empty_for = empty_for_alias(arith.as_deref().or(last).unwrap_or(src));
+    let candidates = [
+        Some(src.to_string()),
+        ext,
+        based,
+        assigned,
+        arith,
+        empty_for,
+    ];
     for (i, text) in candidates.into_iter().enumerate() {
         let Some(text) = text else { continue };
         let Some(tree) = parser.parse(&text, None) else {

@@ -416,3 +416,5 @@ x="a<b"; [[ $x == "a<b" ]]; echo $?; [[ $(echo "a<b") == a\<b ]]; echo $?
 declare -a x; echo ${#x[@]} ${x-unset}; [[ -v x ]]; echo $?
 a=([1]=x); echo "${a-u}" "${a:-d}"; [[ -v a ]] || echo no; a[0]=z; [[ -v a ]] && echo yes
 declare -A m=([k]=v); echo ${m-u}; m[0]=z; echo ${m-u}
+#### an empty for list runs the body never
+for x in ; do echo $x; done; echo st; f() { for i in  ; do echo no; done; echo in-f; }; f

@@ -9,6 +9,27 @@ use super::super::ast::{Node, Simple};
 /// The stand-in for `[` used by [`bracket_alias`].
 pub(super) const BRACKET_STAND_IN: &str = "\u{1}";
 
+/// `src` with the blank after an empty `for NAME in ;` list spelled as a one-letter word
+/// (tree-sitter-bash wants a word there; the original blank lowers to no words at all), or
+/// `None` when it has none.
+pub(super) fn empty_for_alias(src: &str) -> Option<String> {
+    static RE: std::sync::OnceLock<Option<regex::Regex>> = std::sync::OnceLock::new();
+    let re = RE
+        .get_or_init(|| {
+            regex::Regex::new(r"\bfor[ \t]+[A-Za-z_][A-Za-z0-9_]*[ \t]+in([ \t])[ \t]*(;|\n)").ok()
+        })
+        .as_ref()?;
+    let mut out = src.as_bytes().to_vec();
+    let mut changed = false;
+    for c in re.captures_iter(src) {
+        if let Some(blank) = c.get(1) {
+            out[blank.start()] = b'_';
+            changed = true;
+        }
+    }
+    changed.then(|| String::from_utf8(out).ok()).flatten()
+}
+
 /// `src` with `[ ` at command positions replaced by a one-byte stand-in (offsets unchanged).
 pub(super) fn bracket_alias(src: &str) -> String {
     static RE: std::sync::OnceLock<Option<regex::Regex>> = std::sync::OnceLock::new();
