@@ -146,10 +146,18 @@ builtin!(source, |sh, argv, io| {
         Ok(p) => p,
         Err(e) => return fail(io, format!("{file}: {}", e.user_message()), 1).await,
     };
-    let text = match sh.vfs.read_all(&path).await {
-        _ if file == "/dev/null" => String::new(),
-        Ok(t) => String::from_utf8_lossy(&t).into_owned(),
-        Err(e) => return fail(io, format!("{file}: {}", e.user_message()), 1).await,
+    // `source /dev/stdin <<<…`, `source <(cmd)`: the script is the input or the output.
+    let special = match file.as_str() {
+        "/dev/null" => Some(Vec::new()),
+        "/dev/stdin" => io.stdin.read_all().await,
+        f => sh.fd_content(f).map(|b| b.to_vec()),
+    };
+    let text = match special {
+        Some(t) => String::from_utf8_lossy(&t).into_owned(),
+        None => match sh.vfs.read_all(&path).await {
+            Ok(t) => String::from_utf8_lossy(&t).into_owned(),
+            Err(e) => return fail(io, format!("{file}: {}", e.user_message()), 1).await,
+        },
     };
     let node = match super::parse::parse(&text) {
         Ok(n) => n,

@@ -226,7 +226,12 @@ impl Shell {
         {
             self.st.status = st;
             self.st.in_condition += 1;
+            // `$LINENO` in the handler is the failed command's line, as in bash.
+            let (lineno, offset) = (self.st.lineno, self.st.line_offset);
+            self.st.line_offset = lineno.saturating_sub(1);
             let r = self.run(&node, io).await;
+            self.st.line_offset = offset;
+            self.st.lineno = lineno;
             self.st.in_condition -= 1;
             r?;
             self.st.status = st;
@@ -672,6 +677,8 @@ impl Shell {
         }
         let saved = std::mem::replace(&mut self.st.positional, argv[1..].to_vec());
         let saved_loops = std::mem::replace(&mut self.st.loops, 0);
+        // Back in the caller, `$LINENO` is the call's line again (for `trap … ERR`).
+        let lineno = self.st.lineno;
         self.st.frames.push(Vec::new());
         let caller = self.st.vars.remove("FUNCNAME");
         self.set_funcname(&argv[0], caller.as_ref());
@@ -687,6 +694,7 @@ impl Shell {
         }
         self.st.positional = saved;
         self.st.loops = saved_loops;
+        self.st.lineno = lineno;
         self.st.depth -= 1;
         match r {
             Err(ShellError::Return(n)) => Ok(n),

@@ -418,3 +418,11 @@ a=([1]=x); echo "${a-u}" "${a:-d}"; [[ -v a ]] || echo no; a[0]=z; [[ -v a ]] &&
 declare -A m=([k]=v); echo ${m-u}; m[0]=z; echo ${m-u}
 #### an empty for list runs the body never
 for x in ; do echo $x; done; echo st; f() { for i in  ; do echo no; done; echo in-f; }; f
+#### source from stdin and from <(…); $LINENO in an ERR trap is the failed command's line
+source /dev/stdin <<< 'sourced=yes'; echo $sourced; source <(echo 'x=42; echo in-src'); echo $x
+f() { false; }
+trap 'echo err at $LINENO' ERR
+x=1
+false
+f
+trap - ERR
