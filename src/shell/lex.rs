@@ -353,12 +353,17 @@ fn dollar(text: &str, i: usize) -> Option<(usize, Part)> {
     }
 }
 
-fn backtick(text: &str, i: usize) -> (usize, Part) {
+/// A `` `…` `` substitution at `i`: its length and the command, with the backslashes that
+/// quote `$`, `` ` `` and `\` removed (and `"` inside double quotes, `in_double`).
+fn backtick(text: &str, i: usize, in_double: bool) -> (usize, Part) {
     let s = text.as_bytes();
     let mut j = i + 1;
     let mut body = String::new();
     while j < s.len() && s[j] != b'`' {
-        if s[j] == b'\\' && j + 1 < s.len() && b"$`\\".contains(&s[j + 1]) {
+        if s[j] == b'\\'
+            && j + 1 < s.len()
+            && (b"$`\\".contains(&s[j + 1]) || in_double && s[j + 1] == b'"')
+        {
             j += 1;
         }
         let ch = text[j..].chars().next().unwrap_or(' ');
@@ -411,7 +416,7 @@ fn lex_double_with(text: &str, drop_quotes: bool) -> Vec<Part> {
                 }
             },
             b'`' => {
-                let (n, p) = backtick(text, i);
+                let (n, p) = backtick(text, i, true);
                 parts.push(p);
                 i += n;
             }
@@ -481,7 +486,7 @@ pub fn lex_word(text: &str) -> Vec<Part> {
                 }
             },
             b'`' => {
-                let (n, p) = backtick(text, i);
+                let (n, p) = backtick(text, i, false);
                 parts.push(p);
                 i += n;
             }

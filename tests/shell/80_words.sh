@@ -426,3 +426,5 @@ x=1
 false
 f
 trap - ERR
+#### \" inside backticks inside double quotes is a quote
+echo "x `echo \"hi\"`"; echo "y `echo \$HOME | tr -d /`" | grep -c y; echo `echo \\\\z`
