@@ -193,6 +193,7 @@ fn unsupported_constructs_fail_loudly() {
     for (script, names) in [
         ("! { false; }; echo $?", "{ … }"),
         ("time { echo a; }", "{ … }"),
+        ("coproc cat; echo $?", "coproc"),
     ] {
         let (out, err, st) = run(&vfs, script);
         assert_eq!((out.as_str(), st), ("", 2), "{script}");

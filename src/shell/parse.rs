@@ -467,6 +467,9 @@ impl<'s> Lower<'s> {
         if cmd.words.get(first).is_some_and(|w| w == "{") {
             return Err(unsupported("{ … } after ! or time"));
         }
+        if cmd.words.first().is_some_and(|w| w == "coproc") {
+            return Err(unsupported("coproc"));
+        }
         let node = match timed_subshell {
             // bash applies `time ( … ) 2>x`'s redirections to the report as well.
             Some(sub) => {
