@@ -32,6 +32,10 @@ const MAX_WORKERS: usize = 4;
 const PART: usize = 1 << 16;
 /// Parts a worker may have waiting before it pauses.
 const QUEUE: usize = 4;
+/// A worker's stack: jaq evaluates recursive filters on the stack, so a worker gets more
+/// than the main thread's 8 MiB (a filter that recurses deep enough for the serial run must
+/// not overflow here); only the pages used are backed.
+const WORKER_STACK: usize = 64 << 20;
 
 /// What a run with several threads needs, owned so it can move to them.
 pub(super) struct Job {
@@ -129,6 +133,7 @@ pub(super) async fn run(
         };
         let spawned = thread::Builder::new()
             .name("mirage-jq".into())
+            .stack_size(WORKER_STACK)
             .spawn(move || work(&job, &mine, &tx));
         if spawned.is_err() {
             return Ok(Outcome::Serial(0));
