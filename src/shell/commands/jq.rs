@@ -2,8 +2,8 @@
 //! jaq crates. Builtins that would reach outside the shell (`env`, `halt`, `halt_error`,
 //! `debug`, `stderr`, `input_filename`) are removed; `$ENV` is the shell's exported variables.
 
+use jaq_core::Compiler;
 use jaq_core::load::{Arena, File, Loader};
-use jaq_core::{Compiler, Ctx, RcIter};
 use jaq_json::Val;
 
 use super::Spec;
@@ -12,9 +12,10 @@ use crate::shell::ShellError;
 mod format;
 mod parallel;
 mod parse;
+mod serial;
 
 use format::{Fmt, Piece, Sink};
-use parse::{JsonStream, parse_all};
+use parse::parse_all;
 
 /// A compiled filter.
 type JqFilter = jaq_core::Filter<jaq_core::Native<Val>>;
@@ -87,8 +88,9 @@ command!(|c| {
     // --arg/--argjson take two values: the name was parsed as the option value, the value is
     // the next operand.
     let exported = c.sh.st.exported();
-    let values = match globals(&exported, &named) {
-        Ok(v) => v,
+    // Checked here, built again on the thread that runs the filter (values are not `Send`).
+    match globals(&exported, &named) {
+        Ok(_) => {}
         Err(name) => {
             c.err(&format!(
                 "--argjson {name}: invalid JSON text passed to --argjson"
@@ -100,6 +102,7 @@ command!(|c| {
     let names: Vec<String> = std::iter::once("$ENV".to_string())
         .chain(named.iter().map(|(_, n, _)| format!("${n}")))
         .collect();
+    // Compiled before any input is read (a bad filter is exit 3); it runs on other threads.
     let filter = match compile(&filter_text, &names) {
         Ok(f) => f,
         Err(msg) => {
@@ -134,92 +137,45 @@ command!(|c| {
         join: a.has('j'),
     };
     let mut sink = Sink::default();
-    let plain = !a.has('R') && !a.has('s') && !a.has('n');
-    if plain && raw.len() == 1 && parallel::fits(&filter_text, &raw[0].1) {
-        let job = parallel::Job {
-            text: filter_text.clone(),
-            names: names.clone(),
-            env: exported.clone(),
-            named: named.clone(),
-            fmt: fmt.clone(),
-            data: raw[0].1.clone(),
-        };
-        match parallel::run(&c, job, &mut sink).await? {
+    let job = parallel::Job {
+        filter,
+        env: exported,
+        named,
+        fmt,
+        data: bytes::Bytes::new(),
+    };
+    let mode = serial::Mode {
+        null_input: a.has('n'),
+        slurp: a.has('s'),
+        raw_input: a.has('R'),
+    };
+    let plain = !mode.null_input && !mode.slurp && !mode.raw_input;
+    let mut inputs = raw;
+    if plain && inputs.len() == 1 && parallel::fits(&filter_text, &inputs[0].1) {
+        let data = inputs[0].1.clone();
+        match parallel::run(
+            &c,
+            parallel::Job {
+                data: data.clone(),
+                ..job.clone()
+            },
+            &mut sink,
+        )
+        .await?
+        {
             parallel::Outcome::Finished => return Ok(status(&sink, a.has('e'))),
             parallel::Outcome::ParseError => return Ok(2),
-            parallel::Outcome::Serial(pos) => {
-                let stream = JsonStream::at(raw[0].1.clone(), pos);
-                return serial(&c, &filter, &values, Box::new(stream), false, &fmt, sink)
-                    .await
-                    .map(|s| status_with(s, a.has('e')));
-            }
+            // The rest, from where the last whole segment ended, on one thread.
+            parallel::Outcome::Serial(pos) => inputs = vec![(String::new(), data.slice(pos..))],
         }
     }
     // Inputs are parsed lazily, one value at a time, so a large JSONL file is never held as
     // values all at once; `input`/`inputs` inside the filter draw from the same stream.
-    let stream: Box<dyn Iterator<Item = Result<Val, String>>> = if a.has('R') {
-        raw_inputs(&raw, a.has('s'))
-    } else {
-        Box::new(JsonStream::new(raw.clone()))
-    };
-    let stream: Box<dyn Iterator<Item = Result<Val, String>>> = if a.has('s') && !a.has('R') {
-        match stream.collect::<Result<Vec<Val>, String>>() {
-            Ok(all) => Box::new(std::iter::once(Ok(Val::from_iter(all)))),
-            Err(e) => Box::new(std::iter::once(Err(e))),
-        }
-    } else {
-        stream
-    };
-    serial(&c, &filter, &values, stream, a.has('n'), &fmt, sink)
-        .await
-        .map(|s| status_with(s, a.has('e')))
-});
-
-/// Runs the filter on each value of `stream` (or once on `null` with `null_input`) on this
-/// thread, printing as it goes; the sink after the run, or `Err(2)` after a parse error.
-async fn serial(
-    c: &super::Ctx<'_>,
-    filter: &JqFilter,
-    vars: &[Val],
-    stream: Box<dyn Iterator<Item = Result<Val, String>> + '_>,
-    null_input: bool,
-    fmt: &Fmt,
-    mut sink: Sink,
-) -> Result<Result<Sink, i32>, ShellError> {
-    let shared = RcIter::new(stream);
-    let mut first = true;
-    loop {
-        let input = if null_input {
-            if !first {
-                break;
-            }
-            Val::Null
-        } else {
-            match (&shared).next() {
-                None => break,
-                Some(Ok(v)) => v,
-                Some(Err(e)) => {
-                    emit(c, sink.take()).await?;
-                    parse_error(c, &e).await?;
-                    return Ok(Err(2));
-                }
-            }
-        };
-        first = false;
-        sink.begin_input();
-        for r in filter.run((Ctx::new(vars.iter().cloned(), &shared), input)) {
-            let ok = sink.result(r, fmt);
-            if sink.held() > 1 << 16 {
-                emit(c, sink.take()).await?;
-            }
-            if !ok {
-                break;
-            }
-        }
+    if !serial::run(&c, job, inputs, mode, &mut sink).await? {
+        return Ok(2);
     }
-    emit(c, sink.take()).await?;
-    Ok(Ok(sink))
-}
+    Ok(status(&sink, a.has('e')))
+});
 
 /// The exit status after a run: 5 after a runtime error; with `-e`, 4 when nothing was
 /// printed and 1 when the last value was `null` or `false`.
@@ -229,13 +185,6 @@ fn status(sink: &Sink, exit_status: bool) -> i32 {
         (false, true, None) => 4,
         (false, true, Some(true)) => 1,
         _ => 0,
-    }
-}
-
-fn status_with(run: Result<Sink, i32>, exit_status: bool) -> i32 {
-    match run {
-        Ok(sink) => status(&sink, exit_status),
-        Err(code) => code,
     }
 }
 

@@ -21,7 +21,7 @@ use tokio::sync::mpsc;
 
 use super::format::{Fmt, Piece, Sink};
 use super::parse::JsonStream;
-use super::{compile, emit, globals};
+use super::{JqFilter, emit, globals};
 use crate::shell::ShellError;
 
 /// Bytes per segment.
@@ -29,19 +29,19 @@ pub(super) const SEGMENT: usize = 1 << 20;
 /// Most worker threads.
 const MAX_WORKERS: usize = 4;
 /// Output held by a worker before it hands it over.
-const PART: usize = 1 << 16;
+pub(super) const PART: usize = 1 << 16;
 /// Parts a worker may have waiting before it pauses.
-const QUEUE: usize = 4;
+pub(super) const QUEUE: usize = 4;
 /// A worker's stack: jaq evaluates recursive filters on the stack, so a worker gets more
 /// than the main thread's 8 MiB (a filter that recurses deep enough for the serial run must
 /// not overflow here); only the pages used are backed.
-const WORKER_STACK: usize = 64 << 20;
+pub(super) const WORKER_STACK: usize = 64 << 20;
 
-/// What a run with several threads needs, owned so it can move to them.
+/// What a run on other threads needs, owned so it can move to them.
+#[derive(Clone)]
 pub(super) struct Job {
-    /// The filter's text and its global variables' names.
-    pub(super) text: String,
-    pub(super) names: Vec<String>,
+    /// The compiled filter.
+    pub(super) filter: JqFilter,
     /// Exported variables (`$ENV`) and `--arg`/`--argjson` values.
     pub(super) env: Vec<(String, String)>,
     pub(super) named: Vec<(bool, String, String)>,
@@ -69,7 +69,7 @@ fn workers() -> usize {
 }
 
 /// A worker's report on one segment, in order: `Start`, any `Part`s, `End`.
-enum Msg {
+pub(super) enum Msg {
     /// Where the segment's first value starts (the segment's end if it holds none).
     Start(usize),
     /// Output and runtime errors, in order.
@@ -123,14 +123,7 @@ pub(super) async fn run(
             .step_by(k)
             .map(|i| (cuts[i], cuts.get(i + 1).copied().unwrap_or(job.data.len())))
             .collect();
-        let job = Job {
-            text: job.text.clone(),
-            names: job.names.clone(),
-            env: job.env.clone(),
-            named: job.named.clone(),
-            fmt: job.fmt.clone(),
-            data: job.data.clone(),
-        };
+        let job = job.clone();
         let spawned = thread::Builder::new()
             .name("mirage-jq".into())
             .stack_size(WORKER_STACK)
@@ -174,12 +167,10 @@ pub(super) async fn run(
 /// A worker: runs the filter on the values starting in each of its segments, reporting each
 /// segment in turn; stops when the reader hangs up.
 fn work(job: &Job, segments: &[(usize, usize)], tx: &mpsc::Sender<Msg>) {
-    let (Ok(filter), Ok(vars)) = (
-        compile(&job.text, &job.names),
-        globals(&job.env, &job.named),
-    ) else {
+    let Ok(vars) = globals(&job.env, &job.named) else {
         return;
     };
+    let filter = &job.filter;
     let none: Box<dyn Iterator<Item = Result<Val, String>>> = Box::new(std::iter::empty());
     let inputs = RcIter::new(none);
     for &(start, end) in segments {
