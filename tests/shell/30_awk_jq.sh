@@ -95,6 +95,7 @@ jq -c 'if .id == 77777 then error("boom") else empty end' big.jsonl; echo $?
 jq -c 'if .id == 120000 then error("last") else empty end' big.jsonl; echo $?
 jq -s . big.jsonl > arr.json; jq -c '.[12345], length' arr.json
 jq 'def f(n): if n == 0 then 0 else f(n-1) + 1 end; select(.id == 7) | f(1500)' big.jsonl
+jq -n 'def f(n): if n == 0 then 0 else f(n-1) + 1 end; f(1500)'; echo '[3]' | jq 'def f(n): if n == 0 then 0 else f(n-1) + 1 end; f(.[0] * 400)'
 (cat big.jsonl; echo '{"id": 1,'; cat big.jsonl) > broken.jsonl; jq -c 'select(.id == 119999)' broken.jsonl; echo end
 #### jq bad json
 echo '{bad' | jq .; echo done
