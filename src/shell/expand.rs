@@ -428,13 +428,11 @@ impl Shell {
     /// downwards (then upwards past 63, never reusing one).
     pub(crate) fn free_fd_path(&self) -> usize {
         let fds = self.fds.borrow();
-        let outs = self.out_substs.borrow();
+        let held = fds.len() + self.out_substs.borrow().len();
         let taken = |n: usize| {
             let p = format!("/dev/fd/{n}");
             fds.contains_key(&p) || self.out_subst_sink(&p).is_some()
         };
-        let held = fds.len() + outs.len();
-        drop(outs);
         let mut n = 63usize.checked_sub(held).filter(|n| *n >= 10).unwrap_or(64);
         while taken(n) {
             n += 1;

@@ -106,9 +106,8 @@ impl Shell {
                 | RedirKind::Both(..) => {
                     let append = matches!(kind, RedirKind::Append(_) | RedirKind::Both(_, true));
                     let out = match target.as_str() {
-                        t if t.starts_with("/dev/fd/") && self.out_subst_sink(t).is_some() => {
-                            self.out_subst_sink(t).unwrap_or(Out::Null)
-                        }
+                        // A `>(…)`: its script reads what is written.
+                        t if let Some(sink) = self.out_subst_sink(t) => sink,
                         "/dev/null" => Out::Null,
                         "/dev/stdout" => io.stdout.clone(),
                         "/dev/stderr" => io.stderr.clone(),

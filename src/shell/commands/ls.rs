@@ -383,8 +383,6 @@ async fn format_entries(
         .iter()
         .map(|e| owner_group(&e.meta, o.numeric))
         .collect();
-    let inos = inodes(c, entries, dir, o);
-    let iw = inos.iter().map(|i| i.len()).max().unwrap_or(0);
     let uw = ids.iter().map(|(u, _)| u.len()).max().unwrap_or(0);
     let gw = ids.iter().map(|(_, g)| g.len()).max().unwrap_or(0);
     for (i, ((e, size), (user, group))) in entries.iter().zip(sizes).zip(&ids).enumerate() {

@@ -170,7 +170,6 @@ fn work(job: &Job, segments: &[(usize, usize)], tx: &mpsc::Sender<Msg>) {
     let Ok(vars) = globals(&job.env, &job.named) else {
         return;
     };
-    let filter = &job.filter;
     let none: Box<dyn Iterator<Item = Result<Val, String>>> = Box::new(std::iter::empty());
     let inputs = RcIter::new(none);
     for &(start, end) in segments {
@@ -186,15 +185,8 @@ fn work(job: &Job, segments: &[(usize, usize)], tx: &mpsc::Sender<Msg>) {
             match stream.next() {
                 Some(Ok(v)) => {
                     ran = true;
-                    sink.begin_input();
-                    for r in filter.run((jaq_core::Ctx::new(vars.iter().cloned(), &inputs), v)) {
-                        let ok = sink.result(r, &job.fmt);
-                        if sink.held() > PART && tx.blocking_send(Msg::Part(sink.take())).is_err() {
-                            return;
-                        }
-                        if !ok {
-                            break;
-                        }
+                    if !run_input(job, &vars, &inputs, v, &mut sink, tx) {
+                        return;
                     }
                 }
                 Some(Err(e)) => {
@@ -205,19 +197,55 @@ fn work(job: &Job, segments: &[(usize, usize)], tx: &mpsc::Sender<Msg>) {
             }
         }
         let stop = stream.next_start().unwrap_or(job.data.len());
-        let end = Msg::End {
-            stop,
-            parse_error,
-            failed: ran.then_some(sink.failed),
-            last_falsy: sink.last_falsy,
-        };
-        let part = sink.take();
-        if (!part.is_empty() && tx.blocking_send(Msg::Part(part)).is_err())
-            || tx.blocking_send(end).is_err()
-        {
+        if !send_end(&mut sink, stop, parse_error, ran, tx) {
             return;
         }
     }
+}
+
+/// Runs the filter on one input, handing output over as it fills; false when the reader
+/// has hung up.
+pub(super) fn run_input(
+    job: &Job,
+    vars: &[Val],
+    inputs: &RcIter<dyn Iterator<Item = Result<Val, String>> + '_>,
+    input: Val,
+    sink: &mut Sink,
+    tx: &mpsc::Sender<Msg>,
+) -> bool {
+    sink.begin_input();
+    for r in job
+        .filter
+        .run((jaq_core::Ctx::new(vars.iter().cloned(), inputs), input))
+    {
+        let ok = sink.result(r, &job.fmt);
+        if sink.held() > PART && tx.blocking_send(Msg::Part(sink.take())).is_err() {
+            return false;
+        }
+        if !ok {
+            break;
+        }
+    }
+    true
+}
+
+/// Hands over the rest of the output, then the end of a run (`stop`: see [`Msg::End`];
+/// `ran`: whether any input ran); false when the reader has hung up.
+pub(super) fn send_end(
+    sink: &mut Sink,
+    stop: usize,
+    parse_error: Option<String>,
+    ran: bool,
+    tx: &mpsc::Sender<Msg>,
+) -> bool {
+    let end = Msg::End {
+        stop,
+        parse_error,
+        failed: ran.then_some(sink.failed),
+        last_falsy: sink.last_falsy,
+    };
+    let part = sink.take();
+    (part.is_empty() || tx.blocking_send(Msg::Part(part)).is_ok()) && tx.blocking_send(end).is_ok()
 }
 
 #[cfg(test)]

@@ -12,7 +12,7 @@ use jaq_json::Val;
 use tokio::sync::mpsc;
 
 use super::format::Sink;
-use super::parallel::{Job, Msg, PART, QUEUE, WORKER_STACK};
+use super::parallel::{Job, Msg, QUEUE, WORKER_STACK, run_input, send_end};
 use super::parse::JsonStream;
 use super::{emit, globals, parse_error, raw_inputs};
 use crate::shell::ShellError;
@@ -75,7 +75,6 @@ fn work(job: &Job, inputs: Vec<(String, bytes::Bytes)>, mode: Mode, tx: &mpsc::S
     let Ok(vars) = globals(&job.env, &job.named) else {
         return;
     };
-    let filter = &job.filter;
     let stream: Box<dyn Iterator<Item = Result<Val, String>>> = if mode.raw_input {
         raw_inputs(&inputs, mode.slurp)
     } else if mode.slurp {
@@ -107,26 +106,9 @@ fn work(job: &Job, inputs: Vec<(String, bytes::Bytes)>, mode: Mode, tx: &mpsc::S
             }
         };
         ran = true;
-        sink.begin_input();
-        for r in filter.run((jaq_core::Ctx::new(vars.iter().cloned(), &shared), input)) {
-            let ok = sink.result(r, &job.fmt);
-            if sink.held() > PART && tx.blocking_send(Msg::Part(sink.take())).is_err() {
-                return;
-            }
-            if !ok {
-                break;
-            }
+        if !run_input(job, &vars, &shared, input, &mut sink, tx) {
+            return;
         }
     }
-    let end = Msg::End {
-        stop: 0,
-        parse_error,
-        failed: ran.then_some(sink.failed),
-        last_falsy: sink.last_falsy,
-    };
-    let part = sink.take();
-    if !part.is_empty() && tx.blocking_send(Msg::Part(part)).is_err() {
-        return;
-    }
-    let _ = tx.blocking_send(end);
+    send_end(&mut sink, 0, parse_error, ran, tx);
 }
