@@ -80,3 +80,9 @@ echo hi > >(tr a-z A-Z); sleep 0.2; f() { echo in-f; }; f > >(sed 's/^/> /'); sl
 exec 3> >(cat > log.txt); echo one >&3; echo two >&3; exec 3>&-; sleep 0.2; cat log.txt
 x=$(echo sub > >(cat)); echo "[$x]"; echo a >(true) | sed 's/[0-9]*$/N/'
 
+#### a redirection after the last command of a list or pipeline is that command's
+mkdir rd && echo hi > rd/f; cat rd/f; echo file > rf; echo x | cat < rf
+{ echo e >&2; echo o; } | cat 2>/dev/null; false || echo fallback > rg; cat rg
+true && cat <<XX
+here
+XX

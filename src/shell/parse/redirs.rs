@@ -35,11 +35,15 @@ impl Lower<'_> {
             }
         }
         let mut body = body.unwrap_or(Node::Simple(Simple::default()));
-        if named_fd && let Node::Simple(s) = &mut body {
+        // tree-sitter-bash files the redirections after the last command of a pipeline or an
+        // `&&`/`||` list as the whole statement's (`mkdir d && echo x >d/f`); in bash they
+        // are that command's.
+        let leaf = last_command(&mut body);
+        if named_fd && let Node::Simple(s) = leaf {
             claim_descriptor(&mut s.words, &mut redirs);
         }
         if !self.spilled.is_empty() {
-            match &mut body {
+            match &mut *leaf {
                 Node::Simple(s) => s.words.append(&mut self.spilled),
                 _ => {
                     let word = self.spilled.remove(0);
@@ -50,7 +54,8 @@ impl Lower<'_> {
                 }
             }
         }
-        let mut node = with_redirs(body, redirs);
+        *leaf = with_redirs(std::mem::take(leaf), redirs);
+        let mut node = body;
         for t in tail {
             node = match t {
                 Tail::Pipe(stages) => {
@@ -261,6 +266,29 @@ pub(super) fn claim_descriptor(words: &mut Vec<String>, redirs: &mut [Redir]) {
     {
         first.var = Some(name.to_string());
         words.pop();
+    }
+}
+
+/// The last command of a pipeline or an `&&`/`||` list (through `!` and `time`), or the
+/// node itself.
+fn last_command(node: &mut Node) -> &mut Node {
+    let descend = match &*node {
+        Node::Pipeline(stages, _) => !stages.is_empty(),
+        Node::And(..) | Node::Or(..) | Node::Not(_) => true,
+        Node::Timed(x, _) => !matches!(**x, Node::Subshell(_)),
+        _ => false,
+    };
+    if !descend {
+        return node;
+    }
+    match node {
+        Node::Pipeline(stages, _) => {
+            let last = stages.len() - 1;
+            last_command(&mut stages[last])
+        }
+        Node::And(_, r) | Node::Or(_, r) => last_command(r),
+        Node::Not(x) | Node::Timed(x, _) => last_command(x),
+        other => other,
     }
 }
 
