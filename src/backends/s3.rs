@@ -350,6 +350,15 @@ impl Backend for S3Backend {
     }
 
     async fn read(&self, path: &VPath, offset: u64, len: u64) -> VfsResult<Bytes> {
+        let mut chunks = self.read_segments(path, offset, len).await?;
+        Ok(match chunks.len() {
+            0 => Bytes::new(),
+            1 => chunks.swap_remove(0),
+            _ => Bytes::from(chunks.concat()),
+        })
+    }
+
+    async fn read_segments(&self, path: &VPath, offset: u64, len: u64) -> VfsResult<Vec<Bytes>> {
         match self.api.get(&self.key(path), offset, len).await {
             Err(VfsError::NotFound)
                 if !path.is_root() && self.has_children_or_marker(path).await? =>

@@ -4,6 +4,7 @@
 //! [`super::implicit`] — and replies with the core's answer or errno.
 
 use std::ffi::OsStr;
+use std::io::IoSlice;
 
 use fuser::{
     Errno, FileHandle, FopenFlags, Generation, INodeNo, OpenFlags as FuseOpenFlags, ReplyAttr,
@@ -13,7 +14,27 @@ use fuser::{
 use super::attr::{time_of, to_attr};
 use super::implicit::Opens;
 use super::{IntoErrno, MirageFs, errno};
+use crate::vfs::sink::ReadSink;
 use crate::vfs::{MetaChange, OpenFlags, VfsError, lock};
+
+/// Answers a READ with the data lent by the core: one `writev` of all its pieces, so a read
+/// spanning two cached blocks or served from a RAM file is not copied in user space.
+struct ReplySink(Option<ReplyData>);
+
+impl ReadSink for ReplySink {
+    fn accept(&mut self, parts: &[&[u8]]) {
+        if let Some(reply) = self.0.take() {
+            match parts {
+                [] => reply.data(&[]),
+                [one] => reply.data(one),
+                many => {
+                    let iov: Vec<IoSlice<'_>> = many.iter().map(|p| IoSlice::new(p)).collect();
+                    reply.data_vectored(&iov);
+                }
+            }
+        }
+    }
+}
 
 /// What a SETATTR asks to change (the attributes mirage acts on).
 pub(super) struct AttrChange {
@@ -146,8 +167,16 @@ impl MirageFs {
         reply: ReplyData,
     ) {
         let h = tryr!(reply, self.handle_for(ino.0, fh.0, false));
-        let data = tryr!(reply, self.rt.block_on(self.vfs.read(h.fh, offset, size)));
-        reply.data(&data);
+        let mut sink = ReplySink(Some(reply));
+        let r = self
+            .rt
+            .block_on(self.vfs.read_into(h.fh, offset, size, &mut sink));
+        if let Some(reply) = sink.0.take() {
+            match r {
+                Ok(()) => reply.data(&[]),
+                Err(e) => reply.error(errno(&e)),
+            }
+        }
     }
 
     pub(super) fn file_write(

@@ -13,6 +13,7 @@ use bytes::Bytes;
 
 use super::error::{VfsError, VfsResult};
 use super::path::VPath;
+use super::sink::{ReadSink, lend};
 
 /// What kind of object a path names.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -299,6 +300,12 @@ impl PutData {
 pub trait BackendFile: Send + Sync {
     /// Reads up to `len` bytes at `offset`; fewer (or none) at end of file.
     async fn read_at(&self, offset: u64, len: u32) -> VfsResult<Bytes>;
+    /// [`read_at`](Self::read_at), lending the bytes to `sink` (from the backend's own memory
+    /// where it has them) instead of returning a copy.
+    async fn read_at_into(&self, offset: u64, len: u32, sink: &mut dyn ReadSink) -> VfsResult<()> {
+        lend(&self.read_at(offset, len).await?, sink);
+        Ok(())
+    }
     /// Writes all of `data` at `offset`, extending the file with zeros if it lies past the end.
     async fn write_at(&self, offset: u64, data: &[u8]) -> VfsResult<()>;
     /// Truncates or extends (with zeros) to `size` bytes.
@@ -332,6 +339,25 @@ pub trait Backend: Send + Sync {
     /// Up to `len` bytes of the file at `offset`; fewer at end of file, none past it.
     /// A directory → `IsADirectory`.
     async fn read(&self, path: &VPath, offset: u64, len: u64) -> VfsResult<Bytes>;
+
+    /// [`read`](Self::read) as the pieces the data arrived in (a network body's chunks),
+    /// for caches that keep them without joining. Layers below a cache must forward it.
+    async fn read_segments(&self, path: &VPath, offset: u64, len: u64) -> VfsResult<Vec<Bytes>> {
+        Ok(vec![self.read(path, offset, len).await?])
+    }
+
+    /// [`read`](Self::read), lending the bytes to `sink` in as many pieces as they are held
+    /// (cached blocks) instead of joining them. Layers above a cache must forward it.
+    async fn read_into(
+        &self,
+        path: &VPath,
+        offset: u64,
+        len: u64,
+        sink: &mut dyn ReadSink,
+    ) -> VfsResult<()> {
+        lend(&self.read(path, offset, len).await?, sink);
+        Ok(())
+    }
 
     /// Creates or replaces the whole file. The parent must exist (`NotFound`); an existing
     /// directory → `IsADirectory`. On failure the previous content stays intact.

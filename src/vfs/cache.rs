@@ -31,6 +31,7 @@ use super::backend::{
 use super::error::{VfsError, VfsResult};
 use super::lock;
 use super::path::VPath;
+use super::sink::ReadSink;
 
 const ATTR_ENTRIES: usize = 200_000;
 const LIST_ENTRIES: usize = 8_192;
@@ -160,10 +161,56 @@ impl CacheLayer {
         lock(&self.lists).clear();
     }
 
+    /// The cached blocks' slices covering `offset..offset + len` (fetched as needed, with
+    /// read-ahead), or `Uncached` for files without a version (read from the backend).
+    async fn pieces(&self, path: &VPath, offset: u64, len: u64) -> VfsResult<Pieces> {
+        let meta = self.stat(path).await?;
+        let version = match (&meta.kind, &meta.version) {
+            (FileKind::File, Some(v)) => v.clone(),
+            _ => return Ok(Pieces::Uncached),
+        };
+        let end = offset.saturating_add(len).min(meta.size);
+        if offset >= end {
+            return Ok(Pieces::Blocks(Vec::new()));
+        }
+        let (first, last) = (offset / BLOCK, (end - 1) / BLOCK);
+        self.read_ahead(path, &meta, &version, first, last);
+        if first == 0 {
+            self.prefetch_siblings(path);
+        }
+        let mut parts = Vec::new();
+        for b in first..=last {
+            let block = self.block(path, &version, b).await?;
+            let start = if b == first {
+                (offset - b * BLOCK) as usize
+            } else {
+                0
+            };
+            let stop = if b == last {
+                (end - b * BLOCK) as usize
+            } else {
+                block.len()
+            };
+            if start >= block.len() {
+                break; // the object is shorter than its listing said (changed meanwhile)
+            }
+            block.slice_into(start, stop, &mut parts);
+        }
+        Ok(Pieces::Blocks(parts))
+    }
+
     fn after<T>(&self, path: &VPath, r: VfsResult<T>) -> VfsResult<T> {
         self.forget(path);
         r
     }
+}
+
+/// What a read of a cached file consists of.
+enum Pieces {
+    /// The file has no version to key blocks by: the backend answers.
+    Uncached,
+    /// Slices of consecutive cached blocks (empty at or past the end).
+    Blocks(Vec<Bytes>),
 }
 
 #[async_trait]
@@ -201,42 +248,28 @@ impl Backend for CacheLayer {
     }
 
     async fn read(&self, path: &VPath, offset: u64, len: u64) -> VfsResult<Bytes> {
-        let meta = self.stat(path).await?;
-        let version = match (&meta.kind, &meta.version) {
-            (FileKind::File, Some(v)) => v.clone(),
-            _ => return self.inner.read(path, offset, len).await,
-        };
-        let end = offset.saturating_add(len).min(meta.size);
-        if offset >= end {
-            return Ok(Bytes::new());
+        match self.pieces(path, offset, len).await? {
+            Pieces::Uncached => self.inner.read(path, offset, len).await,
+            Pieces::Blocks(mut parts) if parts.len() <= 1 => Ok(parts.pop().unwrap_or_default()),
+            Pieces::Blocks(parts) => Ok(Bytes::from(parts.concat())),
         }
-        let (first, last) = (offset / BLOCK, (end - 1) / BLOCK);
-        self.read_ahead(path, &meta, &version, first, last);
-        if first == 0 {
-            self.prefetch_siblings(path);
-        }
-        let mut out = Vec::with_capacity((end - offset) as usize);
-        for b in first..=last {
-            let block = self.block(path, &version, b).await?;
-            let start = if b == first {
-                (offset - b * BLOCK) as usize
-            } else {
-                0
-            };
-            let stop = if b == last {
-                (end - b * BLOCK) as usize
-            } else {
-                block.len()
-            };
-            if start >= block.len() {
-                break; // the object is shorter than its listing said (changed meanwhile)
+    }
+
+    async fn read_into(
+        &self,
+        path: &VPath,
+        offset: u64,
+        len: u64,
+        sink: &mut dyn ReadSink,
+    ) -> VfsResult<()> {
+        match self.pieces(path, offset, len).await? {
+            Pieces::Uncached => self.inner.read_into(path, offset, len, sink).await,
+            Pieces::Blocks(parts) => {
+                let parts: Vec<&[u8]> = parts.iter().map(|b| &b[..]).collect();
+                sink.accept(&parts);
+                Ok(())
             }
-            if first == last {
-                return Ok(block.slice(start..stop.min(block.len())));
-            }
-            out.extend_from_slice(&block[start..stop.min(block.len())]);
         }
-        Ok(Bytes::from(out))
     }
 
     async fn put(&self, path: &VPath, data: PutData) -> VfsResult<Metadata> {

@@ -18,6 +18,60 @@ use super::path::VPath;
 /// Size of one cached block.
 pub const BLOCK: u64 = 1 << 20;
 
+/// One cached block as it arrived: its pieces in order, never joined into one buffer (a FUSE
+/// read hands them to the kernel with one `writev`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Segments {
+    parts: Arc<[Bytes]>,
+    len: usize,
+}
+
+impl Segments {
+    /// The block made of `parts` (empty pieces dropped).
+    pub fn new(parts: Vec<Bytes>) -> Self {
+        let parts: Vec<Bytes> = parts.into_iter().filter(|p| !p.is_empty()).collect();
+        let len = parts.iter().map(Bytes::len).sum();
+        Segments {
+            parts: parts.into(),
+            len,
+        }
+    }
+
+    /// Bytes in the block.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// True when the block holds no bytes.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Appends to `out` the pieces covering bytes `start..stop` of the block (clamped to its
+    /// length), sharing memory with it.
+    pub fn slice_into(&self, start: usize, stop: usize, out: &mut Vec<Bytes>) {
+        let stop = stop.min(self.len);
+        let mut at = 0;
+        for p in self.parts.iter() {
+            let (from, to) = (at, at + p.len());
+            at = to;
+            if to <= start {
+                continue;
+            }
+            if from >= stop {
+                break;
+            }
+            out.push(p.slice(start.saturating_sub(from)..stop.min(to) - from));
+        }
+    }
+}
+
+impl From<Bytes> for Segments {
+    fn from(b: Bytes) -> Self {
+        Segments::new(vec![b])
+    }
+}
+
 /// Identifies one block of one version of one file.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct BlockKey {
@@ -32,7 +86,7 @@ pub struct BlockKey {
 }
 
 struct Store {
-    lru: LruCache<BlockKey, Bytes>,
+    lru: LruCache<BlockKey, Segments>,
     bytes: u64,
 }
 
@@ -40,7 +94,7 @@ struct Store {
 pub struct DataCache {
     store: Mutex<Store>,
     budget: u64,
-    inflight: Mutex<HashMap<BlockKey, Arc<OnceCell<Bytes>>>>,
+    inflight: Mutex<HashMap<BlockKey, Arc<OnceCell<Segments>>>>,
 }
 
 impl DataCache {
@@ -57,7 +111,7 @@ impl DataCache {
     }
 
     /// The block, if cached.
-    pub fn get(&self, key: &BlockKey) -> Option<Bytes> {
+    pub fn get(&self, key: &BlockKey) -> Option<Segments> {
         lock(&self.store).lru.get(key).cloned()
     }
 
@@ -67,7 +121,7 @@ impl DataCache {
     }
 
     /// Stores a block, evicting the least recently used ones past the budget.
-    pub fn insert(&self, key: BlockKey, data: Bytes) {
+    pub fn insert(&self, key: BlockKey, data: Segments) {
         let len = data.len() as u64;
         if self.budget == 0 || len > self.budget / 4 {
             return;
@@ -91,10 +145,10 @@ impl DataCache {
     }
 
     /// The cached block, or the result of `fetch` — run once however many ask at the same time.
-    pub async fn get_or_fetch<F, Fut>(&self, key: BlockKey, fetch: F) -> VfsResult<Bytes>
+    pub async fn get_or_fetch<F, Fut>(&self, key: BlockKey, fetch: F) -> VfsResult<Segments>
     where
         F: FnOnce() -> Fut,
-        Fut: std::future::Future<Output = VfsResult<Bytes>>,
+        Fut: std::future::Future<Output = VfsResult<Segments>>,
     {
         if let Some(b) = self.get(&key) {
             return Ok(b);
@@ -139,11 +193,33 @@ mod tests {
     fn evicts_least_recently_used_past_the_budget() {
         let c = DataCache::new(40);
         for i in 0..5 {
-            c.insert(key(i), Bytes::from(vec![0u8; 10]));
+            c.insert(key(i), Bytes::from(vec![0u8; 10]).into());
         }
         assert_eq!(c.bytes(), 40);
         assert!(c.get(&key(0)).is_none());
         assert!(c.get(&key(4)).is_some());
+    }
+
+    #[test]
+    fn segments_slice_across_pieces() {
+        let s = Segments::new(vec![
+            Bytes::from_static(b"abc"),
+            Bytes::new(),
+            Bytes::from_static(b"defg"),
+            Bytes::from_static(b"h"),
+        ]);
+        assert_eq!(s.len(), 8);
+        let joined = |start, stop| {
+            let mut out = Vec::new();
+            s.slice_into(start, stop, &mut out);
+            (out.len(), out.concat())
+        };
+        assert_eq!(joined(0, 8), (3, b"abcdefgh".to_vec()));
+        assert_eq!(joined(2, 4), (2, b"cd".to_vec()));
+        assert_eq!(joined(3, 7), (1, b"defg".to_vec()));
+        assert_eq!(joined(5, 100), (2, b"fgh".to_vec()));
+        assert_eq!(joined(8, 9), (0, Vec::new()));
+        assert!(Segments::new(vec![Bytes::new()]).is_empty());
     }
 
     #[tokio::test]
@@ -157,13 +233,16 @@ mod tests {
                 c.get_or_fetch(key(0), || async {
                     calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
                     tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-                    Ok(Bytes::from_static(b"data"))
+                    Ok(Bytes::from_static(b"data").into())
                 })
                 .await
             }));
         }
         for t in tasks {
-            assert_eq!(t.await.unwrap().unwrap(), Bytes::from_static(b"data"));
+            assert_eq!(
+                t.await.unwrap().unwrap(),
+                Bytes::from_static(b"data").into()
+            );
         }
         assert_eq!(calls.load(std::sync::atomic::Ordering::SeqCst), 1);
     }

@@ -15,6 +15,7 @@ use bytes::Bytes;
 use super::backend::{BackendFile, FileKind, Metadata, OpenOptions};
 use super::error::{VfsError, VfsResult};
 use super::path::VPath;
+use super::sink::{ReadSink, lend};
 use super::stage::StageBuf;
 use super::{Vfs, lock};
 
@@ -293,6 +294,42 @@ impl Vfs {
             }
             HandleIo::Ranged => self.read_ranged(&f, offset, len).await,
         }
+    }
+
+    /// [`read`](Self::read), lending the data to `sink` where it is already in memory (RAM
+    /// files, cached blocks) instead of copying it out.
+    pub async fn read_into(
+        &self,
+        fh: u64,
+        offset: u64,
+        len: u32,
+        sink: &mut dyn ReadSink,
+    ) -> VfsResult<()> {
+        let f = self.handles.get(fh)?;
+        match &f.io {
+            HandleIo::Direct(file) => file.read_at_into(offset, len, sink).await,
+            HandleIo::Staged(s) => {
+                let s = s.lock().await;
+                if s.loaded {
+                    lend(&s.buf.read_at(offset, len as u64)?, sink);
+                    return Ok(());
+                }
+                drop(s);
+                self.read_ranged_into(&f, offset, len, sink).await
+            }
+            HandleIo::Ranged => self.read_ranged_into(&f, offset, len, sink).await,
+        }
+    }
+
+    async fn read_ranged_into(
+        &self,
+        f: &OpenFile,
+        offset: u64,
+        len: u32,
+        sink: &mut dyn ReadSink,
+    ) -> VfsResult<()> {
+        let (mount, rel) = self.table.route(&f.path());
+        mount.stack.read_into(&rel, offset, len as u64, sink).await
     }
 
     async fn read_ranged(&self, f: &OpenFile, offset: u64, len: u32) -> VfsResult<Bytes> {

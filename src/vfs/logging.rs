@@ -58,6 +58,14 @@ impl Backend for LoggingLayer {
     async fn read(&self, path: &VPath, offset: u64, len: u64) -> VfsResult<Bytes> {
         logged!(self, "read", path, self.inner.read(path, offset, len))
     }
+    async fn read_segments(&self, path: &VPath, offset: u64, len: u64) -> VfsResult<Vec<Bytes>> {
+        logged!(
+            self,
+            "read",
+            path,
+            self.inner.read_segments(path, offset, len)
+        )
+    }
     async fn put(&self, path: &VPath, data: PutData) -> VfsResult<Metadata> {
         logged!(self, "put", path, self.inner.put(path, data))
     }

@@ -17,6 +17,7 @@ use super::backend::{
 };
 use super::error::{VfsError, VfsResult};
 use super::path::VPath;
+use super::sink::ReadSink;
 
 /// A mount's mode from the config.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -62,6 +63,15 @@ impl Backend for ModeLayer {
     }
     async fn read(&self, path: &VPath, offset: u64, len: u64) -> VfsResult<Bytes> {
         self.inner.read(path, offset, len).await
+    }
+    async fn read_into(
+        &self,
+        path: &VPath,
+        offset: u64,
+        len: u64,
+        sink: &mut dyn ReadSink,
+    ) -> VfsResult<()> {
+        self.inner.read_into(path, offset, len, sink).await
     }
     async fn put(&self, path: &VPath, data: PutData) -> VfsResult<Metadata> {
         require_write(self.mode)?;

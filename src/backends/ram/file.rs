@@ -5,6 +5,7 @@ use async_trait::async_trait;
 use bytes::Bytes;
 
 use super::tree::{FileRef, Node, read_lock, write_lock};
+use crate::vfs::sink::ReadSink;
 use crate::vfs::{BackendFile, Metadata, VfsError, VfsResult};
 
 pub(super) fn slice_at(bytes: &[u8], offset: u64, len: u64) -> Bytes {
@@ -20,6 +21,19 @@ pub(super) struct RamFile(pub(super) FileRef);
 impl BackendFile for RamFile {
     async fn read_at(&self, offset: u64, len: u32) -> VfsResult<Bytes> {
         Ok(slice_at(&read_lock(&self.0).bytes, offset, len as u64))
+    }
+
+    async fn read_at_into(&self, offset: u64, len: u32, sink: &mut dyn ReadSink) -> VfsResult<()> {
+        // Lent under the read lock: a writer waits for the one copy the sink makes.
+        let f = read_lock(&self.0);
+        let start = (offset as usize).min(f.bytes.len());
+        let end = start.saturating_add(len as usize).min(f.bytes.len());
+        if start == end {
+            sink.accept(&[]);
+        } else {
+            sink.accept(&[&f.bytes[start..end]]);
+        }
+        Ok(())
     }
 
     async fn write_at(&self, offset: u64, data: &[u8]) -> VfsResult<()> {

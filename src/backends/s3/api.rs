@@ -54,8 +54,9 @@ pub trait S3Api: Send + Sync {
         token: Option<String>,
         max_keys: Option<i32>,
     ) -> VfsResult<ListPage>;
-    /// GetObject of `len` bytes at `offset` (fewer at the end, none past it).
-    async fn get(&self, key: &str, offset: u64, len: u64) -> VfsResult<Bytes>;
+    /// GetObject of `len` bytes at `offset` (fewer at the end, none past it), as the chunks
+    /// the body arrived in (not joined: the data cache keeps them as they are).
+    async fn get(&self, key: &str, offset: u64, len: u64) -> VfsResult<Vec<Bytes>>;
     /// PutObject; returns the new ETag.
     async fn put(&self, key: &str, body: Bytes) -> VfsResult<Option<String>>;
     /// CreateMultipartUpload; returns the upload id.
@@ -243,9 +244,9 @@ impl S3Api for SdkApi {
         })
     }
 
-    async fn get(&self, key: &str, offset: u64, len: u64) -> VfsResult<Bytes> {
+    async fn get(&self, key: &str, offset: u64, len: u64) -> VfsResult<Vec<Bytes>> {
         if len == 0 {
-            return Ok(Bytes::new());
+            return Ok(Vec::new());
         }
         let range = format!("bytes={}-{}", offset, offset.saturating_add(len) - 1);
         let out = match self
@@ -261,20 +262,23 @@ impl S3Api for SdkApi {
             Err(SdkError::ServiceError(s))
                 if s.raw().status().as_u16() == 416 || s.err().code() == Some("InvalidRange") =>
             {
-                return Ok(Bytes::new()); // offset at or past the end
+                return Ok(Vec::new()); // offset at or past the end
             }
             Err(e) => return Err(map_err("GET", key, e)),
         };
-        let body = out
-            .body
-            .collect()
-            .await
-            .map_err(|e| VfsError::Io(format!("S3 GET {key}: body: {e}")))?;
-        let mut bytes = body.into_bytes();
-        if bytes.len() as u64 > len {
-            bytes.truncate(len as usize); // a server that ignored the range
+        let mut body = out.body;
+        let (mut chunks, mut left) = (Vec::new(), len as usize);
+        while let Some(chunk) = body.next().await {
+            let mut chunk = chunk.map_err(|e| VfsError::Io(format!("S3 GET {key}: body: {e}")))?;
+            if chunk.len() > left {
+                chunk.truncate(left); // a server that ignored the range
+            }
+            left -= chunk.len();
+            if !chunk.is_empty() {
+                chunks.push(chunk);
+            }
         }
-        Ok(bytes)
+        Ok(chunks)
     }
 
     async fn put(&self, key: &str, body: Bytes) -> VfsResult<Option<String>> {

@@ -11,6 +11,7 @@ use bytes::Bytes;
 use super::CacheLayer;
 use crate::backends::ram::RamBackend;
 use crate::vfs::data_cache::{BLOCK, DataCache};
+use crate::vfs::sink::ReadSink;
 use crate::vfs::{Backend, BackendInfo, DirEntry, Metadata, PutData, VPath, VfsResult};
 
 /// RAM with content versions (like ETags) and a count of ranged reads.
@@ -42,6 +43,12 @@ impl Backend for Counted {
     async fn read(&self, path: &VPath, offset: u64, len: u64) -> VfsResult<Bytes> {
         self.reads.fetch_add(1, Ordering::SeqCst);
         self.ram.read(path, offset, len).await
+    }
+    /// Arrives in three chunks, as a network body does.
+    async fn read_segments(&self, path: &VPath, offset: u64, len: u64) -> VfsResult<Vec<Bytes>> {
+        let b = self.read(path, offset, len).await?;
+        let (a, c) = (b.len() / 3, b.len() * 2 / 3);
+        Ok(vec![b.slice(..a), b.slice(a..c), b.slice(c..)])
     }
     async fn put(&self, path: &VPath, data: PutData) -> VfsResult<Metadata> {
         tokio::time::sleep(Duration::from_millis(2)).await; // a new mtime, so a new version
@@ -165,4 +172,56 @@ async fn a_new_version_is_never_served_from_old_blocks() {
         .await
         .unwrap();
     assert_eq!(&layer.read(&p("/f"), 0, 100).await.unwrap()[..], b"new!");
+}
+
+/// Records the pieces a read lends.
+#[derive(Default)]
+struct Pieces(Vec<Vec<u8>>);
+
+impl ReadSink for Pieces {
+    fn accept(&mut self, parts: &[&[u8]]) {
+        self.0 = parts.iter().map(|p| p.to_vec()).collect();
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_read_across_blocks_lends_the_cached_pieces() {
+    let data: Vec<u8> = (0..2 * BLOCK as u32 + 7).map(|i| (i % 251) as u8).collect();
+    let (_, layer) = setup(&[("/big", data.clone())]).await;
+    let (offset, len) = (BLOCK - 1000, 5000u64);
+    let mut sink = Pieces::default();
+    layer
+        .read_into(&p("/big"), offset, len, &mut sink)
+        .await
+        .unwrap();
+    // The end of block 0's last chunk and the start of block 1's first: not joined.
+    assert_eq!(
+        sink.0.len(),
+        2,
+        "{:?}",
+        sink.0.iter().map(Vec::len).collect::<Vec<_>>()
+    );
+    let want = &data[offset as usize..(offset + len) as usize];
+    assert_eq!(sink.0.concat(), want);
+    assert_eq!(
+        &layer.read(&p("/big"), offset, len).await.unwrap()[..],
+        want
+    );
+    // Spanning chunks inside one block, the tail, and past the end.
+    layer
+        .read_into(&p("/big"), 0, BLOCK, &mut sink)
+        .await
+        .unwrap();
+    assert_eq!(sink.0.len(), 3);
+    assert_eq!(sink.0.concat(), &data[..BLOCK as usize]);
+    layer
+        .read_into(&p("/big"), 2 * BLOCK, 100, &mut sink)
+        .await
+        .unwrap();
+    assert_eq!(sink.0.concat(), &data[2 * BLOCK as usize..]);
+    layer
+        .read_into(&p("/big"), 3 * BLOCK, 100, &mut sink)
+        .await
+        .unwrap();
+    assert!(sink.0.is_empty());
 }

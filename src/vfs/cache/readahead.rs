@@ -2,14 +2,12 @@
 //! grows while a reader stays sequential, and background fetches of a directory's small files
 //! once one of them is read.
 
-use bytes::Bytes;
-
 use super::{
     CacheLayer, PREFETCH_CONCURRENCY, PREFETCH_MAX_FILE, PREFETCH_MAX_FILES, READAHEAD_MAX,
     READAHEAD_MIN,
 };
 use crate::vfs::backend::{DirEntry, FileKind, Metadata};
-use crate::vfs::data_cache::{BLOCK, BlockKey};
+use crate::vfs::data_cache::{BLOCK, BlockKey, Segments};
 use crate::vfs::error::VfsResult;
 use crate::vfs::lock;
 use crate::vfs::path::VPath;
@@ -25,12 +23,20 @@ impl CacheLayer {
     }
 
     /// Fetches one block through the shared cache.
-    pub(super) async fn block(&self, path: &VPath, version: &str, block: u64) -> VfsResult<Bytes> {
+    pub(super) async fn block(
+        &self,
+        path: &VPath,
+        version: &str,
+        block: u64,
+    ) -> VfsResult<Segments> {
         let inner = self.inner.clone();
         let p = path.clone();
         self.data
             .get_or_fetch(self.block_key(path, version, block), || async move {
-                inner.read(&p, block * BLOCK, BLOCK).await
+                inner
+                    .read_segments(&p, block * BLOCK, BLOCK)
+                    .await
+                    .map(Segments::new)
             })
             .await
     }
@@ -48,10 +54,12 @@ impl CacheLayer {
             let (inner, data, p) = (self.inner.clone(), self.data.clone(), path.clone());
             rt.spawn(async move {
                 let _ = data
-                    .get_or_fetch(
-                        key,
-                        || async move { inner.read(&p, b * BLOCK, BLOCK).await },
-                    )
+                    .get_or_fetch(key, || async move {
+                        inner
+                            .read_segments(&p, b * BLOCK, BLOCK)
+                            .await
+                            .map(Segments::new)
+                    })
                     .await;
             });
         }
@@ -131,7 +139,12 @@ impl CacheLayer {
                 let (inner, data) = (inner.clone(), data.clone());
                 tasks.spawn(async move {
                     let _ = data
-                        .get_or_fetch(key, || async move { inner.read(&path, 0, BLOCK).await })
+                        .get_or_fetch(key, || async move {
+                            inner
+                                .read_segments(&path, 0, BLOCK)
+                                .await
+                                .map(Segments::new)
+                        })
                         .await;
                 });
             }

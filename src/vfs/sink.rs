@@ -1,0 +1,46 @@
+//! Handing read data to its consumer without copying it first.
+//!
+//! A read that spans two cached blocks, or one served from a RAM file, already has its bytes
+//! in memory; the FUSE adapter can write them to the kernel straight from there (one `writev`)
+//! instead of joining them into a fresh buffer. [`ReadSink`] is that consumer; every read path
+//! has a `read_into` form that lends its data to one, and a default that reads and lends the
+//! result, so backends without borrowed data need nothing new.
+
+use bytes::Bytes;
+
+/// Receives the data of one read as consecutive pieces whose concatenation is the data.
+pub trait ReadSink: Send {
+    /// Called once per successful read; `parts` is empty at end of file.
+    fn accept(&mut self, parts: &[&[u8]]);
+}
+
+/// Lends `data` to `sink` in one piece.
+pub fn lend(data: &Bytes, sink: &mut dyn ReadSink) {
+    if data.is_empty() {
+        sink.accept(&[]);
+    } else {
+        sink.accept(&[data]);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Seen(Vec<Vec<u8>>);
+
+    impl ReadSink for Seen {
+        fn accept(&mut self, parts: &[&[u8]]) {
+            self.0 = parts.iter().map(|p| p.to_vec()).collect();
+        }
+    }
+
+    #[test]
+    fn lend_gives_one_piece_or_none() {
+        let mut s = Seen(Vec::new());
+        lend(&Bytes::from_static(b"xy"), &mut s);
+        assert_eq!(s.0, vec![b"xy".to_vec()]);
+        lend(&Bytes::new(), &mut s);
+        assert!(s.0.is_empty());
+    }
+}
