@@ -43,7 +43,10 @@ const PREFETCH_MAX_FILES: usize = 4096;
 const PREFETCH_CONCURRENCY: usize = 16;
 /// Read-ahead window bounds, in blocks.
 const READAHEAD_MIN: u64 = 2;
-const READAHEAD_MAX: u64 = 16;
+const READAHEAD_MAX: u64 = 32;
+/// Blocks fetched by one backend read while read-ahead streams: every request costs CPU on
+/// both sides (signing, parsing) and, on real S3, a round trip.
+const RUN_BLOCKS: u64 = 8;
 
 type Attr = (Instant, Result<Metadata, VfsError>);
 type Listing = (Instant, Arc<Vec<DirEntry>>);
@@ -195,6 +198,11 @@ impl CacheLayer {
                 break; // the object is shorter than its listing said (changed meanwhile)
             }
             block.slice_into(start, stop, &mut parts);
+            if stop >= block.len() && self.data.too_big_to_keep(meta.size) {
+                // A file this large would only flush the cache (an LRU scan never hits):
+                // its blocks go once read, and their memory serves the next ones.
+                self.data.remove(&self.block_key(path, &version, b));
+            }
         }
         Ok(Pieces::Blocks(parts))
     }

@@ -8,6 +8,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
+use futures::FutureExt;
 use lru::LruCache;
 use tokio::sync::OnceCell;
 
@@ -63,6 +64,29 @@ impl Segments {
             }
             out.push(p.slice(start.saturating_sub(from)..stop.min(to) - from));
         }
+    }
+}
+
+impl Segments {
+    /// Cuts the chunks of one ranged read into blocks of `block` bytes (the last may be
+    /// shorter), sharing their memory.
+    pub fn split(chunks: Vec<Bytes>, block: usize) -> Vec<Segments> {
+        let (mut out, mut cur, mut cur_len) = (Vec::new(), Vec::new(), 0);
+        for mut c in chunks {
+            while !c.is_empty() {
+                let take = (block - cur_len).min(c.len());
+                cur.push(c.split_to(take));
+                cur_len += take;
+                if cur_len == block {
+                    out.push(Segments::new(std::mem::take(&mut cur)));
+                    cur_len = 0;
+                }
+            }
+        }
+        if cur_len > 0 {
+            out.push(Segments::new(cur));
+        }
+        out
     }
 }
 
@@ -139,6 +163,20 @@ impl DataCache {
         }
     }
 
+    /// Drops a block (readers holding it keep their copy).
+    pub fn remove(&self, key: &BlockKey) {
+        let mut store = lock(&self.store);
+        if let Some(b) = store.lru.pop(key) {
+            store.bytes -= b.len() as u64;
+        }
+    }
+
+    /// True for files of more than half the budget: reading one through would evict
+    /// everything else and, read again, hit nothing (LRU), so its blocks are not kept.
+    pub fn too_big_to_keep(&self, size: u64) -> bool {
+        size > self.budget / 2
+    }
+
     /// Bytes held.
     pub fn bytes(&self) -> u64 {
         lock(&self.store).bytes
@@ -162,17 +200,68 @@ impl DataCache {
             inflight.entry(key.clone()).or_default().clone()
         };
         let result = cell.get_or_try_init(fetch).await.cloned();
-        // Stored before the in-flight entry goes, so no reader in between misses both and
-        // fetches the block again.
-        if let Ok(b) = &result {
+        self.finish(&key, &cell, &result);
+        result
+    }
+
+    /// Fetches the consecutive blocks `first..first + count` of one file (`key` names the
+    /// first) with a single call of `fetch`, which returns them in order (fewer at the end of
+    /// the file). Blocks cached or in flight are fetched again but not replaced; readers of
+    /// the others wait for this fetch instead of starting their own.
+    pub async fn fetch_run<Fut>(&self, key: &BlockKey, count: u64, fetch: Fut)
+    where
+        Fut: std::future::Future<Output = VfsResult<Vec<Segments>>> + Send + 'static,
+    {
+        let mut cells: Vec<(BlockKey, Arc<OnceCell<Segments>>)> = Vec::new();
+        {
+            let mut inflight = lock(&self.inflight);
+            let store = lock(&self.store);
+            for block in key.block..key.block + count {
+                let k = BlockKey {
+                    block,
+                    ..key.clone()
+                };
+                if !store.lru.contains(&k) && !inflight.contains_key(&k) {
+                    let cell = Arc::<OnceCell<Segments>>::default();
+                    inflight.insert(k.clone(), cell.clone());
+                    cells.push((k, cell));
+                }
+            }
+        }
+        if cells.is_empty() {
+            return;
+        }
+        let run = fetch.map(|r| r.map(Arc::new)).boxed().shared();
+        // Every cell's initialisation is started before the fetch completes, so a reader of
+        // any block waits for it.
+        let inits = cells.iter().map(|(k, cell)| {
+            let (run, i) = (run.clone(), (k.block - key.block) as usize);
+            async move {
+                let r = cell
+                    .get_or_try_init(|| async move {
+                        run.await
+                            .map(|blocks| blocks.get(i).cloned().unwrap_or_default())
+                    })
+                    .await
+                    .cloned();
+                (k, cell, r)
+            }
+        });
+        for (k, cell, r) in futures::future::join_all(inits).await {
+            self.finish(k, cell, &r);
+        }
+    }
+
+    /// Stores a fetched block before its in-flight entry goes, so no reader in between misses
+    /// both and fetches it again.
+    fn finish(&self, key: &BlockKey, cell: &Arc<OnceCell<Segments>>, result: &VfsResult<Segments>) {
+        if let Ok(b) = result {
             self.insert(key.clone(), b.clone());
         }
         let mut inflight = lock(&self.inflight);
-        if inflight.get(&key).is_some_and(|c| Arc::ptr_eq(c, &cell)) {
-            inflight.remove(&key);
+        if inflight.get(key).is_some_and(|c| Arc::ptr_eq(c, cell)) {
+            inflight.remove(key);
         }
-        drop(inflight);
-        result
     }
 }
 
@@ -220,6 +309,71 @@ mod tests {
         assert_eq!(joined(5, 100), (2, b"fgh".to_vec()));
         assert_eq!(joined(8, 9), (0, Vec::new()));
         assert!(Segments::new(vec![Bytes::new()]).is_empty());
+    }
+
+    #[test]
+    fn split_cuts_chunks_at_block_bounds() {
+        let chunks = vec![
+            Bytes::from_static(b"abcde"),
+            Bytes::from_static(b"fg"),
+            Bytes::from_static(b"hijklmn"),
+        ];
+        let blocks = Segments::split(chunks, 4);
+        let joined: Vec<Vec<u8>> = blocks
+            .iter()
+            .map(|s| {
+                let mut out = Vec::new();
+                s.slice_into(0, s.len(), &mut out);
+                out.concat()
+            })
+            .collect();
+        assert_eq!(joined, [&b"abcd"[..], b"efgh", b"ijkl", b"mn"]);
+        assert!(Segments::split(Vec::new(), 4).is_empty());
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn readers_wait_for_a_run_fetch_instead_of_fetching() {
+        let c = Arc::new(DataCache::new(1 << 20));
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let run = {
+            let c = c.clone();
+            tokio::spawn(async move {
+                c.fetch_run(&key(0), 3, async move {
+                    let _ = rx.await; // held until the readers below are waiting
+                    Ok(Segments::split(vec![Bytes::from_static(b"aabbc")], 2))
+                })
+                .await
+            })
+        };
+        while !c.has(&key(2)) {
+            tokio::task::yield_now().await;
+        }
+        let calls = Arc::new(std::sync::atomic::AtomicU32::new(0));
+        let readers: Vec<_> = (0..3)
+            .map(|b| {
+                let (c, calls) = (c.clone(), calls.clone());
+                tokio::spawn(async move {
+                    c.get_or_fetch(key(b), || async move {
+                        calls.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                        Ok(Segments::default())
+                    })
+                    .await
+                })
+            })
+            .collect();
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        tx.send(()).unwrap();
+        run.await.unwrap();
+        let want = [&b"aa"[..], b"bb", b"c"];
+        for (r, want) in readers.into_iter().zip(want) {
+            let s = r.await.unwrap().unwrap();
+            let mut out = Vec::new();
+            s.slice_into(0, s.len(), &mut out);
+            assert_eq!(out.concat(), want);
+        }
+        assert_eq!(calls.load(std::sync::atomic::Ordering::SeqCst), 0);
+        assert_eq!(c.bytes(), 5);
+        assert!(c.get(&key(1)).is_some());
     }
 
     #[tokio::test]

@@ -16,6 +16,11 @@ pub trait ReadSink: Send {
 
 /// Lends `data` to `sink` in one piece.
 pub fn lend(data: &Bytes, sink: &mut dyn ReadSink) {
+    lend_slice(data, sink);
+}
+
+/// Lends `data` to `sink` in one piece (none when empty).
+pub fn lend_slice(data: &[u8], sink: &mut dyn ReadSink) {
     if data.is_empty() {
         sink.accept(&[]);
     } else {

@@ -4,7 +4,7 @@
 
 use super::{
     CacheLayer, PREFETCH_CONCURRENCY, PREFETCH_MAX_FILE, PREFETCH_MAX_FILES, READAHEAD_MAX,
-    READAHEAD_MIN,
+    READAHEAD_MIN, RUN_BLOCKS,
 };
 use crate::vfs::backend::{DirEntry, FileKind, Metadata};
 use crate::vfs::data_cache::{BLOCK, BlockKey, Segments};
@@ -41,27 +41,46 @@ impl CacheLayer {
             .await
     }
 
-    /// Starts background fetches of `blocks` that are neither cached nor in flight.
-    pub(super) fn prefetch(&self, path: &VPath, version: &str, blocks: impl Iterator<Item = u64>) {
+    /// Starts background fetches of the blocks in `window` that are neither cached nor in
+    /// flight, [`RUN_BLOCKS`] consecutive ones per backend read. A shorter run waits for the
+    /// reader to come closer (the next read adds blocks to it) unless it starts with `next`,
+    /// the block the reader needs next, or ends at the file's last block (`blocks`).
+    pub(super) fn prefetch(
+        &self,
+        path: &VPath,
+        version: &str,
+        window: std::ops::Range<u64>,
+        next: u64,
+        blocks: u64,
+    ) {
         let Ok(rt) = tokio::runtime::Handle::try_current() else {
             return;
         };
-        for b in blocks {
-            let key = self.block_key(path, version, b);
-            if self.data.has(&key) {
+        let end = window.end.min(blocks);
+        let missing = |b: u64| !self.data.has(&self.block_key(path, version, b));
+        let mut b = window.start;
+        while b < end {
+            if !missing(b) {
+                b += 1;
                 continue;
             }
-            let (inner, data, p) = (self.inner.clone(), self.data.clone(), path.clone());
-            rt.spawn(async move {
-                let _ = data
-                    .get_or_fetch(key, || async move {
-                        inner
-                            .read_segments(&p, b * BLOCK, BLOCK)
-                            .await
-                            .map(Segments::new)
-                    })
-                    .await;
-            });
+            let mut stop = b + 1;
+            while stop < end && stop - b < RUN_BLOCKS && missing(stop) {
+                stop += 1;
+            }
+            if stop - b == RUN_BLOCKS || b == next || stop == blocks {
+                let (inner, data, p) = (self.inner.clone(), self.data.clone(), path.clone());
+                let key = self.block_key(path, version, b);
+                let (offset, count) = (b * BLOCK, stop - b);
+                rt.spawn(async move {
+                    let fetch = async move {
+                        let chunks = inner.read_segments(&p, offset, count * BLOCK).await?;
+                        Ok(Segments::split(chunks, BLOCK as usize))
+                    };
+                    data.fetch_run(&key, count, fetch).await;
+                });
+            }
+            b = stop;
         }
     }
 
@@ -87,11 +106,7 @@ impl CacheLayer {
             window
         };
         let blocks = meta.size.div_ceil(BLOCK);
-        self.prefetch(
-            path,
-            version,
-            (last + 1..=last + window).filter(|b| *b < blocks),
-        );
+        self.prefetch(path, version, last + 1..last + 1 + window, last + 1, blocks);
     }
 
     /// Fetches the small files of a fresh listing in the background (bounded).
