@@ -238,6 +238,11 @@ async fn copy_object(
     size: u64,
     (limit, part): (u64, u64),
 ) -> VfsResult<()> {
+    if size == 0 && from.ends_with('/') {
+        // A directory marker: written anew. Servers that keep markers as directories
+        // (s3s-fs, MinIO-like) can fail to copy one (500), and its content is empty anyway.
+        return api.put(to, Bytes::new()).await.map(|_| ());
+    }
     if size <= limit {
         return api.copy(from, to).await;
     }
@@ -464,7 +469,8 @@ impl Backend for S3Backend {
                 if page.objects.iter().any(|o| o.key != target) || !page.prefixes.is_empty() {
                     return Err(VfsError::DirectoryNotEmpty);
                 }
-                self.api.delete(&self.dir_prefix(to)).await?;
+                // Its marker stays: the moved directory's own marker (if any) replaces it, and
+                // if the move fails the target is still there.
             }
             Ok(_) if src.is_dir() => return Err(VfsError::NotADirectory),
             Ok(_) | Err(VfsError::NotFound) => {}

@@ -264,6 +264,14 @@ pub async fn rename_directory_moves_subtree(b: Arc<dyn Backend>) {
     v.mkdir(&p("/m/empty")).await.unwrap();
     v.rename(&p("/m/e"), &p("/m/empty")).await.unwrap();
     assert_eq!(read(&v, "/m/empty/g").await, b"g");
+    // An empty directory over an empty one (object stores: marker over marker).
+    v.mkdir(&p("/m/e1")).await.unwrap();
+    v.mkdir(&p("/m/e2")).await.unwrap();
+    v.rename(&p("/m/e1"), &p("/m/e2")).await.unwrap();
+    assert_eq!(v.stat(&p("/m/e1")).await.err(), Some(VfsError::NotFound));
+    assert!(v.stat(&p("/m/e2")).await.unwrap().is_dir());
+    assert!(names(&v, "/m/e2").await.is_empty());
+    v.remove_dir(&p("/m/e2")).await.unwrap();
     assert_eq!(
         v.rename(&p("/m/empty"), &p("/m/full/x")).await.err(),
         Some(VfsError::NotADirectory)
