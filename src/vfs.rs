@@ -16,6 +16,7 @@ pub mod logging;
 pub mod mode;
 pub mod mount_table;
 pub mod path;
+pub mod segments;
 pub mod sink;
 pub mod stage;
 

@@ -7,94 +7,17 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use bytes::Bytes;
 use futures::FutureExt;
 use lru::LruCache;
 use tokio::sync::OnceCell;
 
-use super::error::VfsResult;
+use super::error::{VfsError, VfsResult};
 use super::lock;
 use super::path::VPath;
+pub use super::segments::Segments;
 
 /// Size of one cached block.
 pub const BLOCK: u64 = 1 << 20;
-
-/// One cached block as it arrived: its pieces in order, never joined into one buffer (a FUSE
-/// read hands them to the kernel with one `writev`).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Segments {
-    parts: Arc<[Bytes]>,
-    len: usize,
-}
-
-impl Segments {
-    /// The block made of `parts` (empty pieces dropped).
-    pub fn new(parts: Vec<Bytes>) -> Self {
-        let parts: Vec<Bytes> = parts.into_iter().filter(|p| !p.is_empty()).collect();
-        let len = parts.iter().map(Bytes::len).sum();
-        Segments {
-            parts: parts.into(),
-            len,
-        }
-    }
-
-    /// Bytes in the block.
-    pub fn len(&self) -> usize {
-        self.len
-    }
-
-    /// True when the block holds no bytes.
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
-    }
-
-    /// Appends to `out` the pieces covering bytes `start..stop` of the block (clamped to its
-    /// length), sharing memory with it.
-    pub fn slice_into(&self, start: usize, stop: usize, out: &mut Vec<Bytes>) {
-        let stop = stop.min(self.len);
-        let mut at = 0;
-        for p in self.parts.iter() {
-            let (from, to) = (at, at + p.len());
-            at = to;
-            if to <= start {
-                continue;
-            }
-            if from >= stop {
-                break;
-            }
-            out.push(p.slice(start.saturating_sub(from)..stop.min(to) - from));
-        }
-    }
-}
-
-impl Segments {
-    /// Cuts the chunks of one ranged read into blocks of `block` bytes (the last may be
-    /// shorter), sharing their memory.
-    pub fn split(chunks: Vec<Bytes>, block: usize) -> Vec<Segments> {
-        let (mut out, mut cur, mut cur_len) = (Vec::new(), Vec::new(), 0);
-        for mut c in chunks {
-            while !c.is_empty() {
-                let take = (block - cur_len).min(c.len());
-                cur.push(c.split_to(take));
-                cur_len += take;
-                if cur_len == block {
-                    out.push(Segments::new(std::mem::take(&mut cur)));
-                    cur_len = 0;
-                }
-            }
-        }
-        if cur_len > 0 {
-            out.push(Segments::new(cur));
-        }
-        out
-    }
-}
-
-impl From<Bytes> for Segments {
-    fn from(b: Bytes) -> Self {
-        Segments::new(vec![b])
-    }
-}
 
 /// Identifies one block of one version of one file.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -112,6 +35,22 @@ pub struct BlockKey {
 struct Store {
     lru: LruCache<BlockKey, Segments>,
     bytes: u64,
+}
+
+/// Blocks claimed for one fetch ([`DataCache::claim_run`]); dropped unfetched, it gives
+/// them back.
+pub struct RunClaim {
+    cache: Arc<DataCache>,
+    first: u64,
+    cells: Vec<(BlockKey, Arc<OnceCell<Segments>>)>,
+}
+
+impl Drop for RunClaim {
+    fn drop(&mut self) {
+        for (k, cell) in &self.cells {
+            self.cache.finish(k, cell);
+        }
+    }
 }
 
 /// A byte-bounded LRU of blocks with shared in-flight fetches.
@@ -199,65 +138,78 @@ impl DataCache {
             }
             inflight.entry(key.clone()).or_default().clone()
         };
-        let result = cell.get_or_try_init(fetch).await.cloned();
-        self.finish(&key, &cell, &result);
+        let result = cell
+            .get_or_try_init(|| async {
+                let block = fetch().await?;
+                self.insert(key.clone(), block.clone());
+                Ok(block)
+            })
+            .await
+            .cloned();
+        self.finish(&key, &cell);
         result
     }
 
-    /// Fetches the consecutive blocks `first..first + count` of one file (`key` names the
-    /// first) with a single call of `fetch`, which returns them in order (fewer at the end of
-    /// the file). Blocks cached or in flight are fetched again but not replaced; readers of
-    /// the others wait for this fetch instead of starting their own.
-    pub async fn fetch_run<Fut>(&self, key: &BlockKey, count: u64, fetch: Fut)
+    /// Claims the blocks `key.block..key.block + count` of one file that are neither cached
+    /// nor in flight, for one fetch by [`fetch_run`](Self::fetch_run); from now on readers
+    /// of them wait for that fetch. Claimed at once (not in the task that fetches), so a
+    /// reader that gets past them meanwhile does not see them fetched again behind it.
+    /// `None` when every block is cached or in flight already.
+    pub fn claim_run(self: &Arc<Self>, key: &BlockKey, count: u64) -> Option<RunClaim> {
+        let mut cells = Vec::new();
+        let mut inflight = lock(&self.inflight);
+        let store = lock(&self.store);
+        for block in key.block..key.block + count {
+            let k = BlockKey {
+                block,
+                ..key.clone()
+            };
+            if !store.lru.contains(&k) && !inflight.contains_key(&k) {
+                let cell = Arc::<OnceCell<Segments>>::default();
+                inflight.insert(k.clone(), cell.clone());
+                cells.push((k, cell));
+            }
+        }
+        (!cells.is_empty()).then(|| RunClaim {
+            cache: self.clone(),
+            first: key.block,
+            cells,
+        })
+    }
+
+    /// Fills a claimed run with one call of `fetch`, which returns the blocks from the
+    /// claim's first on, in order (fewer at the end of the file; blocks not claimed are
+    /// dropped). A failed fetch leaves the blocks to the readers' own fetches.
+    pub async fn fetch_run<Fut>(&self, mut claim: RunClaim, fetch: Fut)
     where
         Fut: std::future::Future<Output = VfsResult<Vec<Segments>>> + Send + 'static,
     {
-        let mut cells: Vec<(BlockKey, Arc<OnceCell<Segments>>)> = Vec::new();
-        {
-            let mut inflight = lock(&self.inflight);
-            let store = lock(&self.store);
-            for block in key.block..key.block + count {
-                let k = BlockKey {
-                    block,
-                    ..key.clone()
-                };
-                if !store.lru.contains(&k) && !inflight.contains_key(&k) {
-                    let cell = Arc::<OnceCell<Segments>>::default();
-                    inflight.insert(k.clone(), cell.clone());
-                    cells.push((k, cell));
-                }
-            }
-        }
-        if cells.is_empty() {
-            return;
-        }
+        let cells = std::mem::take(&mut claim.cells);
         let run = fetch.map(|r| r.map(Arc::new)).boxed().shared();
         // Every cell's initialisation is started before the fetch completes, so a reader of
         // any block waits for it.
         let inits = cells.iter().map(|(k, cell)| {
-            let (run, i) = (run.clone(), (k.block - key.block) as usize);
+            let (run, i) = (run.clone(), (k.block - claim.first) as usize);
             async move {
-                let r = cell
+                let _ = cell
                     .get_or_try_init(|| async move {
-                        run.await
-                            .map(|blocks| blocks.get(i).cloned().unwrap_or_default())
+                        let block = run.await?.get(i).cloned().unwrap_or_default();
+                        self.insert(k.clone(), block.clone());
+                        Ok::<_, VfsError>(block)
                     })
-                    .await
-                    .cloned();
-                (k, cell, r)
+                    .await;
+                (k, cell)
             }
         });
-        for (k, cell, r) in futures::future::join_all(inits).await {
-            self.finish(k, cell, &r);
+        for (k, cell) in futures::future::join_all(inits).await {
+            self.finish(k, cell);
         }
     }
 
-    /// Stores a fetched block before its in-flight entry goes, so no reader in between misses
-    /// both and fetches it again.
-    fn finish(&self, key: &BlockKey, cell: &Arc<OnceCell<Segments>>, result: &VfsResult<Segments>) {
-        if let Ok(b) = result {
-            self.insert(key.clone(), b.clone());
-        }
+    /// Ends a fetch's in-flight entry. The block was stored when the fetch completed, before
+    /// any waiter woke: a reader that drops it once read (a streamed file) never sees it put
+    /// back, and no reader between the two misses both and fetches it again.
+    fn finish(&self, key: &BlockKey, cell: &Arc<OnceCell<Segments>>) {
         let mut inflight = lock(&self.inflight);
         if inflight.get(key).is_some_and(|c| Arc::ptr_eq(c, cell)) {
             inflight.remove(key);
@@ -268,6 +220,7 @@ impl DataCache {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use bytes::Bytes;
 
     fn key(block: u64) -> BlockKey {
         BlockKey {
@@ -289,48 +242,6 @@ mod tests {
         assert!(c.get(&key(4)).is_some());
     }
 
-    #[test]
-    fn segments_slice_across_pieces() {
-        let s = Segments::new(vec![
-            Bytes::from_static(b"abc"),
-            Bytes::new(),
-            Bytes::from_static(b"defg"),
-            Bytes::from_static(b"h"),
-        ]);
-        assert_eq!(s.len(), 8);
-        let joined = |start, stop| {
-            let mut out = Vec::new();
-            s.slice_into(start, stop, &mut out);
-            (out.len(), out.concat())
-        };
-        assert_eq!(joined(0, 8), (3, b"abcdefgh".to_vec()));
-        assert_eq!(joined(2, 4), (2, b"cd".to_vec()));
-        assert_eq!(joined(3, 7), (1, b"defg".to_vec()));
-        assert_eq!(joined(5, 100), (2, b"fgh".to_vec()));
-        assert_eq!(joined(8, 9), (0, Vec::new()));
-        assert!(Segments::new(vec![Bytes::new()]).is_empty());
-    }
-
-    #[test]
-    fn split_cuts_chunks_at_block_bounds() {
-        let chunks = vec![
-            Bytes::from_static(b"abcde"),
-            Bytes::from_static(b"fg"),
-            Bytes::from_static(b"hijklmn"),
-        ];
-        let blocks = Segments::split(chunks, 4);
-        let joined: Vec<Vec<u8>> = blocks
-            .iter()
-            .map(|s| {
-                let mut out = Vec::new();
-                s.slice_into(0, s.len(), &mut out);
-                out.concat()
-            })
-            .collect();
-        assert_eq!(joined, [&b"abcd"[..], b"efgh", b"ijkl", b"mn"]);
-        assert!(Segments::split(Vec::new(), 4).is_empty());
-    }
-
     #[tokio::test(flavor = "multi_thread")]
     async fn readers_wait_for_a_run_fetch_instead_of_fetching() {
         let c = Arc::new(DataCache::new(1 << 20));
@@ -338,7 +249,8 @@ mod tests {
         let run = {
             let c = c.clone();
             tokio::spawn(async move {
-                c.fetch_run(&key(0), 3, async move {
+                let claim = c.claim_run(&key(0), 3).unwrap();
+                c.fetch_run(claim, async move {
                     let _ = rx.await; // held until the readers below are waiting
                     Ok(Segments::split(vec![Bytes::from_static(b"aabbc")], 2))
                 })
@@ -374,6 +286,18 @@ mod tests {
         assert_eq!(calls.load(std::sync::atomic::Ordering::SeqCst), 0);
         assert_eq!(c.bytes(), 5);
         assert!(c.get(&key(1)).is_some());
+    }
+
+    #[test]
+    fn a_claim_covers_only_missing_blocks_and_is_given_back_when_dropped() {
+        let c = Arc::new(DataCache::new(1 << 20));
+        c.insert(key(1), Bytes::from_static(b"x").into());
+        let claim = c.claim_run(&key(0), 3).unwrap();
+        assert_eq!(claim.cells.len(), 2, "block 1 is cached");
+        assert!(c.has(&key(0)) && c.has(&key(2)));
+        assert!(c.claim_run(&key(0), 3).is_none(), "all cached or in flight");
+        drop(claim);
+        assert!(!c.has(&key(0)) && !c.has(&key(2)));
     }
 
     #[tokio::test]

@@ -105,10 +105,11 @@ async fn sequential_reads_are_served_in_blocks_and_read_ahead() {
         );
     }
     assert_eq!(got, data);
-    // 6 blocks, each fetched once however the reads and read-ahead interleaved: block 0 by
-    // the first read, the rest by read-ahead in runs of consecutive blocks.
+    // 6 blocks, each fetched once however the reads and read-ahead interleaved (read-ahead
+    // usually takes blocks 1-5 in runs, 3 GETs in all, but a reader that gets ahead of it
+    // fetches its block alone — timing, not asserted here; see `data_cache` for runs).
     assert!(
-        counted.reads.load(Ordering::SeqCst) <= 3,
+        counted.reads.load(Ordering::SeqCst) <= 6,
         "{}",
         counted.reads.load(Ordering::SeqCst)
     );
@@ -117,7 +118,7 @@ async fn sequential_reads_are_served_in_blocks_and_read_ahead() {
         again.to_vec(),
         data[(3 * BLOCK - 10) as usize..(3 * BLOCK + 10) as usize]
     );
-    assert!(counted.reads.load(Ordering::SeqCst) <= 3);
+    assert!(counted.reads.load(Ordering::SeqCst) <= 6);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -256,5 +257,6 @@ async fn a_file_larger_than_half_the_cache_does_not_flush_it() {
         reads,
         "the small file stayed cached"
     );
-    assert!(data.bytes() <= 32 << 20, "{}", data.bytes());
+    // Its blocks went as they were read (none put back by the fetch that brought them).
+    assert!(data.bytes() <= 2 << 20, "{}", data.bytes());
 }

@@ -69,16 +69,18 @@ impl CacheLayer {
                 stop += 1;
             }
             if stop - b == RUN_BLOCKS || b == next || stop == blocks {
-                let (inner, data, p) = (self.inner.clone(), self.data.clone(), path.clone());
                 let key = self.block_key(path, version, b);
-                let (offset, count) = (b * BLOCK, stop - b);
-                rt.spawn(async move {
-                    let fetch = async move {
-                        let chunks = inner.read_segments(&p, offset, count * BLOCK).await?;
-                        Ok(Segments::split(chunks, BLOCK as usize))
-                    };
-                    data.fetch_run(&key, count, fetch).await;
-                });
+                if let Some(claim) = self.data.claim_run(&key, stop - b) {
+                    let (inner, data, p) = (self.inner.clone(), self.data.clone(), path.clone());
+                    let (offset, len) = (b * BLOCK, (stop - b) * BLOCK);
+                    rt.spawn(async move {
+                        let fetch = async move {
+                            let chunks = inner.read_segments(&p, offset, len).await?;
+                            Ok(Segments::split(chunks, BLOCK as usize))
+                        };
+                        data.fetch_run(claim, fetch).await;
+                    });
+                }
             }
             b = stop;
         }

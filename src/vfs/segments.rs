@@ -1,0 +1,132 @@
+//! A cached block as it arrived from the network: its chunks in order, never joined.
+//!
+//! A FUSE read hands the pieces it covers to the kernel with one `writev`, so the bytes a GET
+//! received are copied once more only by the kernel.
+
+use std::sync::Arc;
+
+use bytes::Bytes;
+
+/// One cached block as it arrived: its pieces in order, never joined into one buffer (a FUSE
+/// read hands them to the kernel with one `writev`).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Segments {
+    parts: Arc<[Bytes]>,
+    len: usize,
+}
+
+impl Segments {
+    /// The block made of `parts` (empty pieces dropped).
+    pub fn new(parts: Vec<Bytes>) -> Self {
+        let parts: Vec<Bytes> = parts.into_iter().filter(|p| !p.is_empty()).collect();
+        let len = parts.iter().map(Bytes::len).sum();
+        Segments {
+            parts: parts.into(),
+            len,
+        }
+    }
+
+    /// Bytes in the block.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// True when the block holds no bytes.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Appends to `out` the pieces covering bytes `start..stop` of the block (clamped to its
+    /// length), sharing memory with it.
+    pub fn slice_into(&self, start: usize, stop: usize, out: &mut Vec<Bytes>) {
+        let stop = stop.min(self.len);
+        let mut at = 0;
+        for p in self.parts.iter() {
+            let (from, to) = (at, at + p.len());
+            at = to;
+            if to <= start {
+                continue;
+            }
+            if from >= stop {
+                break;
+            }
+            out.push(p.slice(start.saturating_sub(from)..stop.min(to) - from));
+        }
+    }
+}
+
+impl Segments {
+    /// Cuts the chunks of one ranged read into blocks of `block` bytes (the last may be
+    /// shorter), sharing their memory.
+    pub fn split(chunks: Vec<Bytes>, block: usize) -> Vec<Segments> {
+        let (mut out, mut cur, mut cur_len) = (Vec::new(), Vec::new(), 0);
+        for mut c in chunks {
+            while !c.is_empty() {
+                let take = (block - cur_len).min(c.len());
+                cur.push(c.split_to(take));
+                cur_len += take;
+                if cur_len == block {
+                    out.push(Segments::new(std::mem::take(&mut cur)));
+                    cur_len = 0;
+                }
+            }
+        }
+        if cur_len > 0 {
+            out.push(Segments::new(cur));
+        }
+        out
+    }
+}
+
+impl From<Bytes> for Segments {
+    fn from(b: Bytes) -> Self {
+        Segments::new(vec![b])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn segments_slice_across_pieces() {
+        let s = Segments::new(vec![
+            Bytes::from_static(b"abc"),
+            Bytes::new(),
+            Bytes::from_static(b"defg"),
+            Bytes::from_static(b"h"),
+        ]);
+        assert_eq!(s.len(), 8);
+        let joined = |start, stop| {
+            let mut out = Vec::new();
+            s.slice_into(start, stop, &mut out);
+            (out.len(), out.concat())
+        };
+        assert_eq!(joined(0, 8), (3, b"abcdefgh".to_vec()));
+        assert_eq!(joined(2, 4), (2, b"cd".to_vec()));
+        assert_eq!(joined(3, 7), (1, b"defg".to_vec()));
+        assert_eq!(joined(5, 100), (2, b"fgh".to_vec()));
+        assert_eq!(joined(8, 9), (0, Vec::new()));
+        assert!(Segments::new(vec![Bytes::new()]).is_empty());
+    }
+
+    #[test]
+    fn split_cuts_chunks_at_block_bounds() {
+        let chunks = vec![
+            Bytes::from_static(b"abcde"),
+            Bytes::from_static(b"fg"),
+            Bytes::from_static(b"hijklmn"),
+        ];
+        let blocks = Segments::split(chunks, 4);
+        let joined: Vec<Vec<u8>> = blocks
+            .iter()
+            .map(|s| {
+                let mut out = Vec::new();
+                s.slice_into(0, s.len(), &mut out);
+                out.concat()
+            })
+            .collect();
+        assert_eq!(joined, [&b"abcd"[..], b"efgh", b"ijkl", b"mn"]);
+        assert!(Segments::split(Vec::new(), 4).is_empty());
+    }
+}
