@@ -27,6 +27,9 @@ impl ReadSink for ReplySink {
             match parts {
                 [] => reply.data(&[]),
                 [one] => reply.data(one),
+                // Never near the kernel's 1,024-entry writev limit (blocks keep at most
+                // `MAX_PARTS` pieces); joined rather than fail if a backend lends more.
+                many if many.len() > 256 => reply.data(&many.concat()),
                 many => {
                     let iov: Vec<IoSlice<'_>> = many.iter().map(|p| IoSlice::new(p)).collect();
                     reply.data_vectored(&iov);

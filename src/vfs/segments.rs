@@ -7,6 +7,9 @@ use std::sync::Arc;
 
 use bytes::Bytes;
 
+/// Most pieces a block keeps (see [`Segments::new`]).
+pub const MAX_PARTS: usize = 64;
+
 /// One cached block as it arrived: its pieces in order, never joined into one buffer (a FUSE
 /// read hands them to the kernel with one `writev`).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -17,9 +20,15 @@ pub struct Segments {
 
 impl Segments {
     /// The block made of `parts` (empty pieces dropped).
+    /// More than [`MAX_PARTS`] pieces (a body that trickled in, one TCP segment per read)
+    /// are joined into one: a read spanning two blocks must stay far below the kernel's
+    /// 1,024-entry `writev` limit, and a few copies of a slow body cost nothing.
     pub fn new(parts: Vec<Bytes>) -> Self {
-        let parts: Vec<Bytes> = parts.into_iter().filter(|p| !p.is_empty()).collect();
+        let mut parts: Vec<Bytes> = parts.into_iter().filter(|p| !p.is_empty()).collect();
         let len = parts.iter().map(Bytes::len).sum();
+        if parts.len() > MAX_PARTS {
+            parts = vec![Bytes::from(parts.concat())];
+        }
         Segments {
             parts: parts.into(),
             len,
@@ -87,6 +96,21 @@ impl From<Bytes> for Segments {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_trickled_body_is_joined() {
+        let parts: Vec<Bytes> = (0..1000u32)
+            .map(|i| Bytes::from(vec![(i % 251) as u8; 3]))
+            .collect();
+        let want = parts.concat();
+        let s = Segments::new(parts);
+        assert_eq!(s.parts.len(), 1);
+        let mut out = Vec::new();
+        s.slice_into(0, s.len(), &mut out);
+        assert_eq!(out.concat(), want);
+        let few = Segments::new(vec![Bytes::from_static(b"ab"); MAX_PARTS]);
+        assert_eq!(few.parts.len(), MAX_PARTS);
+    }
 
     #[test]
     fn segments_slice_across_pieces() {
