@@ -22,7 +22,7 @@ use nix::sys::stat::{
 use nix::sys::time::TimeSpec;
 use nix::unistd::{UnlinkatFlags, symlinkat, unlinkat};
 
-use crate::vfs::sink::{ReadSink, lend_slice};
+use crate::vfs::sink::{ReadSink, lend};
 use crate::vfs::{
     Backend, BackendFile, BackendInfo, Capability, DirEntry, FileKind, FsStats, MetaChange,
     Metadata, OpenOptions, Posix, PutData, Special, VPath, VfsError, VfsResult,
@@ -487,18 +487,17 @@ impl BackendFile for LocalFile {
     /// on fresh memory, per read.
     async fn read_at_into(&self, offset: u64, len: u32, sink: &mut dyn ReadSink) -> VfsResult<()> {
         let len = len as usize;
-        READ_BUF.with(|cell| match cell.try_borrow_mut() {
-            Ok(mut buf) if len <= REUSED_READ_BUF => {
-                buf.clear();
-                pread_append(&self.0, offset, len, &mut buf)?;
-                lend_slice(&buf, sink);
-                Ok(())
-            }
-            _ => {
-                let buf = pread_fresh(&self.0, offset, len)?;
-                lend_slice(&buf, sink);
-                Ok(())
-            }
+        READ_BUF.with(|cell| {
+            let mut reused = cell
+                .try_borrow_mut()
+                .ok()
+                .filter(|_| len <= REUSED_READ_BUF);
+            let mut own = Vec::new();
+            let buf = reused.as_deref_mut().unwrap_or(&mut own);
+            buf.clear();
+            pread_append(&self.0, offset, len, buf)?;
+            lend(buf, sink);
+            Ok(())
         })
     }
 

@@ -20,6 +20,7 @@ use async_trait::async_trait;
 use bytes::Bytes;
 
 use crate::vfs::path::validate_name;
+use crate::vfs::sink::join;
 use crate::vfs::{
     Backend, BackendInfo, Capability, DirEntry, FileKind, Metadata, PutData, VPath, VfsError,
     VfsResult,
@@ -355,12 +356,7 @@ impl Backend for S3Backend {
     }
 
     async fn read(&self, path: &VPath, offset: u64, len: u64) -> VfsResult<Bytes> {
-        let mut chunks = self.read_segments(path, offset, len).await?;
-        Ok(match chunks.len() {
-            0 => Bytes::new(),
-            1 => chunks.swap_remove(0),
-            _ => Bytes::from(chunks.concat()),
-        })
+        Ok(join(self.read_segments(path, offset, len).await?))
     }
 
     async fn read_segments(&self, path: &VPath, offset: u64, len: u64) -> VfsResult<Vec<Bytes>> {

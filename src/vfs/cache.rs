@@ -31,7 +31,7 @@ use super::backend::{
 use super::error::{VfsError, VfsResult};
 use super::lock;
 use super::path::VPath;
-use super::sink::ReadSink;
+use super::sink::{ReadSink, join};
 
 const ATTR_ENTRIES: usize = 200_000;
 const LIST_ENTRIES: usize = 8_192;
@@ -258,8 +258,7 @@ impl Backend for CacheLayer {
     async fn read(&self, path: &VPath, offset: u64, len: u64) -> VfsResult<Bytes> {
         match self.pieces(path, offset, len).await? {
             Pieces::Uncached => self.inner.read(path, offset, len).await,
-            Pieces::Blocks(mut parts) if parts.len() <= 1 => Ok(parts.pop().unwrap_or_default()),
-            Pieces::Blocks(parts) => Ok(Bytes::from(parts.concat())),
+            Pieces::Blocks(parts) => Ok(join(parts)),
         }
     }
 

@@ -8,19 +8,24 @@
 
 use bytes::Bytes;
 
+/// The pieces of one read as one buffer: the piece itself when there is one, a copy when
+/// there are several (for callers that need contiguous bytes).
+pub fn join(mut parts: Vec<Bytes>) -> Bytes {
+    match parts.len() {
+        0 => Bytes::new(),
+        1 => parts.swap_remove(0),
+        _ => Bytes::from(parts.concat()),
+    }
+}
+
 /// Receives the data of one read as consecutive pieces whose concatenation is the data.
 pub trait ReadSink: Send {
     /// Called once per successful read; `parts` is empty at end of file.
     fn accept(&mut self, parts: &[&[u8]]);
 }
 
-/// Lends `data` to `sink` in one piece.
-pub fn lend(data: &Bytes, sink: &mut dyn ReadSink) {
-    lend_slice(data, sink);
-}
-
 /// Lends `data` to `sink` in one piece (none when empty).
-pub fn lend_slice(data: &[u8], sink: &mut dyn ReadSink) {
+pub fn lend(data: &[u8], sink: &mut dyn ReadSink) {
     if data.is_empty() {
         sink.accept(&[]);
     } else {
@@ -47,5 +52,12 @@ mod tests {
         assert_eq!(s.0, vec![b"xy".to_vec()]);
         lend(&Bytes::new(), &mut s);
         assert!(s.0.is_empty());
+        assert_eq!(join(Vec::new()), Bytes::new());
+        assert_eq!(
+            join(vec![Bytes::from_static(b"ab")]),
+            Bytes::from_static(b"ab")
+        );
+        let parts = vec![Bytes::from_static(b"ab"), Bytes::from_static(b"c")];
+        assert_eq!(join(parts), Bytes::from_static(b"abc"));
     }
 }

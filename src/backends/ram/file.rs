@@ -5,7 +5,7 @@ use async_trait::async_trait;
 use bytes::Bytes;
 
 use super::tree::{FileRef, Node, read_lock, write_lock};
-use crate::vfs::sink::{ReadSink, lend_slice};
+use crate::vfs::sink::{ReadSink, lend};
 use crate::vfs::{BackendFile, Metadata, VfsError, VfsResult};
 
 pub(super) fn slice_at(bytes: &[u8], offset: u64, len: u64) -> Bytes {
@@ -28,7 +28,7 @@ impl BackendFile for RamFile {
         let f = read_lock(&self.0);
         let start = (offset as usize).min(f.bytes.len());
         let end = start.saturating_add(len as usize).min(f.bytes.len());
-        lend_slice(&f.bytes[start..end], sink);
+        lend(&f.bytes[start..end], sink);
         Ok(())
     }
 
