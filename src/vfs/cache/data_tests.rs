@@ -121,6 +121,34 @@ async fn sequential_reads_are_served_in_blocks_and_read_ahead() {
     assert!(counted.reads.load(Ordering::SeqCst) <= 6);
 }
 
+/// Concurrent READs arrive out of order: a read that starts near the stream's front, behind
+/// or ahead of it, is part of the stream: it neither moves the front back nor resets the window.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_late_read_keeps_the_read_ahead_stream() {
+    let data = vec![7u8; 40 * BLOCK as usize];
+    let (_counted, layer) = setup(&[("/big", data)]).await;
+    let path = p("/big");
+    let meta = Metadata::file(40 * BLOCK, std::time::SystemTime::UNIX_EPOCH);
+    let stream = |layer: &CacheLayer| *crate::vfs::lock(&layer.streams).get(&path).unwrap();
+    for (first, last) in [(0, 1), (1, 2), (2, 3), (4, 5)] {
+        layer.read_ahead(&path, &meta, "v", first, last);
+    }
+    let before = stream(&layer);
+    assert_eq!(before.0, 6);
+    layer.read_ahead(&path, &meta, "v", 3, 4);
+    assert_eq!(stream(&layer), before, "a late read changed the stream");
+    // One that arrived early (6 is still to come) continues it.
+    layer.read_ahead(&path, &meta, "v", 7, 8);
+    assert_eq!(
+        stream(&layer),
+        (9, (before.1 * 2).min(super::READAHEAD_MAX))
+    );
+    // A read far behind (a new reader, or a seek) starts over.
+    layer.read_ahead(&path, &meta, "v", 30, 31);
+    layer.read_ahead(&path, &meta, "v", 2, 3);
+    assert_eq!(stream(&layer).0, 4);
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn reading_one_file_prefetches_its_small_siblings() {
     let files: Vec<(String, Vec<u8>)> = (0..50)

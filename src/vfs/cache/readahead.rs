@@ -12,6 +12,10 @@ use crate::vfs::error::VfsResult;
 use crate::vfs::lock;
 use crate::vfs::path::VPath;
 
+/// How far from a stream's front a read may start and still count as part of the stream
+/// (arrived early or late), in blocks: more than the kernel keeps in flight for one reader.
+const LATE_BLOCKS: u64 = 16;
+
 impl CacheLayer {
     pub(super) fn block_key(&self, path: &VPath, version: &str, block: u64) -> BlockKey {
         BlockKey {
@@ -95,20 +99,31 @@ impl CacheLayer {
         first: u64,
         last: u64,
     ) {
-        let window = {
+        let (front, window) = {
             let mut streams = lock(&self.streams);
-            let window = match streams.get(path) {
-                Some(&(next, w)) if first == next || first + 1 == next => {
-                    (w * 2).min(READAHEAD_MAX)
+            let (front, window) = match streams.get(path) {
+                // Near the stream's front: requests served concurrently arrive out of order.
+                // One that continues the stream (a read that is not block-aligned starts in
+                // the block the last one ended in) or runs ahead of it doubles the window; one
+                // that arrives late leaves the stream as it is.
+                Some(&(next, w))
+                    if first <= next + LATE_BLOCKS && next <= first + 1 + LATE_BLOCKS =>
+                {
+                    let window = if first + 1 >= next {
+                        (w * 2).min(READAHEAD_MAX)
+                    } else {
+                        w
+                    };
+                    ((last + 1).max(next), window)
                 }
-                _ if first == 0 => READAHEAD_MIN,
-                _ => 0,
+                _ if first == 0 => (last + 1, READAHEAD_MIN),
+                _ => (last + 1, 0),
             };
-            streams.put(path.clone(), (last + 1, window.max(READAHEAD_MIN)));
-            window
+            streams.put(path.clone(), (front, window.max(READAHEAD_MIN)));
+            (front, window)
         };
         let blocks = meta.size.div_ceil(BLOCK);
-        self.prefetch(path, version, last + 1..last + 1 + window, last + 1, blocks);
+        self.prefetch(path, version, front..front + window, front, blocks);
     }
 
     /// Fetches the small files of a fresh listing in the background (bounded).
