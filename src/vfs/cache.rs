@@ -198,10 +198,11 @@ impl CacheLayer {
                 break; // the object is shorter than its listing said (changed meanwhile)
             }
             block.slice_into(start, stop, &mut parts);
-            if stop >= block.len() && self.data.too_big_to_keep(meta.size) {
+            if self.data.too_big_to_keep(meta.size) {
                 // A file this large would only flush the cache (an LRU scan never hits):
                 // its blocks go once read, and their memory serves the next ones.
-                self.data.remove(&self.block_key(path, &version, b));
+                let key = self.block_key(path, &version, b);
+                self.data.consume(&key, (stop - start) as u64);
             }
         }
         Ok(Pieces::Blocks(parts))

@@ -35,6 +35,8 @@ pub struct BlockKey {
 struct Store {
     lru: LruCache<BlockKey, Segments>,
     bytes: u64,
+    /// Bytes of cached blocks read so far, for blocks that go once read ([`DataCache::consume`]).
+    consumed: HashMap<BlockKey, u64>,
 }
 
 /// Blocks claimed for one fetch ([`DataCache::claim_run`]); dropped unfetched, it gives
@@ -67,6 +69,7 @@ impl DataCache {
             store: Mutex::new(Store {
                 lru: LruCache::unbounded(),
                 bytes: 0,
+                consumed: HashMap::new(),
             }),
             budget,
             inflight: Mutex::default(),
@@ -90,13 +93,17 @@ impl DataCache {
             return;
         }
         let mut store = lock(&self.store);
+        store.consumed.remove(&key);
         if let Some(old) = store.lru.put(key, data) {
             store.bytes -= old.len() as u64;
         }
         store.bytes += len;
         while store.bytes > self.budget {
             match store.lru.pop_lru() {
-                Some((_, b)) => store.bytes -= b.len() as u64,
+                Some((k, b)) => {
+                    store.bytes -= b.len() as u64;
+                    store.consumed.remove(&k);
+                }
                 None => break,
             }
         }
@@ -105,8 +112,28 @@ impl DataCache {
     /// Drops a block (readers holding it keep their copy).
     pub fn remove(&self, key: &BlockKey) {
         let mut store = lock(&self.store);
+        store.consumed.remove(key);
         if let Some(b) = store.lru.pop(key) {
             store.bytes -= b.len() as u64;
+        }
+    }
+
+    /// Counts `bytes` of a cached block as read and drops the block once all of it has been
+    /// — for files not kept ([`DataCache::too_big_to_keep`]). Counting bytes rather than
+    /// dropping at the read that reaches the block's end keeps a block for a read of its
+    /// start that arrives later (concurrent READs are served out of order), which would
+    /// otherwise fetch it again.
+    pub fn consume(&self, key: &BlockKey, bytes: u64) {
+        let mut store = lock(&self.store);
+        let Some(len) = store.lru.peek(key).map(|b| b.len() as u64) else {
+            return;
+        };
+        let read = store.consumed.entry(key.clone()).or_default();
+        *read += bytes;
+        if *read >= len {
+            store.consumed.remove(key);
+            store.lru.pop(key);
+            store.bytes -= len;
         }
     }
 
@@ -229,6 +256,28 @@ mod tests {
             version: "v1".into(),
             block,
         }
+    }
+
+    #[test]
+    fn a_consumed_block_goes_once_every_byte_was_read_in_any_order() {
+        let c = DataCache::new(1 << 20);
+        c.insert(key(0), Segments::new(vec![Bytes::from(vec![1u8; 100])]));
+        // The read of the block's end comes first, that of its start later.
+        c.consume(&key(0), 70);
+        assert!(
+            c.get(&key(0)).is_some(),
+            "dropped before its start was read"
+        );
+        c.consume(&key(0), 30);
+        assert!(c.get(&key(0)).is_none());
+        assert_eq!(c.bytes(), 0);
+        // Counts go with their block: a block stored again starts from zero.
+        c.insert(key(0), Segments::new(vec![Bytes::from(vec![1u8; 100])]));
+        c.consume(&key(0), 70);
+        c.remove(&key(0));
+        c.insert(key(0), Segments::new(vec![Bytes::from(vec![1u8; 100])]));
+        c.consume(&key(0), 70);
+        assert!(c.get(&key(0)).is_some());
     }
 
     #[test]
