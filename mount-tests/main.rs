@@ -147,6 +147,13 @@ macro_rules! script_tests {
         mod on_local_with_passthrough { $( #[test] fn $name() {
             super::same_as_plain_with("data", "scratch", stringify!($name), super::$script, &["--open-requests"]);
         } )* }
+        /// Requests over io_uring where the kernel offers it (else as `on_ram`).
+        mod on_ram_over_io_uring { $( #[test] fn $name() {
+            super::same_as_plain_with("scratch", "data", stringify!($name), super::$script, &["--io-uring"]);
+        } )* }
+        mod on_local_over_io_uring { $( #[test] fn $name() {
+            super::same_as_plain_with("data", "scratch", stringify!($name), super::$script, &["--io-uring"]);
+        } )* }
         /// local with every read and write going through mirage.
         mod on_local_without_passthrough { $( #[test] fn $name() {
             super::same_as_plain_with("data", "scratch", stringify!($name), super::$script, &["--open-requests", "--no-passthrough"]);
@@ -174,6 +181,11 @@ mod on_s3 {
             mod with_open_requests {
                 $( #[test] fn $name() {
                     super::super::same_as_plain_with("s3", "scratch", stringify!($name), super::super::$script, &["--open-requests"]);
+                } )*
+            }
+            mod over_io_uring {
+                $( #[test] fn $name() {
+                    super::super::same_as_plain_with("s3", "scratch", stringify!($name), super::super::$script, &["--io-uring"]);
                 } )*
             }
         };
@@ -467,6 +479,40 @@ fn posix_edges_on_ram_with_open_requests() {
 }
 
 #[test]
+fn posix_edges_on_ram_over_io_uring() {
+    posix_edges_on("scratch", &["--io-uring"]);
+}
+
+/// Where the kernel offers FUSE over io_uring, `--io-uring` serves requests over rings: the
+/// serving threads stay registered (a refused registration ends its thread and is logged);
+/// elsewhere the mount says why not and works as before.
+#[test]
+fn io_uring_serves_requests_where_the_kernel_offers_it() {
+    let ws = Workspace::new();
+    let mnt = ws.path("mnt");
+    let guard = MountGuard::mount_with(&mnt, &ws.config, &["--io-uring"]);
+    std::fs::write(mnt.join("scratch/f"), "over the ring").unwrap();
+    assert_eq!(
+        std::fs::read_to_string(mnt.join("scratch/f")).unwrap(),
+        "over the ring"
+    );
+    let ring_threads = std::fs::read_dir(format!("/proc/{}/task", guard.pid()))
+        .unwrap()
+        .filter_map(|t| std::fs::read_to_string(t.ok()?.path().join("comm")).ok())
+        .filter(|comm| comm.starts_with("fuser-uring"))
+        .count();
+    let log = guard.log_text();
+    if std::path::Path::new("/sys/module/fuse/parameters/enable_uring").exists() {
+        assert!(
+            ring_threads > 0 && !log.contains("io_uring"),
+            "{ring_threads} ring threads\n{log}"
+        );
+    } else {
+        assert!(log.contains("no enable_uring parameter"), "{log}");
+    }
+}
+
+#[test]
 fn posix_edges_on_local() {
     posix_edges_on("data", &[]);
 }
@@ -617,6 +663,16 @@ fn random_io_matches_a_shadow_copy_on_ram_with_open_requests() {
 }
 
 #[test]
+fn random_io_matches_a_shadow_copy_on_ram_over_io_uring() {
+    random_io_on("scratch", 6, 3000, &["--io-uring"]);
+}
+
+#[test]
+fn random_io_matches_a_shadow_copy_on_local_with_passthrough_over_io_uring() {
+    random_io_on("data", 7, 3000, &["--open-requests", "--io-uring"]);
+}
+
+#[test]
 fn random_io_matches_a_shadow_copy_on_local() {
     random_io_on("data", 2, 3000, &[]);
 }
@@ -741,6 +797,11 @@ fn failed_upload_fails_close_and_keeps_the_previous_object() {
 }
 
 #[test]
+fn failed_upload_fails_close_and_keeps_the_previous_object_over_io_uring() {
+    failed_upload_at_close(&["--io-uring"]);
+}
+
+#[test]
 fn failed_upload_fails_close_and_keeps_the_previous_object_with_open_requests() {
     failed_upload_at_close(&["--open-requests"]);
 }
@@ -748,6 +809,11 @@ fn failed_upload_fails_close_and_keeps_the_previous_object_with_open_requests() 
 #[test]
 fn random_io_matches_a_shadow_copy_on_s3_with_open_requests() {
     random_io_on("s3", 6, 300, &["--open-requests"]);
+}
+
+#[test]
+fn random_io_matches_a_shadow_copy_on_s3_over_io_uring() {
+    random_io_on("s3", 8, 1500, &["--io-uring"]);
 }
 
 #[test]

@@ -54,6 +54,9 @@ pub struct MountOptions {
     pub kernel_opens: bool,
     /// Turn on the fuse module's `wake_here` parameter before mounting (see `tuning`).
     pub wake_here: bool,
+    /// Take requests over io_uring (Linux ≥ 6.14): turns on the fuse module's
+    /// `enable_uring` and asks for it at FUSE_INIT; without it, requests come as before.
+    pub io_uring: bool,
 }
 
 impl Default for MountOptions {
@@ -64,6 +67,7 @@ impl Default for MountOptions {
             passthrough: true,
             kernel_opens: true,
             wake_here: false,
+            io_uring: false,
         }
     }
 }
@@ -190,11 +194,21 @@ pub fn mount_and_serve(
     opts: &MountOptions,
     rt: &tokio::runtime::Runtime,
 ) -> anyhow::Result<()> {
-    if opts.wake_here {
-        // Asked for, but not needed to serve: a kernel without it still mounts.
-        match tuning::wake_here() {
+    // Asked for, but not needed to serve: a kernel without them still mounts.
+    let mut io_uring = opts.io_uring;
+    for (wanted, param) in [
+        (opts.wake_here, tuning::WAKE_HERE),
+        (opts.io_uring, tuning::ENABLE_URING),
+    ] {
+        if !wanted {
+            continue;
+        }
+        match tuning::enable(param) {
             Ok(done) => tracing::info!("{done}"),
-            Err(why) => eprintln!("mirage: {why}; mounting without it"),
+            Err(why) => {
+                eprintln!("mirage: {why}; mounting without it");
+                io_uring &= param != tuning::ENABLE_URING;
+            }
         }
     }
     let fs = MirageFs::new(
@@ -217,6 +231,11 @@ pub fn mount_and_serve(
     }
     cfg.n_threads = Some(opts.threads.unwrap_or_else(|| default_threads(&vfs)).max(1));
     cfg.clone_fd = true;
+    if io_uring {
+        // Threads per queue (one queue per CPU), as many in all as there would be readers.
+        let cpus = std::thread::available_parallelism().map_or(1, |n| n.get());
+        cfg.io_uring = Some(cfg.n_threads.unwrap_or(1).div_ceil(cpus).max(1));
+    }
     let session = fuser::spawn_mount(fs, dir, &cfg)
         .map_err(|e| anyhow::anyhow!("cannot mount at {}: {e}", dir.display()))?;
     let _ = notifier.set(session.notifier());

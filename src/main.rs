@@ -42,6 +42,11 @@ enum Command {
         /// trip on VMs. Host-wide, for every FUSE filesystem, and it stays on after unmount.
         #[arg(long)]
         wake_here: bool,
+        /// Take requests over io_uring (Linux ≥ 6.14; root turns on the fuse module's
+        /// `enable_uring`, which only lets FUSE servers that ask use it): one system call per
+        /// request, served on the requester's CPU. Without kernel support requests come as before.
+        #[arg(long)]
+        io_uring: bool,
     },
     /// Unmount a mirage mount.
     Umount {
@@ -153,6 +158,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             no_passthrough,
             open_requests,
             wake_here,
+            io_uring,
         } => {
             if !dir.is_dir() {
                 anyhow::bail!("mount point {} is not an existing directory", dir.display());
@@ -167,6 +173,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 passthrough: !no_passthrough,
                 kernel_opens: !open_requests,
                 wake_here,
+                io_uring,
             };
             mirage::fuse::mount_and_serve(vfs, &dir, &opts, &rt)
         }

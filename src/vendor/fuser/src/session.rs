@@ -139,6 +139,9 @@ pub struct Session<FS: Filesystem> {
     /// The field is set to `Some` when the init message is received.
     pub(crate) proto_version: Option<Version>,
     pub(crate) config: Config,
+    /// mirage patch: io_uring serving, when negotiated.
+    #[cfg(target_os = "linux")]
+    uring: Option<crate::uring::UringPlan>,
 }
 
 impl<FS: Filesystem> AsFd for Session<FS> {
@@ -186,6 +189,8 @@ impl<FS: Filesystem> Session<FS> {
             session_owner: geteuid(),
             proto_version: None,
             config: options.clone(),
+            #[cfg(target_os = "linux")]
+            uring: None,
         };
 
         session.handshake()?;
@@ -214,6 +219,8 @@ impl<FS: Filesystem> Session<FS> {
             session_owner: geteuid(),
             proto_version: None,
             config,
+            #[cfg(target_os = "linux")]
+            uring: None,
         };
 
         session.handshake()?;
@@ -252,6 +259,8 @@ impl<FS: Filesystem> Session<FS> {
             session_owner,
             proto_version: _,
             config,
+            #[cfg(target_os = "linux")]
+            uring,
         } = self;
 
         let n_threads = config.n_threads.unwrap_or(1);
@@ -286,6 +295,8 @@ impl<FS: Filesystem> Session<FS> {
                 channels.push(ch.clone());
             }
         }
+        #[cfg(target_os = "linux")]
+        let main_ch = ch.clone();
         channels.push(ch);
 
         let mut threads = Vec::with_capacity(n_threads);
@@ -304,6 +315,19 @@ impl<FS: Filesystem> Session<FS> {
                     .name(thread_name)
                     .spawn(move || event_loop.event_loop())?,
             );
+        }
+
+        // mirage patch: the io_uring serving threads (the /dev/fuse ones above still take
+        // FORGET and INTERRUPT, and every request if the kernel refuses the rings).
+        #[cfg(target_os = "linux")]
+        if let Some(plan) = uring {
+            threads.extend(crate::uring::spawn(
+                plan,
+                &main_ch,
+                &filesystem,
+                allowed,
+                session_owner,
+            ));
         }
 
         let mut reply: io::Result<()> = Ok(());
@@ -429,6 +453,25 @@ impl<FS: Filesystem> Session<FS> {
                 return Err(error);
             }
 
+            // mirage patch: ask for io_uring when configured and offered.
+            // The rings are made first: once the kernel agreed, it holds every request until
+            // each queue has an entry.
+            #[cfg(target_os = "linux")]
+            if let Some(per_queue) = self.config.io_uring
+                && init.capabilities().contains(InitFlags::FUSE_OVER_IO_URING)
+            {
+                let pages = usize::from(config.max_pages()) * page_size::get();
+                let payload = pages.max(config.max_write as usize).max(8192);
+                match crate::uring::UringPlan::new(&self.ch, per_queue, payload) {
+                    Ok(plan) => {
+                        if config.add_capabilities(InitFlags::FUSE_OVER_IO_URING).is_ok() {
+                            self.uring = Some(plan);
+                        }
+                    }
+                    Err(e) => error!("FUSE over io_uring: cannot make its rings ({e}); not used"),
+                }
+            }
+
             // Remember the ABI version supported by kernel and mark the session initialized.
             self.proto_version = Some(v);
 
@@ -530,7 +573,7 @@ impl<FS: Filesystem> SessionEventLoop<FS> {
             // Read the next request from the given channel to kernel driver
             // The kernel driver makes sure that we get exactly one request per read
             match self.ch.receive_retrying(buf) {
-                Ok(size) => match RequestWithSender::new(self.ch.sender(), &buf[..size]) {
+                Ok(size) => match RequestWithSender::new(ReplySender::Channel(self.ch.sender()), &buf[..size]) {
                     // Dispatch request
                     Some(req) => {
                         if let Ok(Operation::Destroy(_)) = req.request.operation() {

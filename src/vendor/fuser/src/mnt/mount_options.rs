@@ -18,6 +18,9 @@ pub struct Config {
     /// This enables more efficient request processing
     /// when multiple threads are used. Requires Linux 4.5+.
     pub clone_fd: bool,
+    /// mirage patch: serve requests over io_uring where the kernel offers it (FUSE_OVER_IO_URING),
+    /// with this many threads per queue (one queue per CPU).
+    pub io_uring: Option<usize>,
 }
 
 /// Mount options accepted by the FUSE filesystem type
