@@ -44,7 +44,7 @@ enum Command {
         wake_here: bool,
         /// Take requests over io_uring (Linux ≥ 6.14; root turns on the fuse module's
         /// `enable_uring`, which only lets FUSE servers that ask use it): one system call per
-        /// request, served on the requester's CPU. Without kernel support requests come as before.
+        /// request, queued per CPU. Without kernel support requests come as before.
         #[arg(long)]
         io_uring: bool,
     },

@@ -7,7 +7,7 @@
 //! operation's own header, the entry's commit id and payload size) and a payload buffer. The
 //! reply is written into the same buffers and committed by the command that also fetches the
 //! entry's next request: one `io_uring_enter` per request instead of a `read` and a `writev`,
-//! served by a thread that sits on the requester's CPU.
+//! and fewer cross-CPU wake-ups.
 //!
 //! Each serving thread owns one ring holding one entry, so a thread busy with a slow request
 //! never holds back a request another thread could serve; a queue gets several threads.
