@@ -109,15 +109,6 @@ impl DataCache {
         }
     }
 
-    /// Drops a block (readers holding it keep their copy).
-    pub fn remove(&self, key: &BlockKey) {
-        let mut store = lock(&self.store);
-        store.consumed.remove(key);
-        if let Some(b) = store.lru.pop(key) {
-            store.bytes -= b.len() as u64;
-        }
-    }
-
     /// Counts `bytes` of a cached block as read and drops the block once all of it has been
     /// — for files not kept ([`DataCache::too_big_to_keep`]). Counting bytes rather than
     /// dropping at the read that reaches the block's end keeps a block for a read of its
@@ -271,11 +262,16 @@ mod tests {
         c.consume(&key(0), 30);
         assert!(c.get(&key(0)).is_none());
         assert_eq!(c.bytes(), 0);
-        // Counts go with their block: a block stored again starts from zero.
-        c.insert(key(0), Segments::new(vec![Bytes::from(vec![1u8; 100])]));
+        // Counts go with their block: a block evicted and stored again starts from zero.
+        let c = DataCache::new(400);
+        let block = || Segments::new(vec![Bytes::from(vec![1u8; 100])]);
+        c.insert(key(0), block());
         c.consume(&key(0), 70);
-        c.remove(&key(0));
-        c.insert(key(0), Segments::new(vec![Bytes::from(vec![1u8; 100])]));
+        for i in 1..=4 {
+            c.insert(key(i), block());
+        }
+        assert!(c.get(&key(0)).is_none(), "not evicted");
+        c.insert(key(0), block());
         c.consume(&key(0), 70);
         assert!(c.get(&key(0)).is_some());
     }

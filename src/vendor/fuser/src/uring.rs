@@ -149,9 +149,14 @@ impl RingEntry {
 
     /// The command SQE for `cmd_op` with `struct fuse_uring_cmd_req { flags, commit_id, qid }`.
     fn command(&self, cmd_op: u32, commit_id: u64) -> squeue::Entry128 {
+        self.command_for(self.qid, cmd_op, commit_id)
+    }
+
+    /// [`RingEntry::command`] for queue `qid`.
+    fn command_for(&self, qid: u16, cmd_op: u32, commit_id: u64) -> squeue::Entry128 {
         let mut cmd = [0u8; 80];
         cmd[8..16].copy_from_slice(&commit_id.to_ne_bytes());
-        cmd[16..18].copy_from_slice(&self.qid.to_ne_bytes());
+        cmd[16..18].copy_from_slice(&qid.to_ne_bytes());
         let mut op = opcode::UringCmd80::new(types::Fd(self.fd), cmd_op).cmd(cmd);
         if cmd_op == CMD_REGISTER {
             op = op.addr(Some(self.iov.as_ptr() as u64));
@@ -167,17 +172,11 @@ impl RingEntry {
         unsafe { std::mem::transmute::<[u8; 128], squeue::Entry128>(raw) }
     }
 
-    /// Tells the kernel to give up io_uring for the connection (a registration it refuses
-    /// does that, and wakes the requests it held) when a queue cannot be served after all.
+    /// Tells the kernel to give up io_uring for the connection (a registration it refuses —
+    /// here for a queue that does not exist — does that, and wakes the requests it held) when
+    /// a queue cannot be served after all.
     fn refuse(&self) {
-        let mut cmd = [0u8; 80];
-        cmd[16..18].copy_from_slice(&u16::MAX.to_ne_bytes());
-        let mut sqe = self.command(CMD_REGISTER, 0);
-        // SAFETY: as in `command`: the 80-byte command area starts at byte 48 of the SQE.
-        let mut raw: [u8; 128] = unsafe { std::mem::transmute(sqe) };
-        raw[48..128].copy_from_slice(&cmd);
-        sqe = unsafe { std::mem::transmute::<[u8; 128], squeue::Entry128>(raw) };
-        if self.push(sqe).is_ok() {
+        if self.push(self.command_for(u16::MAX, CMD_REGISTER, 0)).is_ok() {
             let _ = self.ring.submitter().submit_and_wait(1);
         }
     }
