@@ -147,12 +147,13 @@ macro_rules! script_tests {
         mod on_local_with_passthrough { $( #[test] fn $name() {
             super::same_as_plain_with("data", "scratch", stringify!($name), super::$script, &["--open-requests"]);
         } )* }
-        /// Requests over io_uring where the kernel offers it (else as `on_ram`).
-        mod on_ram_over_io_uring { $( #[test] fn $name() {
-            super::same_as_plain_with("scratch", "data", stringify!($name), super::$script, &["--io-uring"]);
+        /// Requests by `read`/`writev` on /dev/fuse (the default takes them over io_uring where
+        /// the kernel offers it).
+        mod on_ram_over_dev_fuse { $( #[test] fn $name() {
+            super::same_as_plain_with("scratch", "data", stringify!($name), super::$script, &["--no-io-uring"]);
         } )* }
-        mod on_local_over_io_uring { $( #[test] fn $name() {
-            super::same_as_plain_with("data", "scratch", stringify!($name), super::$script, &["--io-uring"]);
+        mod on_local_over_dev_fuse { $( #[test] fn $name() {
+            super::same_as_plain_with("data", "scratch", stringify!($name), super::$script, &["--no-io-uring"]);
         } )* }
         /// local with every read and write going through mirage.
         mod on_local_without_passthrough { $( #[test] fn $name() {
@@ -183,9 +184,9 @@ mod on_s3 {
                     super::super::same_as_plain_with("s3", "scratch", stringify!($name), super::super::$script, &["--open-requests"]);
                 } )*
             }
-            mod over_io_uring {
+            mod over_dev_fuse {
                 $( #[test] fn $name() {
-                    super::super::same_as_plain_with("s3", "scratch", stringify!($name), super::super::$script, &["--io-uring"]);
+                    super::super::same_as_plain_with("s3", "scratch", stringify!($name), super::super::$script, &["--no-io-uring"]);
                 } )*
             }
         };
@@ -479,36 +480,51 @@ fn posix_edges_on_ram_with_open_requests() {
 }
 
 #[test]
-fn posix_edges_on_ram_over_io_uring() {
-    posix_edges_on("scratch", &["--io-uring"]);
+fn posix_edges_on_ram_over_dev_fuse() {
+    posix_edges_on("scratch", &["--no-io-uring"]);
 }
 
-/// Where the kernel offers FUSE over io_uring, `--io-uring` serves requests over rings: the
-/// serving threads stay registered (a refused registration ends its thread and is logged);
-/// elsewhere the mount says why not and works as before.
-#[test]
-fn io_uring_serves_requests_where_the_kernel_offers_it() {
-    let ws = Workspace::new();
-    let mnt = ws.path("mnt");
-    let guard = MountGuard::mount_with(&mnt, &ws.config, &["--io-uring"]);
-    std::fs::write(mnt.join("scratch/f"), "over the ring").unwrap();
-    assert_eq!(
-        std::fs::read_to_string(mnt.join("scratch/f")).unwrap(),
-        "over the ring"
-    );
-    let ring_threads = std::fs::read_dir(format!("/proc/{}/task", guard.pid()))
+/// Threads serving io_uring entries in the mount's process.
+fn ring_threads(guard: &MountGuard) -> usize {
+    std::fs::read_dir(format!("/proc/{}/task", guard.pid()))
         .unwrap()
         .filter_map(|t| std::fs::read_to_string(t.ok()?.path().join("comm")).ok())
         .filter(|comm| comm.starts_with("fuser-uring"))
-        .count();
-    let log = guard.log_text();
-    if std::path::Path::new("/sys/module/fuse/parameters/enable_uring").exists() {
-        assert!(
-            ring_threads > 0 && !log.contains("io_uring"),
-            "{ring_threads} ring threads\n{log}"
+        .count()
+}
+
+/// Where the kernel offers FUSE over io_uring, a mount serves requests over rings by default
+/// (the serving threads stay registered: a refused registration ends its thread and is
+/// logged); `--io-uring` says why not elsewhere; `--no-io-uring` takes them over /dev/fuse.
+#[test]
+fn io_uring_serves_requests_where_the_kernel_offers_it() {
+    let offered = std::path::Path::new("/sys/module/fuse/parameters/enable_uring").exists();
+    for (flags, rings) in [
+        (&[][..], offered),
+        (&["--io-uring"][..], offered),
+        (&["--no-io-uring"][..], false),
+    ] {
+        let ws = Workspace::new();
+        let mnt = ws.path("mnt");
+        let guard = MountGuard::mount_with(&mnt, &ws.config, flags);
+        std::fs::write(mnt.join("scratch/f"), "over the ring").unwrap();
+        assert_eq!(
+            std::fs::read_to_string(mnt.join("scratch/f")).unwrap(),
+            "over the ring"
         );
-    } else {
-        assert!(log.contains("no enable_uring parameter"), "{log}");
+        let (threads, log) = (ring_threads(&guard), guard.log_text());
+        assert_eq!(
+            threads > 0,
+            rings,
+            "{flags:?}: {threads} ring threads\n{log}"
+        );
+        assert!(
+            !log.contains("cannot") && !log.contains("panicked"),
+            "{flags:?}\n{log}"
+        );
+        if !offered && flags == ["--io-uring"] {
+            assert!(log.contains("no enable_uring parameter"), "{log}");
+        }
     }
 }
 
@@ -663,13 +679,13 @@ fn random_io_matches_a_shadow_copy_on_ram_with_open_requests() {
 }
 
 #[test]
-fn random_io_matches_a_shadow_copy_on_ram_over_io_uring() {
-    random_io_on("scratch", 6, 3000, &["--io-uring"]);
+fn random_io_matches_a_shadow_copy_on_ram_over_dev_fuse() {
+    random_io_on("scratch", 6, 3000, &["--no-io-uring"]);
 }
 
 #[test]
-fn random_io_matches_a_shadow_copy_on_local_with_passthrough_over_io_uring() {
-    random_io_on("data", 7, 3000, &["--open-requests", "--io-uring"]);
+fn random_io_matches_a_shadow_copy_on_local_with_passthrough_over_dev_fuse() {
+    random_io_on("data", 7, 3000, &["--open-requests", "--no-io-uring"]);
 }
 
 #[test]
@@ -797,8 +813,8 @@ fn failed_upload_fails_close_and_keeps_the_previous_object() {
 }
 
 #[test]
-fn failed_upload_fails_close_and_keeps_the_previous_object_over_io_uring() {
-    failed_upload_at_close(&["--io-uring"]);
+fn failed_upload_fails_close_and_keeps_the_previous_object_over_dev_fuse() {
+    failed_upload_at_close(&["--no-io-uring"]);
 }
 
 #[test]
@@ -812,8 +828,8 @@ fn random_io_matches_a_shadow_copy_on_s3_with_open_requests() {
 }
 
 #[test]
-fn random_io_matches_a_shadow_copy_on_s3_over_io_uring() {
-    random_io_on("s3", 8, 1500, &["--io-uring"]);
+fn random_io_matches_a_shadow_copy_on_s3_over_dev_fuse() {
+    random_io_on("s3", 8, 1500, &["--no-io-uring"]);
 }
 
 #[test]

@@ -54,9 +54,8 @@ pub struct MountOptions {
     pub kernel_opens: bool,
     /// Turn on the fuse module's `wake_here` parameter before mounting (see `tuning`).
     pub wake_here: bool,
-    /// Take requests over io_uring (Linux ≥ 6.14): turns on the fuse module's
-    /// `enable_uring` and asks for it at FUSE_INIT; without it, requests come as before.
-    pub io_uring: bool,
+    /// Whether requests come over io_uring (Linux ≥ 6.14) or /dev/fuse.
+    pub io_uring: IoUring,
 }
 
 impl Default for MountOptions {
@@ -67,9 +66,23 @@ impl Default for MountOptions {
             passthrough: true,
             kernel_opens: true,
             wake_here: false,
-            io_uring: false,
+            io_uring: IoUring::Auto,
         }
     }
+}
+
+/// How requests reach mirage: over io_uring (one system call per request, queued per CPU)
+/// or by `read`/`writev` on /dev/fuse.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IoUring {
+    /// io_uring where the kernel offers it: the fuse module's `enable_uring` is on, or mirage
+    /// (as root) turns it on — it only lets FUSE servers that ask use io_uring. Otherwise
+    /// /dev/fuse, without a word.
+    Auto,
+    /// As `Auto`, but say why when the kernel offers no io_uring.
+    On,
+    /// /dev/fuse only.
+    Off,
 }
 
 /// A directory listing snapshot taken at `opendir`, so offsets stay valid while it changes.
@@ -195,22 +208,31 @@ pub fn mount_and_serve(
     rt: &tokio::runtime::Runtime,
 ) -> anyhow::Result<()> {
     // Asked for, but not needed to serve: a kernel without them still mounts.
-    let mut io_uring = opts.io_uring;
-    for (wanted, param) in [
-        (opts.wake_here, tuning::WAKE_HERE),
-        (opts.io_uring, tuning::ENABLE_URING),
-    ] {
-        if !wanted {
-            continue;
-        }
-        match tuning::enable(param) {
-            Ok(done) => tracing::info!("{done}"),
-            Err(why) => {
-                eprintln!("mirage: {why}; mounting without it");
-                io_uring &= param != tuning::ENABLE_URING;
-            }
+    if opts.wake_here {
+        match tuning::enable(tuning::WAKE_HERE) {
+            Ok(done) => tracing::info!("{}", done.as_deref().unwrap_or("fuse wake_here was on")),
+            Err(why) => eprintln!("mirage: {why}; mounting without it"),
         }
     }
+    let io_uring = match opts.io_uring {
+        IoUring::Off => false,
+        wanted => match tuning::enable(tuning::ENABLE_URING) {
+            Ok(done) => {
+                if let Some(done) = done {
+                    eprintln!("mirage: {done}; `--no-io-uring` mounts without it");
+                }
+                true
+            }
+            Err(why) if wanted == IoUring::On => {
+                eprintln!("mirage: {why}; mounting without io_uring");
+                false
+            }
+            Err(why) => {
+                tracing::debug!("requests over /dev/fuse: {why}");
+                false
+            }
+        },
+    };
     let fs = MirageFs::new(
         vfs.clone(),
         rt.handle().clone(),

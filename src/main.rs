@@ -42,11 +42,16 @@ enum Command {
         /// trip on VMs. Host-wide, for every FUSE filesystem, and it stays on after unmount.
         #[arg(long)]
         wake_here: bool,
-        /// Take requests over io_uring (Linux ≥ 6.14; root turns on the fuse module's
-        /// `enable_uring`, which only lets FUSE servers that ask use it): one system call per
-        /// request, queued per CPU. Without kernel support requests come as before.
-        #[arg(long)]
+        /// Requests come over io_uring by default where the kernel offers it (Linux ≥ 6.14;
+        /// root turns on the fuse module's `enable_uring`, which only lets FUSE servers that
+        /// ask use it): one system call per request, queued per CPU. `--io-uring` also says
+        /// why when the kernel offers none.
+        #[arg(long, conflicts_with = "no_io_uring")]
         io_uring: bool,
+        /// Take requests by `read` and `writev` on /dev/fuse only (and leave the fuse
+        /// module's `enable_uring` as it is).
+        #[arg(long)]
+        no_io_uring: bool,
     },
     /// Unmount a mirage mount.
     Umount {
@@ -159,6 +164,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             open_requests,
             wake_here,
             io_uring,
+            no_io_uring,
         } => {
             if !dir.is_dir() {
                 anyhow::bail!("mount point {} is not an existing directory", dir.display());
@@ -173,7 +179,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 passthrough: !no_passthrough,
                 kernel_opens: !open_requests,
                 wake_here,
-                io_uring,
+                io_uring: match (io_uring, no_io_uring) {
+                    (true, _) => mirage::fuse::IoUring::On,
+                    (_, true) => mirage::fuse::IoUring::Off,
+                    _ => mirage::fuse::IoUring::Auto,
+                },
             };
             mirage::fuse::mount_and_serve(vfs, &dir, &opts, &rt)
         }

@@ -13,23 +13,29 @@ pub(super) const WAKE_HERE: &str = "wake_here";
 /// unaffected.
 pub(super) const ENABLE_URING: &str = "enable_uring";
 
-/// Turns the fuse module parameter `name` on; what was done, or why not, as one line.
-pub(super) fn enable(name: &str) -> Result<String, String> {
+/// Turns the fuse module parameter `name` on: `None` when it already was, else what was
+/// done; or why it cannot be, as one line.
+pub(super) fn enable(name: &str) -> Result<Option<String>, String> {
     enable_at(name, &Path::new("/sys/module/fuse/parameters").join(name))
 }
 
-fn enable_at(name: &str, param: &Path) -> Result<String, String> {
+fn enable_at(name: &str, param: &Path) -> Result<Option<String>, String> {
     if !param.exists() {
         return Err(format!("this kernel's fuse module has no {name} parameter"));
     }
     match std::fs::read_to_string(param) {
         Ok(v) if v.trim() == "Y" || v.trim() == "1" => {
-            return Ok(format!("fuse {name} was already on"));
+            return Ok(None);
         }
         _ => {}
     }
     std::fs::write(param, "Y")
-        .map(|_| format!("fuse {name} turned on ({})", param.display()))
+        .map(|_| {
+            Some(format!(
+                "turned on the fuse module's {name} ({})",
+                param.display()
+            ))
+        })
         .map_err(|e| format!("cannot set {}: {e}", param.display()))
 }
 
@@ -47,8 +53,13 @@ mod tests {
                 .contains("no wake_here")
         );
         std::fs::write(&p, "N\n").unwrap();
-        assert!(enable_at("wake_here", &p).unwrap().contains("turned on"));
+        assert!(
+            enable_at("wake_here", &p)
+                .unwrap()
+                .unwrap()
+                .contains("turned on")
+        );
         assert_eq!(std::fs::read_to_string(&p).unwrap(), "Y");
-        assert!(enable_at("wake_here", &p).unwrap().contains("already on"));
+        assert_eq!(enable_at("wake_here", &p).unwrap(), None);
     }
 }
