@@ -142,6 +142,7 @@ pub fn split_words(text: &str) -> Vec<String> {
             b'"' => skip_double(s, i + 1) + 1,
             b'$' if s.get(i + 1) == Some(&b'(') => skip_nested(s, i + 2, b'(', b')'),
             b'$' if s.get(i + 1) == Some(&b'{') => skip_nested(s, i + 2, b'{', b'}'),
+            b'$' if s.get(i + 1) == Some(&b'[') => skip_nested(s, i + 2, b'[', b']'),
             b'`' => {
                 let mut j = i + 1;
                 while j < s.len() && s[j] != b'`' {
@@ -320,6 +321,12 @@ fn dollar(text: &str, i: usize) -> Option<(usize, Part)> {
                 end - i,
                 Part::Command(text[i + 2..end.saturating_sub(1).max(i + 2)].to_string()),
             ))
+        }
+        // `$[expr]`: bash's old spelling of `$((expr))`.
+        b'[' => {
+            let end = skip_nested(s, i + 2, b'[', b']');
+            (s.get(end - 1) == Some(&b']'))
+                .then(|| (end - i, Part::Arith(text[i + 2..end - 1].to_string())))
         }
         b'{' => {
             let end = skip_nested(s, i + 2, b'{', b'}');

@@ -80,6 +80,14 @@ impl Shell {
             "SECONDS" if st.get("SECONDS").is_none() => {
                 Some(st.started.elapsed().as_secs().to_string())
             }
+            "SHELLOPTS" if st.get(name).is_none() => Some(
+                crate::shell::builtins::vars::set_options(self)
+                    .into_iter()
+                    .filter(|(_, on)| *on)
+                    .map(|(n, _)| n)
+                    .collect::<Vec<_>>()
+                    .join(":"),
+            ),
             "PPID" if st.get("PPID").is_none() => Some(std::process::id().to_string()),
             "EPOCHSECONDS" | "EPOCHREALTIME" if st.get(name).is_none() => {
                 let now = std::time::SystemTime::now()

@@ -435,6 +435,10 @@ impl<'s> Lower<'s> {
                     }
                     if self.bracket_alias && w == BRACKET_STAND_IN {
                         cmd.words.push("[".to_string());
+                    } else if w.starts_with(']') && w.contains([' ', '\t']) {
+                        // tree-sitter-bash reads `] ]` as one word (`[ ] ]`): split at unquoted
+                        // blanks, as bash does.
+                        cmd.words.extend(split_words(w));
                     } else {
                         cmd.words.push(w.to_string());
                     }

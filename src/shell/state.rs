@@ -130,6 +130,9 @@ pub struct State {
     pub vars: HashMap<String, Var>,
     /// Names given to `export` while unset: exported once they are assigned.
     pub export_pending: std::collections::HashSet<String>,
+    /// Names given to `declare`/`typeset` without a value while unset (`declare -p` shows
+    /// them as `declare -- name`).
+    pub declared: std::collections::HashSet<String>,
     /// Functions by name.
     pub funcs: HashMap<String, Rc<Node>>,
     /// Working directory.
@@ -195,6 +198,7 @@ impl State {
         let mut s = State {
             vars: HashMap::new(),
             export_pending: Default::default(),
+            declared: Default::default(),
             funcs: HashMap::new(),
             cwd: cwd.clone(),
             positional: Vec::new(),
@@ -466,6 +470,7 @@ impl State {
         }
         self.vars.remove(name);
         self.export_pending.remove(name);
+        self.declared.remove(name);
         Ok(())
     }
 
@@ -474,6 +479,11 @@ impl State {
         self.frames
             .last()
             .is_some_and(|f| f.iter().any(|(n, _)| n == name))
+    }
+
+    /// Whether `name` is local to a function running (this one or a caller).
+    pub fn is_local(&self, name: &str) -> bool {
+        self.frames.iter().any(|f| f.iter().any(|(n, _)| n == name))
     }
 
     /// `local name`: remembers the current value for restoring when the function returns.

@@ -327,3 +327,12 @@ sleep 0.01 & pid=$!; wait $pid; echo "waited $?"; (exit 3) & wait $!; echo "bg s
 builtin echo hi; builtin printf "%s\n" x; echo() { printf "fn\n"; }; echo a; builtin echo b; builtin nosuch; echo $?; enable -n echo; echo st=$?
 #### declare +i +x +u take attributes off
 declare -i x=10; x=x/3; echo $x; x+=1; echo $x; declare +i x; x=5+5; echo $x; export E=1; declare +x E; env | grep -c ^E=; declare -u u=a; declare +u u; u=b; echo $u
+#### declared but unset variables in declare -p
+declare x; declare -p x; f() { local z; declare -p z; g; }; g() { declare -p z; }; f
+declare -i n; declare -p n; export E; declare -p E; declare -ix f; declare -p f; declare -u d; declare -p d
+declare -ixu a=1; declare -p a; declare -rxl b=1; declare -p b; typeset t; declare -p t
+declare y; unset y; declare -p y; echo $?; f() { local w; }; f; declare -p w; echo $?; declare q; q=2; declare -p q
+#### test with ] as its operand, $[ ] arithmetic and SHELLOPTS
+[ ] ]; echo $?; [ ] ] ]; echo $?; [ "]" ]; echo $?
+echo $[1+2] $[ 2 * 3 ] "a$[2*2]b" '$[1]'; a=(1 2 3); echo $[a[1]+1]; x=$[5%3]; echo $x
+echo $SHELLOPTS; set -o pipefail -e -u; echo $SHELLOPTS; set +e +u +o pipefail

@@ -109,6 +109,9 @@ async fn declare_args(sh: &mut Shell, args: &[String], io: &Io, flags: &str, loc
         if flags.contains('A') && !sh.st.is_assoc(&name) {
             let _ = sh.st.set(&name, Value::Assoc(Default::default()));
         }
+        if assign.is_none() && !local && sh.st.get(&name).is_none() {
+            sh.st.declared.insert(name.clone());
+        }
         if let Some(asg) = assign {
             if let Err(msg) = sh.assign(&asg, io, false).await? {
                 io.stderr.print(&format!("mirage: {msg}\n")).await?;
@@ -190,7 +193,7 @@ async fn print_declarations(sh: &Shell, names: &[String], io: &Io) -> Res {
     let mut st = 0;
     let mut out = String::new();
     for name in names {
-        match declaration(sh, name) {
+        match declaration(sh, name).or_else(|| declared_unset(sh, name)) {
             Some(d) => {
                 out.push_str(&d);
                 out.push('\n');
@@ -205,6 +208,37 @@ async fn print_declarations(sh: &Shell, names: &[String], io: &Io) -> Res {
     }
     io.stdout.print(&out).await?;
     Ok(st)
+}
+
+/// `declare -… NAME` for a variable declared (or given attributes) but never assigned.
+fn declared_unset(sh: &Shell, name: &str) -> Option<String> {
+    let st = &sh.st;
+    let exported = st.export_pending.contains(name);
+    let case = st.case_attrs.get(name);
+    if !(st.declared.contains(name)
+        || st.is_local(name)
+        || exported
+        || st.integers.contains(name)
+        || case.is_some())
+    {
+        return None;
+    }
+    let mut attrs = String::new();
+    if st.integers.contains(name) {
+        attrs.push('i');
+    }
+    if exported {
+        attrs.push('x');
+    }
+    match case {
+        Some(true) => attrs.push('u'),
+        Some(false) => attrs.push('l'),
+        None => {}
+    }
+    if attrs.is_empty() {
+        attrs.push('-');
+    }
+    Some(format!("declare -{attrs} {name}"))
 }
 
 /// The `declare -… NAME=VALUE` command that recreates variable `name` (`declare -p`, and
@@ -225,6 +259,11 @@ pub(crate) fn declaration(sh: &Shell, name: &str) -> Option<String> {
     }
     if v.exported {
         attrs.push('x');
+    }
+    match sh.st.case_attrs.get(name) {
+        Some(true) => attrs.push('u'),
+        Some(false) => attrs.push('l'),
+        None => {}
     }
     if attrs.is_empty() {
         attrs.push('-');
