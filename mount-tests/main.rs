@@ -970,3 +970,31 @@ fn slack_workspace_with_host_tools() {
     drop(guard);
     drop(fake);
 }
+
+/// A big file copied onto S3 (past `parts::STREAM_AFTER`: uploaded in parts while `cp`
+/// writes it) holds exactly what was copied, seen through a second mount of the bucket; an
+/// in-place edit of it afterwards (read-modify-write, not streamed) too.
+#[test]
+fn a_big_file_copied_onto_s3_is_stored_exactly() {
+    let ws = Workspace::with_s3();
+    let plain = ws.path("plain.bin");
+    let data: Vec<u8> = (0..48u32 << 20)
+        .map(|i| (i.wrapping_mul(2654435761) >> 13) as u8)
+        .collect();
+    std::fs::write(&plain, &data).unwrap();
+    let mnt = ws.path("mnt");
+    {
+        let guard = MountGuard::mount(&mnt, &ws.config);
+        let out = run_script(
+            &mnt,
+            &plain,
+            "cp \"$OTHER\" s3/big.bin && printf EDITED | dd of=s3/big.bin bs=1 seek=5000000 conv=notrunc status=none",
+        );
+        assert!(out.status.success(), "{out:?}\n{}", guard.log_text());
+    }
+    let mut want = data;
+    want[5_000_000..5_000_006].copy_from_slice(b"EDITED");
+    let other = ws.path("mnt2");
+    let _guard = MountGuard::mount(&other, &ws.config);
+    assert!(std::fs::read(other.join("s3/big.bin")).unwrap() == want);
+}

@@ -15,6 +15,7 @@ pub mod inode;
 pub mod logging;
 pub mod mode;
 pub mod mount_table;
+pub mod parts;
 pub mod path;
 pub mod segments;
 pub mod sink;

@@ -86,8 +86,9 @@ async fn server_down_during_write_fails_close_and_leaves_no_partial_object() {
         .open(&p("/s3/big.bin"), OpenFlags::create_truncate())
         .await
         .unwrap();
+    // Past `parts::STREAM_AFTER`: parts are being uploaded while it is written.
     let chunk = vec![7u8; 1 << 20];
-    for i in 0..20u64 {
+    for i in 0..40u64 {
         vfs.write(big, i << 20, &chunk).await.unwrap();
     }
     proxy.stop();
@@ -351,4 +352,20 @@ async fn large_files_upload_in_parts() {
         vfs.read_all(&p("/s3/big.bin")).await.unwrap().to_vec(),
         data
     );
+    // Written front to back past `parts::STREAM_AFTER`: uploaded in parts while written,
+    // completed at close; then overwritten the same way (the old object stays until then).
+    for round in 0..2u32 {
+        let data: Vec<u8> = (0..50u32 << 20)
+            .map(|i| ((i + round) % 241) as u8)
+            .collect();
+        let fh = vfs
+            .open(&p("/s3/streamed.bin"), OpenFlags::create_truncate())
+            .await
+            .unwrap();
+        for (i, chunk) in data.chunks(1 << 20).enumerate() {
+            vfs.write(fh, (i as u64) << 20, chunk).await.unwrap();
+        }
+        vfs.release(fh).await.unwrap();
+        assert!(vfs.read_all(&p("/s3/streamed.bin")).await.unwrap().to_vec() == data);
+    }
 }

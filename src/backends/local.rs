@@ -254,9 +254,12 @@ impl Backend for LocalBackend {
             Mode::from_bits_truncate(0o644),
         )?;
         let file = File::from(fd);
-        let written = match data {
-            PutData::Bytes(b) => file.write_all_at(&b, 0),
+        let written = match data.plain() {
             PutData::File { file: src, len } => copy_file(&src, &file, len),
+            other => other
+                .into_bytes()
+                .map_err(|e| std::io::Error::other(e.to_string()))
+                .and_then(|b| file.write_all_at(&b, 0)),
         };
         if let Err(e) = written.and_then(|_| file.sync_data()) {
             let _ = unlinkat(dir.as_fd(), tmp.as_c_str(), UnlinkatFlags::NoRemoveDir);

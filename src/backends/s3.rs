@@ -5,12 +5,14 @@
 //! and so are directories that exist only because keys lie below them. Listings are
 //! ListObjectsV2 with a delimiter, paginated, and carry sizes, mtimes and ETags (no HEAD per
 //! entry). Files are written whole (the core stages them) with PutObject, or a multipart upload
-//! with concurrent parts past a threshold. rename is copy + delete (per object for directories,
+//! with concurrent parts past a threshold — begun while the file is written when it is written
+//! front to back (`upload`, `vfs::parts`). rename is copy + delete (per object for directories,
 //! so not atomic; multipart UploadPartCopy past 5 GiB). The ETag is the file's version. S3 keeps no permissions, times or symlinks:
 //! chmod and utimes are accepted and ignored, symlinks are refused with EOPNOTSUPP.
 
 pub mod api;
 pub mod options;
+pub mod upload;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -19,6 +21,7 @@ use std::time::SystemTime;
 use async_trait::async_trait;
 use bytes::Bytes;
 
+use crate::vfs::parts::PartUpload;
 use crate::vfs::path::validate_name;
 use crate::vfs::sink::join;
 use crate::vfs::{
@@ -155,49 +158,16 @@ impl S3Backend {
         }
     }
 
+    /// Uploads `data` in parts (completing the upload begun while it was written, if any).
     async fn multipart(&self, key: &str, data: PutData) -> VfsResult<()> {
-        let len = data.len();
-        let upload = self.api.create_multipart(key).await?;
-        let data = Arc::new(data);
-        let mut tasks = tokio::task::JoinSet::new();
-        let mut parts = Vec::new();
-        let mut offset = 0u64;
-        let mut number = 1i32;
-        let result: VfsResult<()> = async {
-            while offset < len || (len == 0 && number == 1) {
-                while tasks.len() >= CONCURRENCY {
-                    if let Some(done) = tasks.join_next().await {
-                        parts.push(done.map_err(|e| VfsError::Io(e.to_string()))??);
-                    }
-                }
-                let size = PART_SIZE.min(len - offset);
-                let (api, key, upload, data) = (
-                    self.api.clone(),
-                    key.to_string(),
-                    upload.clone(),
-                    data.clone(),
-                );
-                let (start, n) = (offset, number);
-                tasks.spawn(async move {
-                    let body = read_part(&data, start, size)?;
-                    let etag = api.upload_part(&key, &upload, n, body).await?;
-                    Ok::<_, VfsError>((n, etag))
-                });
-                offset += size;
-                number += 1;
+        match data {
+            PutData::Parts(begun, whole) => begun.upload.complete(&whole, begun.sent).await?,
+            data => {
+                let upload = upload::S3Upload::begin(self.api.clone(), key).await?;
+                upload.complete(&data, 0).await?
             }
-            while let Some(done) = tasks.join_next().await {
-                parts.push(done.map_err(|e| VfsError::Io(e.to_string()))??);
-            }
-            parts.sort();
-            self.api.complete_multipart(key, &upload, parts).await
-        }
-        .await;
-        if result.is_err() {
-            tasks.abort_all();
-            self.api.abort_multipart(key, &upload).await;
-        }
-        result
+        };
+        Ok(())
     }
 
     /// Copies every object below `from` to `to` (both directory prefixes), then deletes the sources.
@@ -283,17 +253,6 @@ async fn copy_object(
     result
 }
 
-fn read_part(data: &PutData, start: u64, size: u64) -> VfsResult<Bytes> {
-    match data {
-        PutData::Bytes(b) => Ok(b.slice(start as usize..(start + size) as usize)),
-        PutData::File { file, .. } => {
-            let mut buf = vec![0u8; size as usize];
-            std::os::unix::fs::FileExt::read_exact_at(file, &mut buf, start)?;
-            Ok(Bytes::from(buf))
-        }
-    }
-}
-
 #[async_trait]
 impl Backend for S3Backend {
     fn info(&self) -> &BackendInfo {
@@ -376,7 +335,7 @@ impl Backend for S3Backend {
         }
         let key = self.key(path);
         let len = data.len();
-        let etag = if len > MULTIPART_THRESHOLD {
+        let etag = if len > MULTIPART_THRESHOLD || matches!(data, PutData::Parts(..)) {
             self.multipart(&key, data).await?;
             None
         } else {
@@ -386,6 +345,14 @@ impl Backend for S3Backend {
             version: etag,
             ..Metadata::file(len, SystemTime::now())
         })
+    }
+
+    async fn begin_upload(&self, path: &VPath) -> VfsResult<Option<Arc<dyn PartUpload>>> {
+        if path.is_root() {
+            return Err(VfsError::IsADirectory);
+        }
+        let upload = upload::S3Upload::begin(self.api.clone(), &self.key(path)).await?;
+        Ok(Some(Arc::new(upload)))
     }
 
     async fn mkdir(&self, path: &VPath) -> VfsResult<()> {

@@ -443,15 +443,7 @@ impl Backend for SlackBackend {
             return Err(VfsError::ReadOnly);
         }
         let conv = self.conv(dm, c).await?;
-        let bytes = match data {
-            PutData::Bytes(b) => b.to_vec(),
-            PutData::File { mut file, len } => {
-                use std::io::Read;
-                let mut v = Vec::with_capacity(len as usize);
-                file.read_to_end(&mut v).map_err(VfsError::from)?;
-                v
-            }
-        };
+        let bytes = data.into_bytes()?.to_vec();
         self.post_lines(&conv, &bytes).await?;
         let mut m = Metadata::file(0, SystemTime::now());
         m.perm = 0o222;

@@ -265,6 +265,9 @@ pub enum PutData {
         /// Its length.
         len: u64,
     },
+    /// A file whose upload began while it was being written (see `parts`): the parts sent,
+    /// and the whole content. Only backends that begin uploads receive it.
+    Parts(super::parts::Begun, Box<PutData>),
 }
 
 impl PutData {
@@ -273,6 +276,15 @@ impl PutData {
         match self {
             PutData::Bytes(b) => b.len() as u64,
             PutData::File { len, .. } => *len,
+            PutData::Parts(_, whole) => whole.len(),
+        }
+    }
+
+    /// The whole content, any upload begun for it given up.
+    pub fn plain(self) -> PutData {
+        match self {
+            PutData::Parts(_, whole) => whole.plain(),
+            other => other,
         }
     }
 
@@ -290,6 +302,7 @@ impl PutData {
                 std::os::unix::fs::FileExt::read_exact_at(&file, &mut buf, 0)?;
                 Ok(Bytes::from(buf))
             }
+            PutData::Parts(_, whole) => whole.into_bytes(),
         }
     }
 }
@@ -363,6 +376,15 @@ pub trait Backend: Send + Sync {
     /// directory → `IsADirectory`. On failure the previous content stays intact.
     async fn put(&self, _path: &VPath, _data: PutData) -> VfsResult<Metadata> {
         Err(VfsError::Unsupported)
+    }
+
+    /// Begins an upload of `path` in parts, completed by a `put` of
+    /// [`PutData::Parts`]; `None` when the backend has no such uploads (the default).
+    async fn begin_upload(
+        &self,
+        _path: &VPath,
+    ) -> VfsResult<Option<std::sync::Arc<dyn super::parts::PartUpload>>> {
+        Ok(None)
     }
 
     /// Opens a random-access handle (only with `random_io`). A directory → `IsADirectory`;

@@ -290,6 +290,13 @@ impl Backend for CacheLayer {
         }
     }
 
+    async fn begin_upload(
+        &self,
+        path: &VPath,
+    ) -> VfsResult<Option<Arc<dyn crate::vfs::parts::PartUpload>>> {
+        self.inner.begin_upload(path).await
+    }
+
     async fn open_file(&self, path: &VPath, opts: OpenOptions) -> VfsResult<Box<dyn BackendFile>> {
         let r = self.inner.open_file(path, opts).await;
         if opts.create || opts.truncate {

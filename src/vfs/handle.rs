@@ -12,8 +12,9 @@ use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
 
-use super::backend::{BackendFile, FileKind, Metadata, OpenOptions};
+use super::backend::{BackendFile, FileKind, Metadata, OpenOptions, PutData};
 use super::error::{VfsError, VfsResult};
+use super::parts::{STREAM_AFTER, Stream};
 use super::path::VPath;
 use super::sink::{ReadSink, lend};
 use super::stage::StageBuf;
@@ -71,6 +72,38 @@ pub(super) struct Staged {
     pub(super) dirty: bool,
     /// Data was written (or the length set) since the last commit — not just created/truncated.
     pub(super) written: bool,
+    /// The upload that began while the file was written (see `parts`).
+    pub(super) stream: Option<Stream>,
+    /// Streaming was given up (or the backend has no part uploads): the commit puts it whole.
+    pub(super) no_stream: bool,
+}
+
+impl Staged {
+    fn new(spill_at: u64) -> Self {
+        Staged {
+            buf: StageBuf::new(spill_at),
+            loaded: false,
+            dirty: false,
+            written: false,
+            stream: None,
+            no_stream: false,
+        }
+    }
+
+    /// Gives up the streamed upload, if any (dropping it aborts it).
+    fn give_up_stream(&mut self) {
+        if self.stream.take().is_some() {
+            tracing::debug!("streamed upload given up: the file changed below what was sent");
+        }
+        self.no_stream = true;
+    }
+
+    /// Whether a change at `offset` touches bytes already handed to the upload.
+    fn touches_sent(&self, offset: u64) -> bool {
+        self.stream
+            .as_ref()
+            .is_some_and(|st| offset < st.sent_bytes())
+    }
 }
 
 pub(super) enum HandleIo {
@@ -239,12 +272,7 @@ impl Vfs {
                 Err(VfsError::NotFound) if flags.create => None,
                 Err(e) => return Err(e),
             };
-            let mut staged = Staged {
-                buf: StageBuf::new(self.spill_at),
-                loaded: false,
-                dirty: false,
-                written: false,
-            };
+            let mut staged = Staged::new(self.spill_at);
             let pending = existing.is_none();
             if pending {
                 // A new file is uploaded once, when closed; until then this workspace shows it
@@ -357,14 +385,47 @@ impl Vfs {
                 let mut s = s.lock().await;
                 self.load(&f, &mut s).await?;
                 let at = if f.flags.append { s.buf.len() } else { offset };
+                if s.touches_sent(at) {
+                    s.give_up_stream();
+                }
+                let appended = at == s.buf.len();
                 s.buf.write_at(at, data)?;
                 s.dirty = true;
                 s.written = true;
                 f.staged_len.store(s.buf.len(), Ordering::Relaxed);
+                self.stream_parts(&f, &mut s, appended).await;
             }
             HandleIo::Ranged => return Err(VfsError::BadHandle),
         }
         Ok(data.len())
+    }
+
+    /// After a write to a staged file: begins its upload once it is long enough and was
+    /// just appended to, and hands the upload the parts the writer is past. Never fails the
+    /// write: a stream that cannot go on is given up and the commit uploads the whole file.
+    async fn stream_parts(&self, f: &OpenFile, s: &mut Staged, appended: bool) {
+        if s.stream.is_none() {
+            if s.no_stream || !appended || !s.loaded || s.buf.len() < STREAM_AFTER {
+                return;
+            }
+            let path = f.path();
+            let (mount, rel) = self.table.route(&path);
+            match mount.stack.begin_upload(&rel).await {
+                Ok(Some(upload)) => s.stream = Some(Stream::new(upload, path)),
+                Ok(None) => s.no_stream = true,
+                Err(e) => {
+                    tracing::debug!(%path, "upload not begun before close: {e}");
+                    s.no_stream = true;
+                }
+            }
+        }
+        let Staged { stream, buf, .. } = s;
+        if let Some(st) = stream
+            && let Err(e) = st.advance(buf).await
+        {
+            tracing::debug!(path = %f.path(), "streamed upload given up: {e}");
+            s.give_up_stream();
+        }
     }
 
     /// Fetches the whole object into a staged buffer before the first in-place change.
@@ -404,6 +465,9 @@ impl Vfs {
                     f.staged_loaded.store(true, Ordering::Relaxed);
                 }
                 self.load(&f, &mut s).await?;
+                if s.touches_sent(size) {
+                    s.give_up_stream();
+                }
                 s.buf.set_len(size)?;
                 s.dirty = true;
                 s.written = true;
@@ -453,12 +517,7 @@ impl Vfs {
             && let HandleIo::Staged(s) = &f.io
         {
             let mut s = s.lock().await;
-            *s = Staged {
-                buf: StageBuf::new(self.spill_at),
-                loaded: false,
-                dirty: false,
-                written: false,
-            };
+            *s = Staged::new(self.spill_at);
             f.staged_loaded.store(false, Ordering::Relaxed);
             self.invalidate(&f);
         }
@@ -507,8 +566,15 @@ impl Vfs {
         if !s.dirty || f.unlinked.load(Ordering::Relaxed) {
             return Ok(());
         }
-        let (mount, rel) = self.table.route(&f.path());
-        mount.stack.put(&rel, s.buf.to_put_data()?).await?;
+        let path = f.path();
+        let (mount, rel) = self.table.route(&path);
+        let mut data = s.buf.to_put_data()?;
+        if let Some(stream) = s.stream.take()
+            && let Some(begun) = stream.finish(&path).await
+        {
+            data = PutData::Parts(begun, Box::new(data));
+        }
+        mount.stack.put(&rel, data).await?;
         s.dirty = false;
         s.written = false;
         f.pending.store(false, Ordering::Relaxed);

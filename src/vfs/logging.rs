@@ -69,6 +69,12 @@ impl Backend for LoggingLayer {
     async fn put(&self, path: &VPath, data: PutData) -> VfsResult<Metadata> {
         logged!(self, "put", path, self.inner.put(path, data))
     }
+    async fn begin_upload(
+        &self,
+        path: &VPath,
+    ) -> VfsResult<Option<std::sync::Arc<dyn crate::vfs::parts::PartUpload>>> {
+        logged!(self, "begin_upload", path, self.inner.begin_upload(path))
+    }
     async fn open_file(&self, path: &VPath, opts: OpenOptions) -> VfsResult<Box<dyn BackendFile>> {
         logged!(self, "open", path, self.inner.open_file(path, opts))
     }

@@ -77,6 +77,13 @@ impl Backend for ModeLayer {
         require_write(self.mode)?;
         self.inner.put(path, data).await
     }
+    async fn begin_upload(
+        &self,
+        path: &VPath,
+    ) -> VfsResult<Option<std::sync::Arc<dyn crate::vfs::parts::PartUpload>>> {
+        require_write(self.mode)?;
+        self.inner.begin_upload(path).await
+    }
     async fn open_file(&self, path: &VPath, opts: OpenOptions) -> VfsResult<Box<dyn BackendFile>> {
         if opts.write || opts.create || opts.truncate {
             require_write(self.mode)?;
