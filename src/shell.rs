@@ -28,6 +28,7 @@ mod print;
 mod procsub;
 pub mod raw;
 mod redirect;
+pub mod rwfile;
 pub mod state;
 mod test_expr;
 mod timing;

@@ -99,6 +99,8 @@ pub enum RedirKind {
     Clobber(Word),
     /// `>> file`
     Append(Word),
+    /// `n<> file`: open for reading and writing (created when missing, not truncated).
+    ReadWrite(Word),
     /// `&> file` (`true` for `&>>`)
     Both(Word, bool),
     /// `n>&m` / `n<&m` (word may be `-` to close)

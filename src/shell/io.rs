@@ -11,6 +11,7 @@ use tokio::sync::{Mutex, mpsc};
 
 use super::ShellError;
 use super::limits::Budget;
+use super::rwfile::RwFile;
 use crate::vfs::{VPath, Vfs};
 
 /// Chunks a pipe holds before the writer waits.
@@ -27,6 +28,8 @@ pub struct In(Rc<Mutex<Reader>>);
 struct Reader {
     rx: Option<mpsc::Receiver<Bytes>>,
     buf: Bytes,
+    /// A read-write file (`n<>file`): read at its shared offset instead of `rx`/`buf`.
+    file: Option<Rc<RwFile>>,
 }
 
 impl In {
@@ -40,11 +43,28 @@ impl In {
         In(Rc::new(Mutex::new(Reader {
             rx: None,
             buf: data.into(),
+            file: None,
         })))
+    }
+
+    /// Reading side of a read-write file.
+    pub fn file(f: Rc<RwFile>) -> Self {
+        In(Rc::new(Mutex::new(Reader {
+            rx: None,
+            buf: Bytes::new(),
+            file: Some(f),
+        })))
+    }
+
+    async fn file_of(&self) -> Option<Rc<RwFile>> {
+        self.0.lock().await.file.clone()
     }
 
     /// The next chunk, or `None` at end of file.
     pub async fn chunk(&self) -> Option<Bytes> {
+        if let Some(f) = self.file_of().await {
+            return f.chunk().await.ok().flatten();
+        }
         let mut r = self.0.lock().await;
         if !r.buf.is_empty() {
             return Some(std::mem::take(&mut r.buf));
@@ -58,6 +78,9 @@ impl In {
     /// Puts `data` back in front of what is still unread.
     pub async fn unread(&self, data: Bytes) {
         let mut r = self.0.lock().await;
+        if let Some(f) = &r.file {
+            return f.unread(data);
+        }
         let mut v = data.to_vec();
         v.extend_from_slice(&r.buf);
         r.buf = v.into();
@@ -101,6 +124,19 @@ impl In {
     /// One record up to and including `delim` (the last may lack it), or `None` at end of
     /// file.
     pub async fn read_record(&self, delim: u8) -> Option<Vec<u8>> {
+        if let Some(f) = self.file_of().await {
+            // Only the record is consumed: the offset stays right after it.
+            let mut line = Vec::new();
+            while let Some(c) = f.chunk().await.ok().flatten() {
+                if let Some(p) = memchr::memchr(delim, &c) {
+                    line.extend_from_slice(&c[..=p]);
+                    f.unread(c.slice(p + 1..));
+                    return Some(line);
+                }
+                line.extend_from_slice(&c);
+            }
+            return (!line.is_empty()).then_some(line);
+        }
         let mut r = self.0.lock().await;
         let mut line = Vec::new();
         loop {
@@ -136,6 +172,8 @@ pub enum Out {
     Pipe(mpsc::Sender<Bytes>),
     /// A file redirection.
     File(Rc<FileSink>),
+    /// The writing side of a read-write file (`n<>file`), written through at once.
+    Rw(Rc<RwFile>),
     /// A host stream (`mirage exec` writes the script's stdout and stderr as they come),
     /// counted against the output budget.
     Host(Rc<std::cell::RefCell<Box<dyn std::io::Write>>>, Rc<Budget>),
@@ -216,6 +254,10 @@ impl Out {
                 .send(Bytes::copy_from_slice(data))
                 .await
                 .map_err(|_| ShellError::BrokenPipe),
+            Out::Rw(f) => f
+                .write(data)
+                .await
+                .map_err(|e| ShellError::Io(format!("{}: {}", f.path(), e.user_message()))),
             Out::File(f) => {
                 let full = {
                     let mut b = f.buf.borrow_mut();
@@ -246,6 +288,7 @@ pub fn pipe() -> (Out, In) {
         In(Rc::new(Mutex::new(Reader {
             rx: Some(rx),
             buf: Bytes::new(),
+            file: None,
         }))),
     )
 }
@@ -257,6 +300,8 @@ pub enum Fd {
     In(In),
     /// Opened for writing (`3> file`, `3>&1`).
     Out(Out),
+    /// Opened for both with one offset (`3<> file`): the same file as a stream of each kind.
+    Rw(In, Out),
 }
 
 thread_local! {
@@ -323,10 +368,10 @@ impl Io {
     /// closed: a closed one reads nothing and discards what is written.
     pub fn set(&mut self, n: u32, fd: Option<Fd>) {
         match (n, fd) {
-            (0, Some(Fd::In(i))) => self.stdin = i,
+            (0, Some(Fd::In(i) | Fd::Rw(i, _))) => self.stdin = i,
             (0, _) => self.stdin = In::null(),
-            (1, Some(Fd::Out(o))) => self.stdout = o,
-            (2, Some(Fd::Out(o))) => self.stderr = o,
+            (1, Some(Fd::Out(o) | Fd::Rw(_, o))) => self.stdout = o,
+            (2, Some(Fd::Out(o) | Fd::Rw(_, o))) => self.stderr = o,
             (1 | 2, _) => {
                 let o = Out::Null;
                 if n == 1 {
@@ -350,7 +395,7 @@ impl Io {
     /// not open for writing.
     pub fn out(&self, n: u32) -> Result<Out, String> {
         match self.get(n) {
-            Some(Fd::Out(o)) => Ok(o),
+            Some(Fd::Out(o) | Fd::Rw(_, o)) => Ok(o),
             _ => Err(format!("{n}: Bad file descriptor")),
         }
     }
@@ -359,7 +404,7 @@ impl Io {
     /// open for reading.
     pub fn input(&self, n: u32) -> Result<In, String> {
         match self.get(n) {
-            Some(Fd::In(i)) => Ok(i),
+            Some(Fd::In(i) | Fd::Rw(i, _)) => Ok(i),
             _ => Err(format!("{n}: Bad file descriptor")),
         }
     }

@@ -89,6 +89,13 @@ fn parse_with_stand_ins(
     let last = assigned.as_deref().or(based.as_deref()).or(ext.as_deref());
     let arith = arith_alias(last.unwrap_or(src));
     let empty_for = empty_for_alias(arith.as_deref().or(last).unwrap_or(src));
+    let rw = rw_alias(
+        empty_for
+            .as_deref()
+            .or(arith.as_deref())
+            .or(last)
+            .unwrap_or(src),
+    );
     let candidates = [
         Some(src.to_string()),
         ext,
@@ -96,6 +103,7 @@ fn parse_with_stand_ins(
         assigned,
         arith,
         empty_for,
+        rw,
     ];
     for (i, text) in candidates.into_iter().enumerate() {
         let Some(text) = text else { continue };

@@ -337,6 +337,7 @@ impl Printer {
                 RedirKind::Out(w) => format!("{}> {w}", fd(1)),
                 RedirKind::Clobber(w) => format!("{}>| {w}", fd(1)),
                 RedirKind::Append(w) => format!("{}>> {w}", fd(1)),
+                RedirKind::ReadWrite(w) => format!("{}<> {w}", fd(0)),
                 RedirKind::Both(w, false) => format!("&> {w}"),
                 RedirKind::Both(w, true) => format!("&>> {w}"),
                 RedirKind::Dup(w) => format!("{}>&{w}", r.fd),

@@ -5,6 +5,7 @@ use std::rc::Rc;
 
 use super::ast::{Assign, AssignValue, Redir, RedirKind};
 use super::io::{Fd, FileSink, In, Io, Out};
+use super::rwfile::RwFile;
 
 /// What [`Shell::open_redirs`] made: the command's descriptors (in a scope of their own), the
 /// files to close after it, and the descriptors its redirections named.
@@ -40,6 +41,7 @@ impl Shell {
                 | RedirKind::Out(w)
                 | RedirKind::Clobber(w)
                 | RedirKind::Append(w)
+                | RedirKind::ReadWrite(w)
                 | RedirKind::Both(w, _)
                 | RedirKind::Dup(w)
                 | RedirKind::Herestring(w) => {
@@ -145,6 +147,19 @@ impl Shell {
                     } else {
                         io.set(fd, Some(Fd::Out(out)));
                     }
+                }
+                RedirKind::ReadWrite(_) => {
+                    if target.is_empty() {
+                        return Err("ambiguous redirect".into());
+                    }
+                    let path = self
+                        .resolve(&target)
+                        .map_err(|e| format!("{target}: {}", e.user_message()))?;
+                    let path = self.write_target(&path).await;
+                    let file = RwFile::open(self.vfs.clone(), path)
+                        .await
+                        .map_err(|e| format!("{target}: {}", e.user_message()))?;
+                    io.set(fd, Some(Fd::Rw(In::file(file.clone()), Out::Rw(file))));
                 }
                 RedirKind::Dup(_) => {
                     if target == "-" {

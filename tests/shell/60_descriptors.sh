@@ -86,3 +86,7 @@ mkdir rd && echo hi > rd/f; cat rd/f; echo file > rf; echo x | cat < rf
 true && cat <<XX
 here
 XX
+#### <> opens for reading and writing with one offset
+echo abc > f; cat <>f; exec 3<>f; echo -n X >&3; exec 3>&-; cat f; echo abc > g; echo X 1<>g; cat g
+printf '1\n2\n3\n' > h; exec 4<>h; read a <&4; read b <&4; echo "$a$b"; echo -n Q >&4; exec 4<&-; cat h
+: <>new.txt; ls new.txt; echo "a<>b"; mkdir d; echo x <>d; echo $?; exec 5<>h; cat <&5; echo end >&5; exec 5>&-; cat h

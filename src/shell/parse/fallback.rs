@@ -30,6 +30,13 @@ pub(super) fn empty_for_alias(src: &str) -> Option<String> {
     changed.then(|| String::from_utf8(out).ok()).flatten()
 }
 
+/// `src` with each `<>` (open for reading and writing, which tree-sitter-bash rejects) spelled
+/// `>|`, which it parses as a redirection of the same shape; the lowering reads the original
+/// operator. `None` when there is none.
+pub(super) fn rw_alias(src: &str) -> Option<String> {
+    src.contains("<>").then(|| src.replace("<>", ">|"))
+}
+
 /// `src` with `[ ` at command positions replaced by a one-byte stand-in (offsets unchanged).
 pub(super) fn bracket_alias(src: &str) -> String {
     static RE: std::sync::OnceLock<Option<regex::Regex>> = std::sync::OnceLock::new();

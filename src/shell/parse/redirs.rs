@@ -96,6 +96,10 @@ impl Lower<'_> {
                 let (fd0, kind) = match op {
                     "<" => (0, RedirKind::In(dest)),
                     ">" => (1, RedirKind::Out(dest)),
+                    // `<>` reaches tree-sitter-bash spelled `>|` (see `rw_alias`).
+                    ">|" if self.src.get(start..start + 2) == Some("<>") => {
+                        (0, RedirKind::ReadWrite(dest))
+                    }
                     ">|" => (1, RedirKind::Clobber(dest)),
                     ">>" => (1, RedirKind::Append(dest)),
                     "&>" => (1, RedirKind::Both(dest, false)),
@@ -108,7 +112,7 @@ impl Lower<'_> {
                     "<&" => (0, RedirKind::Dup(dest)),
                     ">&-" => (1, RedirKind::Dup("-".into())),
                     "<&-" => (0, RedirKind::Dup("-".into())),
-                    "<>" => (0, RedirKind::In(dest)),
+                    "<>" => (0, RedirKind::ReadWrite(dest)),
                     other => return Err(unsupported(&format!("redirection {other}"))),
                 };
                 // `>&file` with a non-numeric target means `&>file`.
