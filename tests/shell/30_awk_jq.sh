@@ -116,3 +116,6 @@ jq -n -c '[inputs.id]' lines.jsonl; jq -n 'input.tag' lines.jsonl
 #### jq paths through null, as jq
 jq -n 'null | .a'; echo '{}' | jq '.a.b'; echo null | jq '.[0]'; jq -nc 'null | .a = 1'; jq -nc '{} | .a.b = 1'; jq -nc 'null | .[1:2]'
 jq -nc '[null] | .[0].x'; jq -nc '.a += 1'; jq -nc 'null | .[2] = 1'; jq -nc '[1] | .[3] = 2'; jq -nc '{a:1} | .b.c'; echo '"s"' | jq '.a'; echo $?
+#### awk strftime, systime and FILENAME of standard input
+printf 'a\n' | awk '{ print FILENAME "|" }'; echo | awk '{ print strftime("%Y-%m-%d %H:%M:%S", 86400*365, 1) }'
+awk 'BEGIN { print (systime() > 1000000000), FILENAME "|" }'; printf 'x\n' > f; awk '{ print FILENAME }' f; awk 'END { print FILENAME "|" NR }' < /dev/null

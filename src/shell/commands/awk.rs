@@ -224,7 +224,9 @@ command!(|c| {
                     }
                 }
             };
-            rt.set_var("FILENAME", Val::Str(name.clone()));
+            // Standard input is `-`, as mawk (Debian's awk) names it.
+            let shown = if name.is_empty() { "-" } else { name.as_str() };
+            rt.set_var("FILENAME", Val::Str(shown.to_string()));
             rt.set_var("FNR", Val::Num(0.0));
             let text = String::from_utf8_lossy(&data).into_owned();
             let recs = rt.records(&text);

@@ -24,7 +24,7 @@ const KEYWORDS: &[&str] = &[
 const BUILTINS: &[&str] = &[
     "length", "substr", "index", "split", "sub", "gsub", "match", "sprintf", "tolower", "toupper",
     "int", "sqrt", "exp", "log", "sin", "cos", "atan2", "rand", "srand", "system", "close",
-    "fflush",
+    "fflush", "systime", "strftime",
 ];
 const OPS: &[&str] = &[
     "+=", "-=", "*=", "/=", "%=", "^=", "**=", "==", "<=", ">=", "!=", "++", "--", "&&", "||",

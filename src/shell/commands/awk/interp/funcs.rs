@@ -190,6 +190,28 @@ impl Runtime {
                 Val::Num(0.0)
             }
             "close" | "fflush" => Val::Num(0.0),
+            "systime" => Val::Num(chrono::Utc::now().timestamp() as f64),
+            // strftime([format [, seconds [, utc]]]): times are UTC, as in `date`.
+            "strftime" => {
+                let fmt = match args.first() {
+                    Some(_) => {
+                        let v = arg(self, 0)?;
+                        self.to_s(&v)
+                    }
+                    None => "%c".to_string(),
+                };
+                let secs = match args.get(1) {
+                    Some(_) => arg(self, 1)?.num() as i64,
+                    None => chrono::Utc::now().timestamp(),
+                };
+                let when = chrono::DateTime::from_timestamp(secs, 0).unwrap_or_default();
+                let mut out = String::new();
+                use std::fmt::Write as _;
+                if write!(out, "{}", when.format(&fmt)).is_err() {
+                    out.clear();
+                }
+                Val::Str(out)
+            }
             "system" => {
                 return Err(Flow::Error(
                     "system() is not supported in mirage's awk".into(),
