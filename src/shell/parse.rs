@@ -11,6 +11,7 @@ use super::lex::{parse_assignment, split_words};
 
 mod fallback;
 mod heredoc;
+mod joined;
 mod redirs;
 mod test;
 mod timed;
@@ -41,6 +42,16 @@ pub fn parse(src: &str) -> Result<Node, ParseError> {
         return r;
     }
     if !root.has_error() {
+        let joined = joined::joined_lines(root, src);
+        if !joined.is_empty() {
+            let fixed = joined::with_semicolons(src, &joined);
+            if let Some(t2) = parser.parse(&fixed, None)
+                && !t2.root_node().has_error()
+                && joined::joined_lines(t2.root_node(), &fixed).is_empty()
+            {
+                return Lower::new(&fixed, false).program(t2.root_node());
+            }
+        }
         return Lower::new(src, false).program(root);
     }
     // tree-sitter-bash rejects some valid `[ … ]` tests (`[ a '>' b ]`); retry with `[` at

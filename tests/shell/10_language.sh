@@ -336,3 +336,9 @@ declare y; unset y; declare -p y; echo $?; f() { local w; }; f; declare -p w; ec
 [ ] ]; echo $?; [ ] ] ]; echo $?; [ "]" ]; echo $?
 echo $[1+2] $[ 2 * 3 ] "a$[2*2]b" '$[1]'; a=(1 2 3); echo $[a[1]+1]; x=$[5%3]; echo $x
 echo $SHELLOPTS; set -o pipefail -e -u; echo $SHELLOPTS; set +e +u +o pipefail
+#### a pipeline of three commands followed by a line with a redirection
+echo abc | head -c 3 | cat
+echo hi >x
+echo abc | cat | cat # comment
+printf 'y\n' > y; cat x y; echo a | tr a b | cat
+cat <y
