@@ -551,9 +551,19 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// The stream of an endless device operand (`/dev/zero`, `/dev/urandom`), read a chunk
+    /// at a time by the commands that stop early (`cat`, `head`, `od -N`); `read_arg` refuses
+    /// one as too large.
+    pub fn device(&self, arg: &str) -> Option<super::io::In> {
+        super::io::Device::at(arg).map(super::io::In::device)
+    }
+
     /// The bytes of file argument `arg` (`-` is stdin); follows symlinks; a directory is
     /// `IsADirectory`.
     pub async fn read_arg(&self, arg: &str) -> Result<Bytes, VfsError> {
+        if super::io::Device::at(arg).is_some() {
+            return Err(VfsError::FileTooLarge);
+        }
         if arg == "-" || arg == "/dev/stdin" {
             return self
                 .io

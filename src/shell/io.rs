@@ -30,6 +30,57 @@ struct Reader {
     buf: Bytes,
     /// A read-write file (`n<>file`): read at its shared offset instead of `rx`/`buf`.
     file: Option<Rc<RwFile>>,
+    /// An endless device (`/dev/zero`, `/dev/urandom`): chunks made on demand once `buf`
+    /// is used up.
+    device: Option<Device>,
+}
+
+/// The endless devices a script can read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Device {
+    /// `/dev/zero`: zero bytes.
+    Zero,
+    /// `/dev/urandom`, `/dev/random`: pseudo-random bytes (xorshift state).
+    Random(u64),
+}
+
+impl Device {
+    /// The device a path names, if any.
+    pub fn at(path: &str) -> Option<Device> {
+        match path {
+            "/dev/zero" => Some(Device::Zero),
+            "/dev/urandom" | "/dev/random" => {
+                use std::hash::{BuildHasher, Hasher};
+                let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+                h.write_u128(
+                    std::time::SystemTime::now()
+                        .duration_since(std::time::UNIX_EPOCH)
+                        .unwrap_or_default()
+                        .as_nanos(),
+                );
+                Some(Device::Random(h.finish() | 1))
+            }
+            _ => None,
+        }
+    }
+
+    /// The next 64 KiB.
+    fn chunk(&mut self) -> Bytes {
+        const N: usize = 64 << 10;
+        match self {
+            Device::Zero => Bytes::from(vec![0u8; N]),
+            Device::Random(state) => {
+                let mut v = Vec::with_capacity(N);
+                while v.len() < N {
+                    *state ^= *state << 13;
+                    *state ^= *state >> 7;
+                    *state ^= *state << 17;
+                    v.extend_from_slice(&state.to_le_bytes());
+                }
+                Bytes::from(v)
+            }
+        }
+    }
 }
 
 impl In {
@@ -44,6 +95,7 @@ impl In {
             rx: None,
             buf: data.into(),
             file: None,
+            device: None,
         })))
     }
 
@@ -53,6 +105,17 @@ impl In {
             rx: None,
             buf: Bytes::new(),
             file: Some(f),
+            device: None,
+        })))
+    }
+
+    /// An endless device's stream.
+    pub fn device(d: Device) -> Self {
+        In(Rc::new(Mutex::new(Reader {
+            rx: None,
+            buf: Bytes::new(),
+            file: None,
+            device: Some(d),
         })))
     }
 
@@ -68,6 +131,9 @@ impl In {
         let mut r = self.0.lock().await;
         if !r.buf.is_empty() {
             return Some(std::mem::take(&mut r.buf));
+        }
+        if let Some(d) = r.device.as_mut() {
+            return Some(d.chunk());
         }
         match r.rx.as_mut() {
             Some(rx) => rx.recv().await,
@@ -148,9 +214,16 @@ impl In {
             }
             line.extend_from_slice(&r.buf);
             r.buf = Bytes::new();
-            let next = match r.rx.as_mut() {
-                Some(rx) => rx.recv().await,
-                None => None,
+            if line.len() > READ_ALL_MAX {
+                return Some(line); // a record with no end (`read < /dev/zero`)
+            }
+            let next = if let Some(d) = r.device.as_mut() {
+                Some(d.chunk())
+            } else {
+                match r.rx.as_mut() {
+                    Some(rx) => rx.recv().await,
+                    None => None,
+                }
             };
             match next {
                 Some(c) => r.buf = c,
@@ -289,6 +362,7 @@ pub fn pipe() -> (Out, In) {
             rx: Some(rx),
             buf: Bytes::new(),
             file: None,
+            device: None,
         }))),
     )
 }

@@ -4,7 +4,7 @@
 use std::rc::Rc;
 
 use super::ast::{Assign, AssignValue, Redir, RedirKind};
-use super::io::{Fd, FileSink, In, Io, Out};
+use super::io::{Device, Fd, FileSink, In, Io, Out};
 use super::rwfile::RwFile;
 
 /// What [`Shell::open_redirs`] made: the command's descriptors (in a scope of their own), the
@@ -73,6 +73,7 @@ impl Shell {
                 RedirKind::In(_) => {
                     let input = match target.as_str() {
                         "/dev/null" => In::null(),
+                        t if let Some(d) = Device::at(t) => In::device(d),
                         "/dev/stdin" | "-" => io.stdin.clone(),
                         t if self.fd_content(t).is_some() => {
                             In::bytes(self.fd_content(t).unwrap_or_default())

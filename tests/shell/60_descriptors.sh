@@ -90,3 +90,7 @@ XX
 echo abc > f; cat <>f; exec 3<>f; echo -n X >&3; exec 3>&-; cat f; echo abc > g; echo X 1<>g; cat g
 printf '1\n2\n3\n' > h; exec 4<>h; read a <&4; read b <&4; echo "$a$b"; echo -n Q >&4; exec 4<&-; cat h
 : <>new.txt; ls new.txt; echo "a<>b"; mkdir d; echo x <>d; echo $?; exec 5<>h; cat <&5; echo end >&5; exec 5>&-; cat h
+#### endless devices are read only as far as needed
+head -c 5 /dev/zero | od -An -c; head -c 16 /dev/urandom | wc -c; cat /dev/zero | head -c 3 | od -An -tx1
+tr '\0' x < /dev/zero | head -c 10; echo; od -An -N4 -tu4 /dev/urandom | wc -w; tr -dc 'a-z' < /dev/urandom | head -c 8 | wc -c
+head -c 100 /dev/urandom | base64 -w0 | wc -c; printf abc | base64 -w0; echo; printf '' | base64 -w0 | wc -c

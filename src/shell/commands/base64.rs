@@ -53,7 +53,8 @@ command!(|c| {
                 out.push(ch);
             }
         }
-        if !enc.is_empty() || w == 0 {
+        // `-w 0` writes one line without its newline, as GNU base64 does.
+        if !enc.is_empty() && w != 0 {
             out.push('\n');
         }
         c.print(&out).await?;

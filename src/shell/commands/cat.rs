@@ -32,8 +32,9 @@ pub fn run(c: Ctx<'_>) -> super::LocalBoxFuture<'_, super::Res> {
         let mut line_no = 0usize;
         let mut prev_blank = false;
         for f in &files {
-            if plain && f == "-" {
-                while let Some(chunk) = c.io.stdin.chunk().await {
+            if plain && (f == "-" || c.device(f).is_some()) {
+                let src = c.device(f).unwrap_or_else(|| c.io.stdin.clone());
+                while let Some(chunk) = src.chunk().await {
                     c.out(&chunk).await?;
                 }
                 continue;

@@ -67,32 +67,37 @@ command!(|c| {
             ))
             .await?;
         }
-        if f == "-"
+        // Standard input and endless devices are read only as far as needed.
+        let src = match c.device(f) {
+            Some(d) => Some(d),
+            None => (f == "-").then(|| c.io.stdin.clone()),
+        };
+        if let Some(src) = &src
             && !bytes
             && let Count::First(n) = n
         {
             for _ in 0..n {
-                match c.io.stdin.read_line().await {
+                match src.read_line().await {
                     Some(l) => c.out(&l).await?,
                     None => break,
                 }
             }
             continue;
         }
-        if f == "-"
+        if let Some(src) = &src
             && bytes
             && let Count::First(n) = n
         {
             // Streams: stops reading once `n` bytes are out, the rest stays unread.
             let mut left = n as usize;
             while left > 0 {
-                let Some(chunk) = c.io.stdin.chunk().await else {
+                let Some(chunk) = src.chunk().await else {
                     break;
                 };
                 let take = left.min(chunk.len());
                 c.out(&chunk[..take]).await?;
                 if take < chunk.len() {
-                    c.io.stdin.unread(chunk.slice(take..)).await;
+                    src.unread(chunk.slice(take..)).await;
                 }
                 left -= take;
             }

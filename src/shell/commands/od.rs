@@ -244,7 +244,24 @@ command!(|c| {
             }
         }
     }
-    let (data, failed) = input_all(&c, &a.operands).await?;
+    let device = match a.operands.as_slice() {
+        [one] if a.value('N').is_some() => c.device(one),
+        _ => None,
+    };
+    let (data, failed) = match device {
+        // `od -N 4 /dev/urandom`: only what is shown is read.
+        Some(src) => {
+            let mut v = Vec::new();
+            while v.len() < nums[0] + nums[1]
+                && let Some(chunk) = src.chunk().await
+            {
+                v.extend_from_slice(&chunk);
+            }
+            v.truncate(nums[0] + nums[1]);
+            (v, false)
+        }
+        None => input_all(&c, &a.operands).await?,
+    };
     let start = nums[0].min(data.len());
     let end = if a.value('N').is_some() {
         (start + nums[1]).min(data.len())
