@@ -47,6 +47,7 @@ mod cp;
 mod cut;
 mod date;
 mod datespec;
+mod dd;
 mod diff;
 mod du;
 mod dump;
@@ -357,6 +358,11 @@ pub const TABLE: &[(&str, Command, &str)] = &[
         "rmdir",
         rm::run,
         "rmdir [-p] DIR... -- remove empty directories",
+    ),
+    (
+        "dd",
+        dd::run,
+        "dd [if=FILE] [of=FILE] [bs=N] [count=N] [skip=N] [seek=N] [conv=notrunc,sync] [status=none] -- copy blocks at offsets",
     ),
     (
         "sed",

@@ -153,3 +153,10 @@ mkdir e; touch e/alpha e/beta-longer-name e/g e/delta e/epsilon-x; ls -C e; ls -
 mkdir hl; touch hl/a hl/b; ln hl/a hl/c; [ hl/a -ef hl/c ] && echo same; [ hl/a -ef hl/b ] || echo different
 ls -i hl/a hl/c | awk '{print $1}' | uniq | wc -l; ls -li hl | awk 'NR>1 {print $1}' | sort -u | wc -l
 [ "$(stat -c %i hl/a)" = "$(stat -c %i hl/c)" ] && echo eq; [ "$(stat -c %i hl)" = "$(stat -c %i ./hl)" ] && echo dir
+#### dd copies blocks at offsets
+dd if=/dev/zero bs=1 count=3 2>/dev/null | wc -c; printf 'abcdefgh' > f; dd if=f bs=1 skip=2 count=3 2>/dev/null; echo
+printf 'XY' | dd of=f bs=1 seek=3 conv=notrunc 2>/dev/null; cat f; echo; printf 'XY' | dd of=f bs=1 seek=3 2>/dev/null; cat f; echo
+printf 'abcdefgh' > f; dd if=f of=g bs=4 count=1 status=none; cat g; echo; dd if=/dev/zero of=z bs=1K count=4 status=none; wc -c < z
+printf 'abc' | dd bs=2 conv=sync 2>/dev/null | od -An -c; printf 'hello' | dd 2>&1 >/dev/null | head -2; printf 'abcdefgh' | dd bs=3 2>&1 >/dev/null | head -2
+dd if=f iflag=skip_bytes,count_bytes skip=1 count=2 status=none; echo; dd if=nonexistent 2>&1 | head -1; dd foo 2>&1; echo $?
+printf 'x' > f; dd if=f of=f2 seek=2 bs=1 status=none; od -An -c f2
