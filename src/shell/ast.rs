@@ -36,6 +36,9 @@ pub enum Node {
     While(Box<Node>, Box<Node>, bool),
     /// `for v in words; do …; done` (`None` words: `"$@"`).
     For(String, Option<Vec<Word>>, Box<Node>),
+    /// `select v in words; do …; done` (`None` words: `"$@"`): a numbered menu on stderr,
+    /// one choice per line of stdin.
+    Select(String, Option<Vec<Word>>, Box<Node>),
     /// `for ((init; cond; update))`
     CFor(String, String, String, Box<Node>),
     /// `case word in pat|pat) body ;; esac`

@@ -147,6 +147,9 @@ impl Shell {
                 Node::For(var, words, body) => {
                     self.for_loop(var, words.as_deref(), body, io).await?
                 }
+                Node::Select(var, words, body) => {
+                    self.select_loop(var, words.as_deref(), body, io).await?
+                }
                 Node::CFor(init, cond, update, body) => {
                     self.c_for(init, cond, update, body, io).await?
                 }
@@ -427,6 +430,66 @@ impl Shell {
             }
         }
         Ok(st)
+    }
+
+    /// `select`: the menu and `$PS3` on stderr, then one line of stdin per round — empty
+    /// shows the menu again, a number in range sets `var` to that word (else to empty);
+    /// `$REPLY` holds the line. Ends at `break` or at end of input (status 1).
+    async fn select_loop(
+        &mut self,
+        var: &str,
+        words: Option<&[Word]>,
+        body: &Node,
+        io: &Io,
+    ) -> Res {
+        let items = match words {
+            Some(w) => self.expand_words(w, io).await?,
+            None => self.st.positional.clone(),
+        };
+        if items.is_empty() {
+            return Ok(0);
+        }
+        let columns = self
+            .st
+            .get_str("COLUMNS")
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(80);
+        let menu = super::print::select_menu(&items, columns);
+        let mut st = 0;
+        let mut show = true;
+        loop {
+            if show {
+                io.stderr.print(&menu).await?;
+            }
+            let ps3 = self.st.get_str("PS3").unwrap_or_else(|| "#? ".into());
+            io.stderr.print(&ps3).await?;
+            let Some(line) = io.stdin.read_line().await else {
+                io.stdout.print("\n").await?; // bash ends the prompt's line on stdout
+                return Ok(1);
+            };
+            let line = String::from_utf8_lossy(&line);
+            let reply = line.strip_suffix('\n').unwrap_or(&line).to_string();
+            let _ = self.st.set_str("REPLY", reply.clone());
+            show = reply.is_empty();
+            if show {
+                continue;
+            }
+            let choice = reply
+                .trim()
+                .parse::<usize>()
+                .ok()
+                .and_then(|n| n.checked_sub(1))
+                .and_then(|i| items.get(i))
+                .cloned()
+                .unwrap_or_default();
+            if let Err(msg) = self.st.set_str(var, choice) {
+                io.stderr.print(&format!("mirage: {msg}\n")).await?;
+                return Ok(1);
+            }
+            if !self.body(body, io, &mut st).await? {
+                return Ok(st);
+            }
+        }
     }
 
     async fn c_for(&mut self, init: &str, cond: &str, update: &str, body: &Node, io: &Io) -> Res {

@@ -80,6 +80,14 @@ pub fn parse(src: &str) -> Result<Node, ParseError> {
     {
         return r;
     }
+    // Nor `for x in;` / `for x in⏎do` (an empty list with nothing after `in`): a marker
+    // word that the lowering drops stands in the list.
+    if let Some(text) = empty_list_alias(src)
+        && let Some(t2) = parser.parse(&text, None)
+        && !t2.root_node().has_error()
+    {
+        return Lower::new(&text, false).program(t2.root_node());
+    }
     Err(ParseError(describe_error(root, src)))
 }
 
@@ -627,17 +635,21 @@ impl<'s> Lower<'s> {
     }
 
     fn for_stmt(&mut self, n: TsNode) -> Result<Node, ParseError> {
-        if n.child(0).is_some_and(|c| c.kind() == "select") {
-            return Err(unsupported("select"));
-        }
+        let select = n.child(0).is_some_and(|c| c.kind() == "select");
         let var = self.text(self.field_node(n, "variable")?).to_string();
         let has_in = n.children(&mut n.walk()).any(|c| c.kind() == "in");
         let words = has_in.then(|| {
             let values: Vec<TsNode> = n.children_by_field_name("value", &mut n.walk()).collect();
-            self.joined_words(&values)
+            let mut words = self.joined_words(&values);
+            words.retain(|w| w != EMPTY_LIST);
+            words
         });
-        let body = self.stmt(self.field_node(n, "body")?)?;
-        Ok(Node::For(var, words, Box::new(body)))
+        let body = Box::new(self.stmt(self.field_node(n, "body")?)?);
+        Ok(if select {
+            Node::Select(var, words, body)
+        } else {
+            Node::For(var, words, body)
+        })
     }
 
     fn c_for(&mut self, n: TsNode) -> Result<Node, ParseError> {

@@ -156,8 +156,9 @@ impl Printer {
                 self.semicolon();
                 self.newline("done");
             }
-            Node::For(var, words, body) => {
-                self.out.push_str("for ");
+            Node::For(var, words, body) | Node::Select(var, words, body) => {
+                let select = matches!(n, Node::Select(..));
+                self.out.push_str(if select { "select " } else { "for " });
                 self.out.push_str(var);
                 self.out.push_str(" in ");
                 match words {
@@ -380,4 +381,49 @@ fn test(out: &mut String, t: &TestExpr) {
             test(out, b);
         }
     }
+}
+
+/// The menu `select` prints: `N) word` entries in as many columns as fit in `columns`,
+/// filled down each column first, laid out as bash lays them out.
+pub(super) fn select_menu(items: &[String], columns: usize) -> String {
+    let n = items.len();
+    let digits = |x: usize| x.to_string().len();
+    let indices = digits(n);
+    let widest = items.iter().map(|w| w.chars().count()).max().unwrap_or(0);
+    let max_elem = widest + indices + 2 + 2;
+    let mut cols = (columns / max_elem).max(1);
+    let mut rows = n.div_ceil(cols);
+    cols = n.div_ceil(rows);
+    if rows == 1 {
+        rows = cols;
+    }
+    let first_indices = digits(rows);
+    let mut out = String::new();
+    for row in 0..rows {
+        let (mut ind, mut pos) = (row, 0);
+        loop {
+            let width = if pos == 0 { first_indices } else { indices };
+            let entry = format!("{:>width$}) {}", ind + 1, items[ind]);
+            let len = entry.chars().count();
+            out.push_str(&entry);
+            ind += rows;
+            if ind >= n {
+                break;
+            }
+            // Pad to the next column with tabs and spaces, as bash's `indent` does.
+            let (mut from, to) = (pos + len, pos + max_elem);
+            while from < to {
+                if to / 8 > from / 8 {
+                    out.push('\t');
+                    from += 8 - from % 8;
+                } else {
+                    out.push(' ');
+                    from += 1;
+                }
+            }
+            pos += max_elem;
+        }
+        out.push('\n');
+    }
+    out
 }

@@ -342,3 +342,11 @@ echo hi >x
 echo abc | cat | cat # comment
 printf 'y\n' > y; cat x y; echo a | tr a b | cat
 cat <y
+#### select menus and empty for lists
+printf '2\n\nx\n1\n' | { select x in apple banana; do echo "got [$x] [$REPLY]"; done; echo "st=$?"; }
+printf '2\n' | { PS3="pick: "; select x in a b; do echo $x; break; done; echo st=$?; } 2>&1
+set -- p q r; printf '3\n' | { select x; do echo $x; break; done 2>/dev/null; }; printf '1\n' | { select x in $(seq 30); do echo $x; break; done 2>&1; }
+f() { select y in u v; do echo "$y"; return 3; done; }; printf '2\n' | f 2>/dev/null; echo $?; select z in ; do echo never; done; echo empty=$?
+for x in; do echo n; done; echo ok2
+for x in
+do echo hi; done; echo ok3

@@ -16,7 +16,10 @@ pub(super) fn empty_for_alias(src: &str) -> Option<String> {
     static RE: std::sync::OnceLock<Option<regex::Regex>> = std::sync::OnceLock::new();
     let re = RE
         .get_or_init(|| {
-            regex::Regex::new(r"\bfor[ \t]+[A-Za-z_][A-Za-z0-9_]*[ \t]+in([ \t])[ \t]*(;|\n)").ok()
+            regex::Regex::new(
+                r"\b(?:for|select)[ \t]+[A-Za-z_][A-Za-z0-9_]*[ \t]+in([ \t])[ \t]*(;|\n)",
+            )
+            .ok()
         })
         .as_ref()?;
     let mut out = src.as_bytes().to_vec();
@@ -35,6 +38,27 @@ pub(super) fn empty_for_alias(src: &str) -> Option<String> {
 /// operator. `None` when there is none.
 pub(super) fn rw_alias(src: &str) -> Option<String> {
     src.contains("<>").then(|| src.replace("<>", ">|"))
+}
+
+/// The word [`empty_list_alias`] puts in an empty `for`/`select` list; lowering drops it.
+pub(super) const EMPTY_LIST: &str = "\u{2}";
+
+/// `src` with [`EMPTY_LIST`] after each `in` that ends a `for`/`select` head with nothing
+/// after it (`for x in;`, `for x in⏎do`), which tree-sitter-bash rejects; `None` when there
+/// is none. The text is longer: it is lowered as it is.
+pub(super) fn empty_list_alias(src: &str) -> Option<String> {
+    static RE: std::sync::OnceLock<Option<regex::Regex>> = std::sync::OnceLock::new();
+    let re = RE
+        .get_or_init(|| {
+            // Where a command starts: a line's start, after `;`, `&`, `|`, `(`, `{` or a keyword.
+            regex::Regex::new(
+                r"(?m)((?:^|[;&|({]|\bdo|\bthen|\belse)[ \t]*(?:for|select)[ \t]+[A-Za-z_][A-Za-z0-9_]*[ \t]+in)[ \t]*(;|\n)",
+            )
+            .ok()
+        })
+        .as_ref()?;
+    let out = re.replace_all(src, format!("${{1}} {EMPTY_LIST}${{2}}"));
+    (out != src).then(|| out.into_owned())
 }
 
 /// `src` with `[ ` at command positions replaced by a one-byte stand-in (offsets unchanged).
@@ -374,6 +398,7 @@ pub(super) fn join_assign_redirects(node: Node) -> Node {
             u,
         ),
         Node::For(v, w, b) => Node::For(v, w, Box::new(join_assign_redirects(*b))),
+        Node::Select(v, w, b) => Node::Select(v, w, Box::new(join_assign_redirects(*b))),
         Node::CFor(a, b, c, body) => Node::CFor(a, b, c, Box::new(join_assign_redirects(*body))),
         Node::Redirected(b, r) => Node::Redirected(Box::new(join_assign_redirects(*b)), r),
         other => other,
