@@ -29,7 +29,7 @@ macro_rules! builtin {
 mod dirs;
 mod input;
 mod session;
-mod shopt;
+pub(crate) mod shopt;
 mod signals;
 pub(crate) mod vars;
 

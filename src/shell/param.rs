@@ -88,6 +88,9 @@ impl Shell {
                     .collect::<Vec<_>>()
                     .join(":"),
             ),
+            "BASHOPTS" if st.get(name).is_none() => {
+                Some(crate::shell::builtins::shopt::bashopts(self))
+            }
             "PPID" if st.get("PPID").is_none() => Some(std::process::id().to_string()),
             "EPOCHSECONDS" | "EPOCHREALTIME" if st.get(name).is_none() => {
                 let now = std::time::SystemTime::now()

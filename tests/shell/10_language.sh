@@ -350,3 +350,5 @@ f() { select y in u v; do echo "$y"; return 3; done; }; printf '2\n' | f 2>/dev/
 for x in; do echo n; done; echo ok2
 for x in
 do echo hi; done; echo ok3
+#### BASHOPTS follows shopt
+echo $BASHOPTS; shopt -s extglob nullglob; echo $BASHOPTS; shopt -s globstar; shopt -u patsub_replacement; echo $BASHOPTS

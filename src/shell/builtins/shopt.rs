@@ -21,6 +21,36 @@ const SHOPTS: &[&str] = &[
     "patsub_replacement",
 ];
 
+/// Options bash 5.2 has on in a script that mirage has no switch for: it behaves so, or they
+/// concern interactive shells only. `$BASHOPTS` lists them as bash does.
+const ALWAYS_ON: &[&str] = &[
+    "checkwinsize",
+    "cmdhist",
+    "complete_fullquote",
+    "extquote",
+    "force_fignore",
+    "globasciiranges",
+    "globskipdots",
+    "hostcomplete",
+    "interactive_comments",
+    "progcomp",
+    "promptvars",
+    "sourcepath",
+];
+
+/// `$BASHOPTS`: the `shopt` options that are on, sorted, `:`-separated.
+pub(crate) fn bashopts(sh: &Shell) -> String {
+    let mut on: Vec<&str> = SHOPTS
+        .iter()
+        .copied()
+        .filter(|n| shopt_get(sh, n) == Some(true))
+        .chain(ALWAYS_ON.iter().copied())
+        .collect();
+    on.sort_unstable();
+    on.dedup();
+    on.join(":")
+}
+
 /// Whether shopt option `name` is on (`None`: not an option mirage knows).
 fn shopt_get(sh: &Shell, name: &str) -> Option<bool> {
     let o = &sh.st.opts;
