@@ -32,8 +32,11 @@ pub fn run(c: Ctx<'_>) -> super::LocalBoxFuture<'_, super::Res> {
         let mut line_no = 0usize;
         let mut prev_blank = false;
         for f in &files {
-            if plain && (f == "-" || c.device(f).is_some()) {
-                let src = c.device(f).unwrap_or_else(|| c.io.stdin.clone());
+            let stream = match c.device(f) {
+                Some(d) => Some(d),
+                None => (f == "-").then(|| c.io.stdin.clone()),
+            };
+            if plain && let Some(src) = stream {
                 while let Some(chunk) = src.chunk().await {
                     c.out(&chunk).await?;
                 }

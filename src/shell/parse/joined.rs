@@ -16,12 +16,14 @@ pub(super) fn joined_lines(root: TsNode, src: &str) -> Vec<usize> {
     let mut out = Vec::new();
     let mut stack = vec![root];
     while let Some(n) = stack.pop() {
-        let mut cursor = n.walk();
-        let children: Vec<TsNode> = n.children(&mut cursor).collect();
+        // Only a node that spans lines can hold a command continued onto the next one.
+        if n.start_position().row == n.end_position().row {
+            continue;
+        }
         if n.kind() == "command" {
             // The end of the last child that is not a comment: the `;` goes right after it.
             let mut last_end = None;
-            for (i, c) in children.iter().enumerate() {
+            for (i, c) in n.children(&mut n.walk()).enumerate() {
                 if c.kind() == "comment" {
                     continue;
                 }
@@ -37,7 +39,7 @@ pub(super) fn joined_lines(root: TsNode, src: &str) -> Vec<usize> {
                 last_end = Some(c.end_byte());
             }
         }
-        stack.extend(children);
+        stack.extend(n.children(&mut n.walk()));
     }
     out.sort_unstable();
     out
