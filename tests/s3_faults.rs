@@ -369,3 +369,50 @@ async fn large_files_upload_in_parts() {
         assert!(vfs.read_all(&p("/s3/streamed.bin")).await.unwrap().to_vec() == data);
     }
 }
+
+/// A multipart upload reports the object's ETag as the new version — whole-file and streamed
+/// alike — so the data cache keys (and read-ahead) serve the file right after it is written,
+/// and the version matches what a later stat of the object says.
+#[tokio::test(flavor = "multi_thread")]
+async fn multipart_uploads_report_the_new_etag() {
+    use mirage::vfs::PutData;
+    use mirage::vfs::parts::Begun;
+    let ep = common::s3::endpoint();
+    ensure_bucket(&ep, BUCKET).await;
+    let backend = options(&ep, BUCKET, &fresh_prefix())
+        .connect()
+        .await
+        .unwrap();
+    let data = Bytes::from(
+        (0..20u32 << 20)
+            .map(|i| (i % 253) as u8)
+            .collect::<Vec<u8>>(),
+    );
+    let put = backend
+        .put(&p("/whole.bin"), PutData::Bytes(data.clone()))
+        .await
+        .unwrap();
+    let stat = backend.stat(&p("/whole.bin")).await.unwrap();
+    assert!(put.version.is_some());
+    assert_eq!(put.version, stat.version);
+
+    let upload = backend
+        .begin_upload(&p("/streamed.bin"))
+        .await
+        .unwrap()
+        .unwrap();
+    let part = upload.part_size() as usize;
+    upload.send(0, data.slice(..part)).await.unwrap();
+    let begun = Begun { upload, sent: 1 };
+    let put = backend
+        .put(
+            &p("/streamed.bin"),
+            PutData::Parts(begun, Box::new(PutData::Bytes(data.clone()))),
+        )
+        .await
+        .unwrap();
+    let stat = backend.stat(&p("/streamed.bin")).await.unwrap();
+    assert!(put.version.is_some());
+    assert_eq!(put.version, stat.version);
+    assert_eq!(stat.size, data.len() as u64);
+}

@@ -159,15 +159,14 @@ impl S3Backend {
     }
 
     /// Uploads `data` in parts (completing the upload begun while it was written, if any).
-    async fn multipart(&self, key: &str, data: PutData) -> VfsResult<()> {
+    async fn multipart(&self, key: &str, data: PutData) -> VfsResult<Option<String>> {
         match data {
-            PutData::Parts(begun, whole) => begun.upload.complete(&whole, begun.sent).await?,
+            PutData::Parts(begun, whole) => begun.upload.complete(&whole, begun.sent).await,
             data => {
                 let upload = upload::S3Upload::begin(self.api.clone(), key).await?;
-                upload.complete(&data, 0).await?
+                upload.complete(&data, 0).await
             }
-        };
-        Ok(())
+        }
     }
 
     /// Copies every object below `from` to `to` (both directory prefixes), then deletes the sources.
@@ -243,7 +242,7 @@ async fn copy_object(
             parts.push(done.map_err(|e| VfsError::Io(e.to_string()))??);
         }
         parts.sort();
-        api.complete_multipart(to, &upload, parts).await
+        api.complete_multipart(to, &upload, parts).await.map(|_| ())
     }
     .await;
     if result.is_err() {
@@ -336,8 +335,7 @@ impl Backend for S3Backend {
         let key = self.key(path);
         let len = data.len();
         let etag = if len > MULTIPART_THRESHOLD || matches!(data, PutData::Parts(..)) {
-            self.multipart(&key, data).await?;
-            None
+            self.multipart(&key, data).await?
         } else {
             self.api.put(&key, data.into_bytes()?).await?
         };

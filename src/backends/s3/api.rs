@@ -69,13 +69,13 @@ pub trait S3Api: Send + Sync {
         part: i32,
         body: Bytes,
     ) -> VfsResult<String>;
-    /// CompleteMultipartUpload with (part number, ETag) pairs.
+    /// CompleteMultipartUpload with (part number, ETag) pairs; returns the object's ETag.
     async fn complete_multipart(
         &self,
         key: &str,
         upload_id: &str,
         parts: Vec<(i32, String)>,
-    ) -> VfsResult<()>;
+    ) -> VfsResult<Option<String>>;
     /// AbortMultipartUpload (best effort).
     async fn abort_multipart(&self, key: &str, upload_id: &str);
     /// CopyObject within the bucket (objects up to 5 GiB).
@@ -336,7 +336,7 @@ impl S3Api for SdkApi {
         key: &str,
         upload_id: &str,
         parts: Vec<(i32, String)>,
-    ) -> VfsResult<()> {
+    ) -> VfsResult<Option<String>> {
         let parts = parts
             .into_iter()
             .map(|(n, etag)| CompletedPart::builder().part_number(n).e_tag(etag).build())
@@ -355,13 +355,13 @@ impl S3Api for SdkApi {
             .send()
             .await;
         match r {
-            Ok(_) => Ok(()),
+            Ok(out) => Ok(out.e_tag().map(str::to_string)),
             // A 200 whose body the SDK cannot read (moto names the root element differently)
             // is not an <Error>: believe it if the object is there now.
             Err(SdkError::ServiceError(s))
                 if s.raw().status().as_u16() == 200 && s.err().code().is_none() =>
             {
-                self.head(key).await.map(|_| ())
+                self.head(key).await.map(|m| m.etag)
             }
             Err(e) => Err(map_err("CompleteMultipartUpload", key, e)),
         }

@@ -134,9 +134,9 @@ impl PartUpload for S3Upload {
         }
         .await;
         match r {
-            Ok(()) => {
+            Ok(etag) => {
                 self.settled.store(true, Ordering::Relaxed);
-                Ok(None)
+                Ok(etag)
             }
             Err(e) => {
                 self.abort().await;
