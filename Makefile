@@ -46,6 +46,8 @@ demo: deps build
 # The test command CI runs (.ci/run): unit, conformance, model, config and mount tests.
 test: deps
 	$(CARGO) test --no-fail-fast
+	@# The vendored fuser's own tests (its reply encoding, io_uring thread placement).
+	$(CARGO) test --no-fail-fast -p fuser --lib
 
 lint:
 	$(CARGO) fmt --check
