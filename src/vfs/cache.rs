@@ -2,7 +2,8 @@
 //!
 //! Entries live in `lru` maps for at most the mount's TTL — the same TTL the FUSE adapter hands
 //! the kernel as entry/attribute timeout. A fresh listing also answers `stat` of its entries
-//! (and "not found" for names it lacks), so `ls -l` and `find` cost one `list` per directory.
+//! (and "not found" for names it lacks), so `ls -l` and `find` cost one `list` per directory;
+//! once it expires, a stat of an entry lists the directory again (`relist`).
 //! Every successful or failed mutation invalidates the path and its parent's listing; renames
 //! and directory removals drop everything, which is simpler than tracking subtrees and rare.
 //! Reads go through the shared [`DataCache`] in blocks keyed by the file's version, with
@@ -11,6 +12,7 @@
 //! `find` cost listings only.
 //! Locks are `std` mutexes held only between awaits, never across one.
 
+use std::collections::HashMap;
 use std::num::NonZeroUsize;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
@@ -24,6 +26,7 @@ use super::data_cache::{BLOCK, DataCache};
 #[cfg(test)]
 mod data_tests;
 mod readahead;
+mod relist;
 use super::backend::{
     Backend, BackendFile, BackendInfo, DirEntry, FileKind, FsStats, MetaChange, Metadata,
     OpenOptions, PutData, Special,
@@ -63,6 +66,8 @@ pub struct CacheLayer {
     streams: Mutex<LruCache<VPath, (u64, u64)>>,
     /// Directories whose small files were already fetched in the background.
     prefetched: Mutex<LruCache<VPath, ()>>,
+    /// Directories being listed again to answer a stat (see `relist`).
+    relisting: Mutex<HashMap<VPath, Arc<tokio::sync::Mutex<()>>>>,
 }
 
 impl CacheLayer {
@@ -81,6 +86,7 @@ impl CacheLayer {
             mount: MOUNTS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             streams: Mutex::new(LruCache::new(streams)),
             prefetched: Mutex::new(LruCache::new(lists)),
+            relisting: Mutex::new(HashMap::new()),
         }
     }
 
@@ -230,6 +236,9 @@ impl Backend for CacheLayer {
 
     async fn stat(&self, path: &VPath) -> VfsResult<Metadata> {
         if let Some(r) = self.cached_stat(path) {
+            return r;
+        }
+        if let Some(r) = self.stat_by_relisting(path).await {
             return r;
         }
         let r = self.inner.stat(path).await;
