@@ -341,7 +341,8 @@ impl Backend for S3Backend {
         };
         Ok(Metadata {
             version: etag,
-            ..Metadata::file(len, SystemTime::now())
+            // The server's Last-Modified is not in the answer; this second is its best guess.
+            ..Metadata::file(len, api::whole_seconds(SystemTime::now()))
         })
     }
 

@@ -107,13 +107,21 @@ impl SdkApi {
     }
 }
 
+/// An object's Last-Modified in whole seconds: HEAD and GET carry it as an HTTP date
+/// (seconds), while some servers (MinIO, s3s) list it with milliseconds. One object must have
+/// one mtime whichever answer it came from, or the kernel would drop its cached pages each
+/// time the source changes.
 fn to_time(dt: Option<&aws_sdk_s3::primitives::DateTime>) -> SystemTime {
     match dt {
-        Some(dt) if dt.secs() >= 0 => {
-            UNIX_EPOCH + Duration::new(dt.secs() as u64, dt.subsec_nanos())
-        }
+        Some(dt) if dt.secs() >= 0 => UNIX_EPOCH + Duration::from_secs(dt.secs() as u64),
         _ => UNIX_EPOCH,
     }
+}
+
+/// `t` in whole seconds, as S3 reports times (see [`to_time`]).
+pub fn whole_seconds(t: SystemTime) -> SystemTime {
+    let secs = t.duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    UNIX_EPOCH + Duration::from_secs(secs)
 }
 
 /// Maps an SDK failure to the VFS error model.
@@ -453,6 +461,17 @@ pub fn encode_key(key: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn times_are_whole_seconds_whatever_their_source() {
+        use aws_sdk_s3::primitives::DateTime;
+        let listed = DateTime::from_secs_and_nanos(1_700_000_000, 531_000_000);
+        let headed = DateTime::from_secs(1_700_000_000);
+        assert_eq!(to_time(Some(&listed)), to_time(Some(&headed)));
+        let now = UNIX_EPOCH + Duration::new(1_700_000_000, 999_999_999);
+        assert_eq!(whole_seconds(now), to_time(Some(&headed)));
+        assert_eq!(to_time(None), UNIX_EPOCH);
+    }
 
     #[test]
     fn copy_source_keys_are_percent_encoded() {
