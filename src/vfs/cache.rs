@@ -12,7 +12,6 @@
 //! `find` cost listings only.
 //! Locks are `std` mutexes held only between awaits, never across one.
 
-use std::collections::HashMap;
 use std::num::NonZeroUsize;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
@@ -24,7 +23,10 @@ use lru::LruCache;
 use super::data_cache::{BLOCK, DataCache};
 
 #[cfg(test)]
+mod counted;
+#[cfg(test)]
 mod data_tests;
+mod lister;
 mod readahead;
 mod relist;
 use super::backend::{
@@ -35,6 +37,7 @@ use super::error::{VfsError, VfsResult};
 use super::lock;
 use super::path::VPath;
 use super::sink::{ReadSink, join};
+use lister::Lister;
 
 const ATTR_ENTRIES: usize = 200_000;
 const LIST_ENTRIES: usize = 8_192;
@@ -58,16 +61,16 @@ type Listing = (Instant, Arc<Vec<DirEntry>>);
 pub struct CacheLayer {
     inner: Arc<dyn Backend>,
     ttl: Duration,
-    attrs: Mutex<LruCache<VPath, Attr>>,
-    lists: Mutex<LruCache<VPath, Listing>>,
+    attrs: Arc<Mutex<LruCache<VPath, Attr>>>,
+    lists: Arc<Mutex<LruCache<VPath, Listing>>>,
+    /// Lists through `lists`, one request per directory at a time, and lists ahead.
+    lister: Lister,
     data: Arc<DataCache>,
     mount: u64,
     /// Per file: the block a sequential reader will ask for next, and its read-ahead window.
     streams: Mutex<LruCache<VPath, (u64, u64)>>,
     /// Directories whose small files were already fetched in the background.
     prefetched: Mutex<LruCache<VPath, ()>>,
-    /// Directories being listed again to answer a stat (see `relist`).
-    relisting: Mutex<HashMap<VPath, Arc<tokio::sync::Mutex<()>>>>,
 }
 
 impl CacheLayer {
@@ -77,16 +80,18 @@ impl CacheLayer {
         let attrs = NonZeroUsize::new(ATTR_ENTRIES).unwrap_or(NonZeroUsize::MIN);
         let lists = NonZeroUsize::new(LIST_ENTRIES).unwrap_or(NonZeroUsize::MIN);
         let streams = NonZeroUsize::new(1024).unwrap_or(NonZeroUsize::MIN);
+        let list_cache = Arc::new(Mutex::new(LruCache::new(lists)));
+        let attrs = Arc::new(Mutex::new(LruCache::new(attrs)));
         CacheLayer {
-            inner,
+            inner: inner.clone(),
             ttl,
-            attrs: Mutex::new(LruCache::new(attrs)),
-            lists: Mutex::new(LruCache::new(lists)),
+            attrs: attrs.clone(),
+            lists: list_cache.clone(),
+            lister: Lister::new(inner.clone(), ttl, list_cache, attrs),
             data,
             mount: MOUNTS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             streams: Mutex::new(LruCache::new(streams)),
             prefetched: Mutex::new(LruCache::new(lists)),
-            relisting: Mutex::new(HashMap::new()),
         }
     }
 
@@ -250,19 +255,9 @@ impl Backend for CacheLayer {
     }
 
     async fn list(&self, path: &VPath) -> VfsResult<Vec<DirEntry>> {
-        if let Some((at, list)) = lock(&self.lists).get(path)
-            && self.fresh(*at)
-        {
-            return Ok(list.as_ref().clone());
-        }
-        let list = self.inner.list(path).await?;
-        if !self.ttl.is_zero() {
-            let mut sorted = list.clone();
-            sorted.sort_by(|a, b| a.name.cmp(&b.name));
-            lock(&self.lists).put(path.clone(), (Instant::now(), Arc::new(sorted)));
-            lock(&self.attrs).pop(path);
-        }
-        Ok(list)
+        let list = self.lister.list(path).await?;
+        self.lister.list_ahead(path, &list);
+        Ok(list.as_ref().clone())
     }
 
     async fn read(&self, path: &VPath, offset: u64, len: u64) -> VfsResult<Bytes> {

@@ -3,13 +3,12 @@
 //! [`RELIST_MAX`] entries) instead of asking about the one name, and the fresh listing
 //! answers its siblings' stats as well. A tree walked again after the TTL (`rg`, `find`,
 //! an editor's project scan) then costs one listing per directory rather than one request
-//! per file (on S3, a HEAD each). Stats of one directory's entries wait for one listing.
+//! per file (on S3, a HEAD each). Stats of one directory's entries wait for one listing
+//! (the `lister`'s).
 //! Larger directories, whose listing takes several requests, are still asked per name.
 
-use std::sync::Arc;
-
 use super::{CacheLayer, lock};
-use crate::vfs::backend::{Backend, Metadata};
+use crate::vfs::backend::Metadata;
 use crate::vfs::error::VfsResult;
 use crate::vfs::path::VPath;
 
@@ -31,69 +30,27 @@ impl CacheLayer {
         if !small {
             return None;
         }
-        let gate = lock(&self.relisting)
-            .entry(parent.clone())
-            .or_default()
-            .clone();
-        let answer = {
-            let _turn = gate.lock().await;
-            match self.cached_stat(path) {
-                // A sibling's stat listed the directory while this one waited.
-                Some(r) => Some(r),
-                None => match self.list(&parent).await {
-                    Ok(_) => self.cached_stat(path),
-                    // The directory is gone or the backend failed: ask about the name.
-                    Err(_) => None,
-                },
-            }
-        };
-        let mut relisting = lock(&self.relisting);
-        if Arc::strong_count(&gate) <= 2 {
-            relisting.remove(&parent);
+        // One listing for all the directory's entries asked about meanwhile (`lister`).
+        match self.lister.list(&parent).await {
+            Ok(_) => self.cached_stat(path),
+            // The directory is gone or the backend failed: ask about the name.
+            Err(_) => None,
         }
-        answer
     }
 }
 
 #[cfg(test)]
 mod tests {
-    use std::sync::atomic::{AtomicU64, Ordering};
+    use std::sync::Arc;
     use std::time::Duration;
 
-    use async_trait::async_trait;
     use bytes::Bytes;
 
     use super::*;
-    use crate::backends::ram::RamBackend;
+    use crate::vfs::backend::Backend;
+    use crate::vfs::cache::counted::Counted;
     use crate::vfs::data_cache::DataCache;
-    use crate::vfs::{BackendInfo, DirEntry, PutData, VfsError};
-
-    /// RAM counting `stat` and `list` calls.
-    #[derive(Default)]
-    struct Counted {
-        ram: RamBackend,
-        stats: AtomicU64,
-        lists: AtomicU64,
-    }
-
-    #[async_trait]
-    impl Backend for Counted {
-        fn info(&self) -> &BackendInfo {
-            self.ram.info()
-        }
-        async fn stat(&self, path: &VPath) -> VfsResult<Metadata> {
-            self.stats.fetch_add(1, Ordering::SeqCst);
-            self.ram.stat(path).await
-        }
-        async fn list(&self, path: &VPath) -> VfsResult<Vec<DirEntry>> {
-            self.lists.fetch_add(1, Ordering::SeqCst);
-            tokio::time::sleep(Duration::from_millis(5)).await; // a round trip
-            self.ram.list(path).await
-        }
-        async fn read(&self, path: &VPath, offset: u64, len: u64) -> VfsResult<Bytes> {
-            self.ram.read(path, offset, len).await
-        }
-    }
+    use crate::vfs::{PutData, VfsError};
 
     const TTL: Duration = Duration::from_millis(100);
 
@@ -102,7 +59,7 @@ mod tests {
     }
 
     async fn setup(files: usize) -> (Arc<Counted>, CacheLayer) {
-        let counted = Arc::new(Counted::default());
+        let counted = Arc::new(Counted::new(false));
         counted.ram.mkdir(&p("/d")).await.unwrap();
         for i in 0..files {
             let path = p(&format!("/d/f{i}"));
@@ -114,13 +71,6 @@ mod tests {
         }
         let layer = CacheLayer::new(counted.clone(), TTL, Arc::new(DataCache::new(1 << 20)));
         (counted, layer)
-    }
-
-    fn counts(c: &Counted) -> (u64, u64) {
-        (
-            c.stats.load(Ordering::SeqCst),
-            c.lists.load(Ordering::SeqCst),
-        )
     }
 
     #[tokio::test(flavor = "multi_thread")]
@@ -135,7 +85,7 @@ mod tests {
             .put(&p("/d/new"), PutData::Bytes(Bytes::from_static(b"yz")))
             .await
             .unwrap();
-        let before = counts(&counted);
+        let before = counted.counts();
         let stats = (1..20).map(|i| {
             let layer = &layer;
             async move { layer.stat(&p(&format!("/d/f{i}"))).await }
@@ -145,7 +95,7 @@ mod tests {
         }
         assert_eq!(layer.stat(&p("/d/f0")).await, Err(VfsError::NotFound));
         assert_eq!(layer.stat(&p("/d/new")).await.unwrap().size, 2);
-        let after = counts(&counted);
+        let after = counted.counts();
         assert_eq!((after.0 - before.0, after.1 - before.1), (0, 1));
     }
 
@@ -154,15 +104,15 @@ mod tests {
         let (counted, layer) = setup(RELIST_MAX + 1).await;
         layer.list(&p("/d")).await.unwrap();
         tokio::time::sleep(TTL).await;
-        let before = counts(&counted);
+        let before = counted.counts();
         layer.stat(&p("/d/f1")).await.unwrap();
-        let after = counts(&counted);
+        let after = counted.counts();
         assert_eq!((after.0 - before.0, after.1 - before.1), (1, 0));
 
         let (counted, layer) = setup(3).await;
         layer.stat(&p("/d/f1")).await.unwrap();
         assert_eq!(
-            counts(&counted),
+            counted.counts(),
             (1, 0),
             "never listed: no listing to renew"
         );
