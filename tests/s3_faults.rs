@@ -30,6 +30,16 @@ async fn setup() -> (Proxy, Vfs, Arc<dyn Backend>) {
     (proxy, vfs, backend)
 }
 
+/// The `s3` backend on a fresh key prefix of the test bucket.
+async fn fresh_backend() -> mirage::backends::s3::S3Backend {
+    let ep = common::s3::endpoint();
+    ensure_bucket(&ep, BUCKET).await;
+    options(&ep, BUCKET, &fresh_prefix())
+        .connect()
+        .await
+        .unwrap()
+}
+
 /// A generous bound that only catches hangs (the SDK's own timeouts are a few seconds).
 async fn no_hang<T>(f: impl std::future::Future<Output = T>) -> T {
     tokio::time::timeout(Duration::from_secs(120), f)
@@ -337,12 +347,7 @@ async fn large_objects_are_renamed_with_multipart_copy() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn large_files_upload_in_parts() {
-    let ep = common::s3::endpoint();
-    ensure_bucket(&ep, BUCKET).await;
-    let backend = options(&ep, BUCKET, &fresh_prefix())
-        .connect()
-        .await
-        .unwrap();
+    let backend = fresh_backend().await;
     let vfs = common::conformance::uncached_at("/s3", Arc::new(backend));
     let data: Vec<u8> = (0..20u32 << 20).map(|i| (i % 249) as u8).collect();
     vfs.write_all(&p("/s3/big.bin"), &data, false)
@@ -377,12 +382,7 @@ async fn large_files_upload_in_parts() {
 async fn multipart_uploads_report_the_new_etag() {
     use mirage::vfs::PutData;
     use mirage::vfs::parts::Begun;
-    let ep = common::s3::endpoint();
-    ensure_bucket(&ep, BUCKET).await;
-    let backend = options(&ep, BUCKET, &fresh_prefix())
-        .connect()
-        .await
-        .unwrap();
+    let backend = fresh_backend().await;
     let data = Bytes::from(
         (0..20u32 << 20)
             .map(|i| (i % 253) as u8)
@@ -425,12 +425,7 @@ async fn multipart_uploads_report_the_new_etag() {
 #[tokio::test(flavor = "multi_thread")]
 async fn listing_and_head_agree_on_mtime() {
     use mirage::vfs::PutData;
-    let ep = common::s3::endpoint();
-    ensure_bucket(&ep, BUCKET).await;
-    let backend = options(&ep, BUCKET, &fresh_prefix())
-        .connect()
-        .await
-        .unwrap();
+    let backend = fresh_backend().await;
     for i in 0..5 {
         let path = p(&format!("/f{i}"));
         backend
