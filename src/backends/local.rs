@@ -434,6 +434,20 @@ fn pread_fresh(file: &File, offset: u64, len: usize) -> std::io::Result<Vec<u8>>
     Ok(buf)
 }
 
+/// Fills `buf` from `offset`; returns the bytes read, fewer only at end of file.
+fn pread_into(file: &File, offset: u64, buf: &mut [u8]) -> std::io::Result<usize> {
+    let mut done = 0usize;
+    while done < buf.len() {
+        match file.read_at(&mut buf[done..], offset + done as u64) {
+            Ok(0) => break,
+            Ok(n) => done += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(done)
+}
+
 /// Appends up to `len` bytes at `offset` to `buf`, short only at end of file. The space is
 /// not zeroed first: `pread` fills it (a 1 MiB read would otherwise write it twice).
 fn pread_append(file: &File, offset: u64, len: usize, buf: &mut Vec<u8>) -> std::io::Result<()> {
@@ -488,8 +502,13 @@ impl BackendFile for LocalFile {
 
     /// Reads into this thread's reused buffer and lends it: no allocation, and no page faults
     /// on fresh memory, per read.
+    /// Where the sink offers its own buffer (a FUSE reply over io_uring), reads straight into
+    /// it instead.
     async fn read_at_into(&self, offset: u64, len: u32, sink: &mut dyn ReadSink) -> VfsResult<()> {
         let len = len as usize;
+        if sink.fill(len, &mut |buf| pread_into(&self.0, offset, buf)) {
+            return Ok(());
+        }
         READ_BUF.with(|cell| {
             let mut reused = cell
                 .try_borrow_mut()

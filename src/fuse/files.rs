@@ -37,6 +37,25 @@ impl ReadSink for ReplySink {
             }
         }
     }
+
+    /// Over io_uring the read lands in the ring entry's buffer, where the kernel copies it
+    /// from: one copy fewer than reading into a buffer of ours first.
+    fn fill(
+        &mut self,
+        len: usize,
+        fill: &mut dyn FnMut(&mut [u8]) -> std::io::Result<usize>,
+    ) -> bool {
+        match self.0.take() {
+            Some(reply) if reply.fills_in_place() => {
+                reply.data_with(len, fill);
+                true
+            }
+            other => {
+                self.0 = other;
+                false
+            }
+        }
+    }
 }
 
 /// What a SETATTR asks to change (the attributes mirage acts on).

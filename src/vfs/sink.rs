@@ -22,6 +22,19 @@ pub fn join(mut parts: Vec<Bytes>) -> Bytes {
 pub trait ReadSink: Send {
     /// Called once per successful read; `parts` is empty at end of file.
     fn accept(&mut self, parts: &[&[u8]]);
+
+    /// For data not in memory yet (a host file): lets `fill` read up to `len` bytes straight
+    /// into the consumer's own buffer, returning how many it wrote (fewer at end of file), and
+    /// consumes the read as [`accept`](Self::accept) would — or an error, which the consumer
+    /// reports in its place. False (nothing called) if the consumer has no buffer to offer;
+    /// the caller then reads and calls `accept`.
+    fn fill(
+        &mut self,
+        _len: usize,
+        _fill: &mut dyn FnMut(&mut [u8]) -> std::io::Result<usize>,
+    ) -> bool {
+        false
+    }
 }
 
 /// Lends `data` to `sink` in one piece (none when empty).

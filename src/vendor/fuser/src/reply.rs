@@ -46,6 +46,15 @@ pub(crate) enum ReplySender {
     Sync(std::sync::mpsc::SyncSender<()>),
 }
 
+/// mirage patch: `struct fuse_out_header` for a reply of `n` data bytes.
+pub(crate) fn out_header(unique: u64, error: i32, n: usize) -> [u8; 16] {
+    let mut h = [0u8; 16];
+    h[0..4].copy_from_slice(&((16 + n) as u32).to_ne_bytes());
+    h[4..8].copy_from_slice(&error.to_ne_bytes());
+    h[8..16].copy_from_slice(&unique.to_ne_bytes());
+    h
+}
+
 impl ReplySender {
     /// Send data.
     pub(crate) fn send(&self, data: &[IoSlice<'_>]) -> std::io::Result<()> {
@@ -60,6 +69,28 @@ impl ReplySender {
                 Ok(())
             }
         }
+    }
+
+    /// mirage patch: the reply to request `unique` carrying up to `len` bytes that `fill`
+    /// writes in place and counts — into the ring entry's payload buffer over io_uring (no
+    /// copy on the way), into a buffer then written with the header otherwise. An error from
+    /// `fill` becomes the reply's errno.
+    pub(crate) fn send_filled(
+        &self,
+        unique: u64,
+        len: usize,
+        fill: &mut dyn FnMut(&mut [u8]) -> std::io::Result<usize>,
+    ) -> std::io::Result<()> {
+        if let ReplySender::Uring(sender) = self {
+            return sender.send_filled(unique, len, fill);
+        }
+        let mut buf = vec![0u8; len];
+        let (error, n) = match fill(&mut buf) {
+            Ok(n) => (0i32, n.min(len)),
+            Err(e) => (-e.raw_os_error().unwrap_or(libc::EIO), 0),
+        };
+        let header = out_header(unique, error, n);
+        self.send(&[IoSlice::new(&header), IoSlice::new(&buf[..n])])
     }
 
     /// Open a backing file
@@ -218,6 +249,25 @@ impl ReplyData {
     /// to join the pieces).
     pub fn data_vectored(self, data: &[IoSlice<'_>]) {
         self.reply.send_ll(&ll::ResponseSlices(data));
+    }
+
+    /// mirage patch: whether [`data_with`](Self::data_with) writes in place (the request came
+    /// over io_uring); otherwise it fills a buffer of its own, and lending data is cheaper.
+    pub fn fills_in_place(&self) -> bool {
+        matches!(self.reply.sender, Some(ReplySender::Uring(_)))
+    }
+
+    /// mirage patch: reply with up to `len` bytes that `fill` writes straight into the reply's
+    /// buffer and counts (over io_uring, the ring entry's own payload buffer: a read from a
+    /// file lands where the kernel takes it from). An error from `fill` is replied as its
+    /// errno (EIO if it has none).
+    pub fn data_with(mut self, len: usize, fill: &mut dyn FnMut(&mut [u8]) -> std::io::Result<usize>) {
+        let Some(sender) = self.reply.sender.take() else {
+            return;
+        };
+        if let Err(err) = sender.send_filled(self.reply.unique.0, len, fill) {
+            error!("Failed to send FUSE reply: {err}");
+        }
     }
 
     /// Reply to a request with the given error code
@@ -960,6 +1010,32 @@ mod test {
         });
         let reply: ReplyData = Reply::new(ll::RequestId(0xdeadbeef), sender);
         reply.data(&[0xde, 0xad, 0xbe, 0xef]);
+    }
+
+    /// mirage patch: a reply filled in place is the same message as one given its data; a
+    /// fill shorter than offered sends only what was written; a failed fill is its errno.
+    #[test]
+    fn reply_data_with() {
+        let sender = ReplySender::Assert(AssertSender {
+            expected: vec![
+                0x14, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xef, 0xbe, 0xad, 0xde, 0x00, 0x00,
+                0x00, 0x00, 0xde, 0xad, 0xbe, 0xef,
+            ],
+        });
+        let reply: ReplyData = Reply::new(ll::RequestId(0xdeadbeef), sender);
+        assert!(!reply.fills_in_place());
+        reply.data_with(16, &mut |buf| {
+            buf[..4].copy_from_slice(&[0xde, 0xad, 0xbe, 0xef]);
+            Ok(4)
+        });
+        let sender = ReplySender::Assert(AssertSender {
+            expected: vec![
+                0x10, 0x00, 0x00, 0x00, 0xfb, 0xff, 0xff, 0xff, 0xef, 0xbe, 0xad, 0xde, 0x00, 0x00,
+                0x00, 0x00,
+            ],
+        });
+        let reply: ReplyData = Reply::new(ll::RequestId(0xdeadbeef), sender);
+        reply.data_with(16, &mut |_| Err(std::io::Error::from_raw_os_error(libc::EIO)));
     }
 
     #[test]

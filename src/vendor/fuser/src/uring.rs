@@ -234,6 +234,30 @@ impl RingEntry {
     }
 }
 
+impl RingEntry {
+    /// [`RingEntry::reply`] with the payload written in place by `fill`.
+    fn reply_filled(
+        &self,
+        commit_id: u64,
+        unique: u64,
+        len: usize,
+        fill: &mut dyn FnMut(&mut [u8]) -> io::Result<usize>,
+    ) -> io::Result<()> {
+        // SAFETY: the request is ours until this commit (see the Sync impl).
+        let header = unsafe { &mut *self.header.get() };
+        let payload = unsafe { &mut *self.payload.get() };
+        let len = len.min(payload.len());
+        let (error, n) = match fill(&mut payload[..len]) {
+            Ok(n) => (0i32, n.min(len)),
+            Err(e) => (-e.raw_os_error().unwrap_or(libc::EIO), 0),
+        };
+        let header = bytes_mut(header);
+        header[..OUT_HEADER_LEN].copy_from_slice(&crate::reply::out_header(unique, error, n));
+        header[PAYLOAD_SZ..PAYLOAD_SZ + 4].copy_from_slice(&(n as u32).to_ne_bytes());
+        self.push(self.command(CMD_COMMIT_AND_FETCH, commit_id))
+    }
+}
+
 fn bytes_mut(words: &mut [u64]) -> &mut [u8] {
     // SAFETY: u8 has no alignment or validity requirements; the length covers the same memory.
     unsafe { std::slice::from_raw_parts_mut(words.as_mut_ptr().cast::<u8>(), words.len() * 8) }
@@ -249,6 +273,17 @@ pub(crate) struct UringReply {
 impl UringReply {
     pub(crate) fn send(&self, data: &[IoSlice<'_>]) -> io::Result<()> {
         self.entry.reply(self.commit_id, data)
+    }
+
+    /// Writes the reply's data in place with `fill` (at most `len` bytes, capped by the
+    /// payload buffer), then its header, and commits it.
+    pub(crate) fn send_filled(
+        &self,
+        unique: u64,
+        len: usize,
+        fill: &mut dyn FnMut(&mut [u8]) -> io::Result<usize>,
+    ) -> io::Result<()> {
+        self.entry.reply_filled(self.commit_id, unique, len, fill)
     }
 
     /// `/dev/fuse`, for what only goes there (backing files).
