@@ -61,9 +61,8 @@ type Listing = (Instant, Arc<Vec<DirEntry>>);
 pub struct CacheLayer {
     inner: Arc<dyn Backend>,
     ttl: Duration,
-    attrs: Arc<Mutex<LruCache<VPath, Attr>>>,
-    lists: Arc<Mutex<LruCache<VPath, Listing>>>,
-    /// Lists through `lists`, one request per directory at a time, and lists ahead.
+    /// The attribute and listing caches, and listing through them: one request per
+    /// directory at a time, and ahead of a walker.
     lister: Lister,
     data: Arc<DataCache>,
     mount: u64,
@@ -80,14 +79,10 @@ impl CacheLayer {
         let attrs = NonZeroUsize::new(ATTR_ENTRIES).unwrap_or(NonZeroUsize::MIN);
         let lists = NonZeroUsize::new(LIST_ENTRIES).unwrap_or(NonZeroUsize::MIN);
         let streams = NonZeroUsize::new(1024).unwrap_or(NonZeroUsize::MIN);
-        let list_cache = Arc::new(Mutex::new(LruCache::new(lists)));
-        let attrs = Arc::new(Mutex::new(LruCache::new(attrs)));
         CacheLayer {
-            inner: inner.clone(),
+            lister: Lister::new(inner.clone(), ttl, attrs, lists),
+            inner,
             ttl,
-            attrs: attrs.clone(),
-            lists: list_cache.clone(),
-            lister: Lister::new(inner.clone(), ttl, list_cache, attrs),
             data,
             mount: MOUNTS.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             streams: Mutex::new(LruCache::new(streams)),
@@ -100,7 +95,7 @@ impl CacheLayer {
     }
 
     fn cached_stat(&self, path: &VPath) -> Option<VfsResult<Metadata>> {
-        if let Some((at, r)) = lock(&self.attrs).get(path)
+        if let Some((at, r)) = lock(&self.lister.attrs).get(path)
             && self.fresh(*at)
         {
             return Some(r.clone());
@@ -108,7 +103,7 @@ impl CacheLayer {
         if path.is_root() {
             return None;
         }
-        let mut lists = lock(&self.lists);
+        let mut lists = lock(&self.lister.lists);
         let (at, list) = lists.get(&path.parent())?;
         if !self.fresh(*at) {
             return None;
@@ -125,11 +120,11 @@ impl CacheLayer {
     fn forget(&self, path: &VPath) {
         let parent = path.parent();
         {
-            let mut attrs = lock(&self.attrs);
+            let mut attrs = lock(&self.lister.attrs);
             attrs.pop(path);
             attrs.pop(&parent);
         }
-        let mut lists = lock(&self.lists);
+        let mut lists = lock(&self.lister.lists);
         lists.pop(path);
         lists.pop(&parent);
     }
@@ -143,8 +138,8 @@ impl CacheLayer {
         }
         let parent = path.parent();
         let now = Instant::now();
-        lock(&self.attrs).put(path.clone(), (now, meta.clone().ok_or(VfsError::NotFound)));
-        let mut lists = lock(&self.lists);
+        lock(&self.lister.attrs).put(path.clone(), (now, meta.clone().ok_or(VfsError::NotFound)));
+        let mut lists = lock(&self.lister.lists);
         let Some((at, list)) = lists.get_mut(&parent) else {
             return;
         };
@@ -171,8 +166,8 @@ impl CacheLayer {
     }
 
     fn forget_all(&self) {
-        lock(&self.attrs).clear();
-        lock(&self.lists).clear();
+        lock(&self.lister.attrs).clear();
+        lock(&self.lister.lists).clear();
     }
 
     /// The cached blocks' slices covering `offset..offset + len` (fetched as needed, with
@@ -249,7 +244,7 @@ impl Backend for CacheLayer {
         let r = self.inner.stat(path).await;
         // Cache answers and "not found"; other errors (EIO, timeouts) are retried next time.
         if matches!(r, Ok(_) | Err(VfsError::NotFound)) && !self.ttl.is_zero() {
-            lock(&self.attrs).put(path.clone(), (Instant::now(), r.clone()));
+            lock(&self.lister.attrs).put(path.clone(), (Instant::now(), r.clone()));
         }
         r
     }
@@ -314,7 +309,7 @@ impl Backend for CacheLayer {
         let r = self.after(path, r);
         if r.is_ok() && !self.ttl.is_zero() {
             // We just made it, so we know it is empty: lookups inside it need no request.
-            lock(&self.lists).put(path.clone(), (Instant::now(), Arc::new(Vec::new())));
+            lock(&self.lister.lists).put(path.clone(), (Instant::now(), Arc::new(Vec::new())));
         }
         r
     }

@@ -12,6 +12,7 @@
 //! what a client actually listed.
 
 use std::collections::HashMap;
+use std::num::NonZeroUsize;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -45,18 +46,19 @@ pub(super) struct Lister {
 }
 
 impl Lister {
+    /// Caches of `attrs` attributes and `lists` listings of `inner`, fresh for `ttl`.
     pub(super) fn new(
         inner: Arc<dyn Backend>,
         ttl: Duration,
-        lists: Arc<Mutex<LruCache<VPath, Listing>>>,
-        attrs: Arc<Mutex<LruCache<VPath, Attr>>>,
+        attrs: NonZeroUsize,
+        lists: NonZeroUsize,
     ) -> Self {
-        let cap = std::num::NonZeroUsize::new(4096).unwrap_or(std::num::NonZeroUsize::MIN);
+        let cap = NonZeroUsize::new(4096).unwrap_or(NonZeroUsize::MIN);
         Lister {
             inner,
             ttl,
-            lists,
-            attrs,
+            lists: Arc::new(Mutex::new(LruCache::new(lists))),
+            attrs: Arc::new(Mutex::new(LruCache::new(attrs))),
             gates: Arc::new(Mutex::new(HashMap::new())),
             ahead: Arc::new(Mutex::new(LruCache::new(cap))),
             slots: Arc::new(tokio::sync::Semaphore::new(AHEAD_CONCURRENCY)),

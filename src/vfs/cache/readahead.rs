@@ -136,7 +136,7 @@ impl CacheLayer {
         if lock(&self.prefetched).put(dir.clone(), ()).is_some() {
             return;
         }
-        let list = match lock(&self.lists).get(&dir) {
+        let list = match lock(&self.lister.lists).get(&dir) {
             Some((at, list)) if self.fresh(*at) => list.clone(),
             _ => return,
         };

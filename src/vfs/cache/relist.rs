@@ -24,7 +24,7 @@ impl CacheLayer {
             return None;
         }
         let parent = path.parent();
-        let small = lock(&self.lists)
+        let small = lock(&self.lister.lists)
             .peek(&parent)
             .is_some_and(|(_, list)| list.len() <= RELIST_MAX);
         if !small {
