@@ -307,9 +307,9 @@ impl Shell {
             }
             ShellError::Fatal(msg, n) | ShellError::Abort(msg, n, _) => {
                 let _ = io.stderr.print(&format!("mirage: {msg}\n")).await;
-                // An unset variable (`set -u`, `${v:?}`) ends the script with 127, or with 1
-                // under `set -e`, as bash does.
-                if n == 127 && self.st.opts.errexit {
+                // An unset variable (`set -u`, `${v:?}`) ends a `-c` script with 127, or with
+                // 1 under `set -e` or from a script file, as bash does.
+                if n == 127 && (self.st.opts.errexit || self.st.opts.script_file) {
                     1
                 } else {
                     n

@@ -237,6 +237,67 @@ fn mirage_exec_command_line() {
     assert_eq!(String::from_utf8_lossy(&out.stdout), "3\n2\n1\n");
 }
 
+/// An unset variable under `set -u` (or `${v?}`) ends a script file or a script on stdin
+/// with status 1 but a `-c` string with 127: both checked against bash itself.
+#[test]
+fn unset_variable_status_depends_on_where_the_script_came_from() {
+    use std::io::Write;
+    let bin = env!("CARGO_BIN_EXE_mirage");
+    let dir = tempfile::tempdir().unwrap();
+    for script in [
+        "set -u\necho before\necho $nope\necho after\n",
+        "echo ${nope?gone}\n",
+    ] {
+        let file = dir.path().join("s.sh");
+        std::fs::write(&file, script).unwrap();
+        let status = |mut c: std::process::Command, stdin: Option<&str>| {
+            let mut child = c
+                .stdin(std::process::Stdio::piped())
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .unwrap();
+            let mut input = child.stdin.take().unwrap();
+            if let Some(text) = stdin {
+                input.write_all(text.as_bytes()).unwrap();
+            }
+            drop(input);
+            let out = child.wait_with_output().unwrap();
+            (
+                String::from_utf8_lossy(&out.stdout).into_owned(),
+                out.status.code(),
+            )
+        };
+        let cmd = |prog: &str, args: &[&std::ffi::OsStr]| {
+            let mut c = std::process::Command::new(prog);
+            c.args(args).current_dir(dir.path());
+            c
+        };
+        let f = file.as_os_str();
+        let (exec, ram, c) = ("exec".as_ref(), "--ram".as_ref(), "-c".as_ref());
+        let from_file = status(cmd("bash", &[f]), None);
+        assert_eq!(from_file.1, Some(1), "{script}");
+        assert_eq!(
+            status(cmd(bin, &[exec, ram, f]), None),
+            from_file,
+            "{script}"
+        );
+        let on_stdin = status(cmd("bash", &[]), Some(script));
+        assert_eq!(
+            status(cmd(bin, &[exec, ram]), Some(script)),
+            on_stdin,
+            "{script}"
+        );
+        let inline = status(cmd("bash", &[c, script.as_ref()]), None);
+        assert_eq!(inline.1, Some(127), "{script}");
+        assert_eq!(
+            status(cmd(bin, &[exec, ram, c, script.as_ref()]), None),
+            inline,
+            "{script}"
+        );
+    }
+}
+
 proptest::proptest! {
     #![proptest_config(proptest::prelude::ProptestConfig { cases: 300, ..Default::default() })]
     /// Arbitrary text through the parser and the interpreter: errors are fine, panics are not.

@@ -75,6 +75,7 @@ pub fn exec(
     let mut sh = Shell::new(vfs);
     sh.set_args(&name, args);
     sh.st.opts.command_string = inline;
+    sh.st.opts.script_file = !inline;
     // Output goes out as the script produces it, so long scripts show progress.
     let stdout: Box<dyn Write> = Box::new(std::io::LineWriter::new(std::io::stdout()));
     let stderr: Box<dyn Write> = Box::new(std::io::stderr());

@@ -121,6 +121,9 @@ pub struct Options {
     pub no_patsub: bool,
     /// The script came as `-c STRING` (`c` in `$-`, as bash shows it).
     pub command_string: bool,
+    /// The script came from a file or stdin (`mirage exec FILE`): an unset variable under
+    /// `set -u` or `${v?}` ends it with status 1 instead of `-c`'s 127, as in bash.
+    pub script_file: bool,
 }
 
 /// The copyable part of a shell session.

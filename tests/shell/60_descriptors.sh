@@ -94,3 +94,6 @@ printf '1\n2\n3\n' > h; exec 4<>h; read a <&4; read b <&4; echo "$a$b"; echo -n 
 head -c 5 /dev/zero | od -An -c; head -c 16 /dev/urandom | wc -c; cat /dev/zero | head -c 3 | od -An -tx1
 tr '\0' x < /dev/zero | head -c 10; echo; od -An -N4 -tu4 /dev/urandom | wc -w; tr -dc 'a-z' < /dev/urandom | head -c 8 | wc -c
 head -c 100 /dev/urandom | base64 -w0 | wc -c; printf abc | base64 -w0; echo; printf '' | base64 -w0 | wc -c
+#### a lone - before a numbered redirection stays an argument
+printf '%s|' a - 2>/dev/null; echo; printf '%s|' - 3>/dev/null; echo; tar cf - a.txt 2>/dev/null | tar tf - 2>/dev/null; printf '%s|' x \
+  - 2>/dev/null; echo

@@ -18,6 +18,7 @@ impl Lower<'_> {
         // Where the body ends, and whether the first redirection touches it (`exec {fd}>f`).
         let mut body_end = None;
         let mut named_fd = false;
+        let mut prev_end = None;
         let mut cursor = n.walk();
         for (i, c) in n.children(&mut cursor).enumerate() {
             match n.field_name_for_child(i as u32) {
@@ -26,6 +27,9 @@ impl Lower<'_> {
                     body_end = Some(c.end_byte());
                 }
                 _ if c.kind().ends_with("redirect") => {
+                    if let Some(from) = prev_end {
+                        self.recover_dropped_words(from, c.start_byte());
+                    }
                     named_fd |= redirs.is_empty() && body_end == Some(c.start_byte());
                     let (r, t) = self.redirect(c)?;
                     redirs.extend(r);
@@ -33,6 +37,7 @@ impl Lower<'_> {
                 }
                 _ => {}
             }
+            prev_end = Some(c.end_byte());
         }
         let mut body = body.unwrap_or(Node::Simple(Simple::default()));
         // tree-sitter-bash files the redirections after the last command of a pipeline or an
@@ -68,6 +73,18 @@ impl Lower<'_> {
             };
         }
         Ok(node)
+    }
+
+    /// Words between a command and its redirection that tree-sitter-bash leaves out of every
+    /// node: a lone `-` before `2>f` (`tar tf - 2>/dev/null`) parses as nothing at all. They
+    /// are the command's arguments, as in bash.
+    fn recover_dropped_words(&mut self, from: usize, to: usize) {
+        let Some(gap) = self.src.get(from..to) else {
+            return;
+        };
+        let gap = gap.replace("\\\n", " ");
+        self.spilled
+            .extend(gap.split_whitespace().map(str::to_string));
     }
 
     pub(super) fn redirect(&mut self, n: TsNode) -> Result<(Vec<Redir>, Vec<Tail>), ParseError> {
