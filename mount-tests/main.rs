@@ -366,6 +366,9 @@ fd = os.open("hd/h3", os.O_RDWR); os.link("hd/h3", "h4"); os.unlink("hd/h3"); os
 os.pwrite(fd, b"ONE", 0); os.close(fd); print("link-fd", open("h4").read(), os.stat("h4").st_nlink)
 open("b1", "w").write("x" * 100); open("b2", "w").write("y" * 5000)
 print("blocks", os.stat("b1").st_blocks, os.stat("b2").st_blocks)
+fd = os.open("sp", os.O_RDWR | os.O_CREAT); os.ftruncate(fd, 1 << 33); os.pwrite(fd, b"end", (1 << 33) - 3)
+print("sparse", os.fstat(fd).st_size, os.fstat(fd).st_blocks, os.pread(fd, 4, (1 << 32)), os.pread(fd, 9, (1 << 33) - 6))
+os.ftruncate(fd, 0); os.close(fd)
 "#;
 
 const POSIX_EDGES_EXPECTED: &str = "getxattr ENOTSUP\nsetxattr ENOTSUP\nlistxattr ENOTSUP\n\
@@ -373,7 +376,8 @@ chown-other ok 12345\nchgrp ok 12345 54321\nchown-self ok\n\
 times 1000000000 2000000000 True\ndir-nlink 4\nmkfifo ok True\nmknod-chr ok 0o600 1 3\nfifo-read through the fifo\nchmod 0o600\nfallocate 100\nseek_hole 100 seek_data 5\n\
 read-after-unlink b'hello'\nexists-after-unlink False\nunlinked-rw 3 b'Jel'\nexcl-again EEXIST\nrename-noreplace ok\n\
 rmdir-file ENOTDIR unlink-dir EISDIR\nlong-name ENAMETOOLONG\nlink ok 2 True\n\
-link-read one+two EPERM EEXIST\nlink-unlink 2 one+two\nlink-fd ONE+two 1\nblocks 8 16\n";
+link-read one+two EPERM EEXIST\nlink-unlink 2 one+two\nlink-fd ONE+two 1\nblocks 8 16\n\
+sparse 8589934592 8 b'\\x00\\x00\\x00\\x00' b'\\x00\\x00\\x00end'\n";
 
 fn posix_edges_on(sub: &str, flags: &[&str]) {
     let ws = Workspace::new();

@@ -16,11 +16,13 @@ use crate::vfs::{
 };
 
 mod attrs;
+mod content;
 mod file;
 mod tree;
 
 use attrs::Attrs;
-use file::{RamFile, slice_at};
+use content::Content;
+use file::RamFile;
 use tree::{Dir, FileData, FileRef, Node, dir_mut, dir_ref, find, read_lock, write_lock};
 
 /// The in-memory backend.
@@ -220,7 +222,7 @@ impl Backend for RamBackend {
     async fn read(&self, path: &VPath, offset: u64, len: u64) -> VfsResult<Bytes> {
         let f = self.file_ref(path)?;
         let f = read_lock(&f);
-        Ok(slice_at(&f.bytes, offset, len))
+        Ok(f.content.to_bytes(offset, len))
     }
 
     async fn put(&self, path: &VPath, data: PutData) -> VfsResult<Metadata> {
@@ -228,7 +230,7 @@ impl Backend for RamBackend {
         match self.file_ref(path) {
             Ok(f) => {
                 let mut f = write_lock(&f);
-                f.bytes = bytes;
+                f.content = Content::from_vec(bytes);
                 f.mtime = crate::vfs::now();
             }
             Err(VfsError::NotFound) => {
@@ -253,7 +255,7 @@ impl Backend for RamBackend {
         };
         if opts.truncate {
             let mut f = write_lock(&file);
-            f.bytes.clear();
+            f.content = Content::default();
             f.mtime = crate::vfs::now();
         }
         Ok(Box::new(RamFile(file)))

@@ -6,11 +6,12 @@ use std::sync::{Arc, RwLock};
 use std::time::SystemTime;
 
 use super::attrs::Attrs;
+use super::content::Content;
 use crate::vfs::{FileKind, Metadata, Posix, Special, VPath, VfsError, VfsResult};
 
 /// The bytes and attributes of one file.
 pub(super) struct FileData {
-    pub(super) bytes: Vec<u8>,
+    pub(super) content: Content,
     pub(super) mtime: SystemTime,
     pub(super) perm: u16,
     pub(super) attrs: Attrs,
@@ -23,7 +24,7 @@ pub(super) struct FileData {
 impl FileData {
     pub(super) fn new(bytes: Vec<u8>) -> Self {
         FileData {
-            bytes,
+            content: Content::from_vec(bytes),
             mtime: crate::vfs::now(),
             perm: 0o644,
             attrs: Attrs::default(),
@@ -105,7 +106,7 @@ impl Node {
                     } else {
                         FileKind::File
                     },
-                    size: f.bytes.len() as u64,
+                    size: f.content.len(),
                     mtime: f.mtime,
                     perm: f.perm,
                     version: None,
@@ -113,6 +114,8 @@ impl Node {
                         special: f.special,
                         // The file's address: stable while any name or handle holds it.
                         file_id: Some(Arc::as_ptr(file) as u64),
+                        // Whole 4 KiB pages of what the file holds, holes excluded (as tmpfs).
+                        blocks: Some(f.content.allocated().div_ceil(4096) * 8),
                         ..f.attrs.posix(f.mtime, f.links)
                     },
                 }
