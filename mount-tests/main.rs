@@ -281,6 +281,41 @@ fn sigterm_unmounts_cleanly_and_keeps_written_data() {
     );
 }
 
+/// SIGTERM while a process keeps writing through an open file: the mount cannot be unmounted
+/// (busy), so it is detached, and mirage still exits at once and cleanly — no serving thread
+/// panics under a runtime shut down beneath it.
+#[test]
+fn sigterm_while_a_file_is_busy_detaches_and_exits_cleanly() {
+    use std::io::BufRead;
+    let ws = Workspace::new();
+    let mnt = ws.path("mnt");
+    let mut guard = MountGuard::mount(&mnt, &ws.config);
+    let mut writer = std::process::Command::new("python3")
+        .args([
+            "-c",
+            "import os, sys\nfd = os.open(sys.argv[1], os.O_RDWR | os.O_CREAT)\nprint('open', flush=True)\n\
+             while True:\n    try: os.pwrite(fd, b'x', 0)\n    except OSError: pass\n",
+        ])
+        .arg(mnt.join("scratch/busy"))
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(writer.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    assert_eq!(line, "open\n");
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    let status = guard.stop_with(nix::sys::signal::Signal::SIGTERM);
+    let _ = writer.kill();
+    let _ = writer.wait();
+    let log = guard.log_text();
+    assert!(status.success(), "exit {status}: {log}");
+    assert!(!log.contains("panicked"), "{log}");
+    assert!(log.contains("detaching lazily"), "{log}");
+    assert!(!guard.is_mounted());
+}
+
 #[test]
 fn mirage_umount_ends_the_serving_process() {
     let ws = Workspace::new();

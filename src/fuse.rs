@@ -281,18 +281,33 @@ pub fn mount_and_serve(
         };
         let _ = tx.send(name);
     });
+    let mut session = session;
     loop {
         match rx.recv_timeout(Duration::from_millis(100)) {
             Ok(sig) => {
                 eprintln!("mirage: {sig}: unmounting {}", dir.display());
-                if let Err(e) = session.umount_and_join() {
-                    // The kernel refuses while files are busy: detach lazily instead of hanging.
+                if let Err(e) = session.umount() {
+                    // The kernel refuses while files are busy: detach lazily instead of
+                    // hanging, serve what is still open for a moment, then stop anyway (the
+                    // caller lets the process end under any request still in flight).
                     tracing::warn!("unmount: {e}; detaching lazily");
                     let _ = std::process::Command::new("fusermount3")
                         .arg("-uz")
                         .arg(dir)
                         .status();
+                    let until = std::time::Instant::now() + BUSY_GRACE;
+                    while !session.guard.is_finished() && std::time::Instant::now() < until {
+                        std::thread::sleep(Duration::from_millis(20));
+                    }
+                    if !session.guard.is_finished() {
+                        eprintln!(
+                            "mirage: files under {} are still open; they fail from now on",
+                            dir.display()
+                        );
+                        break;
+                    }
                 }
+                let _ = session.join();
                 break;
             }
             Err(std::sync::mpsc::RecvTimeoutError::Timeout) if session.guard.is_finished() => {
@@ -323,6 +338,10 @@ fn default_threads(vfs: &Vfs) -> usize {
         std::thread::available_parallelism().map_or(2, |n| n.get().max(2))
     }
 }
+
+/// How long a mount that was busy at SIGINT/SIGTERM keeps serving its open files after it
+/// was detached.
+const BUSY_GRACE: Duration = Duration::from_secs(2);
 
 /// Read-ahead of the mount, in KiB: one maximal FUSE read (`max_pages`), against the kernel's
 /// 128 KiB default for FUSE — a quarter of the requests for sequential reads.

@@ -185,7 +185,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     _ => mirage::fuse::IoUring::Auto,
                 },
             };
-            mirage::fuse::mount_and_serve(vfs, &dir, &opts, &rt)
+            let served = mirage::fuse::mount_and_serve(vfs, &dir, &opts, &rt);
+            // Serving threads of a mount detached while busy may still be answering; a runtime
+            // shut down under them would make them panic. The process ends here anyway.
+            std::mem::forget(rt);
+            served
         }
         Command::Umount { dir } => mirage::fuse::unmount(&dir),
         Command::Exec {

@@ -618,6 +618,15 @@ impl BackgroundSession {
         self.join()
     }
 
+    /// Unmount the filesystem, keeping the session to wait on or join afterwards. Tried once:
+    /// after a failure (the filesystem is busy) the caller has to detach the mount itself.
+    pub fn umount(&mut self) -> io::Result<()> {
+        match self.mount.take() {
+            Some(mount) => mount.umount(),
+            None => Ok(()),
+        }
+    }
+
     /// Returns an object that can be used to send notifications to the kernel
     pub fn notifier(&self) -> Notifier {
         Notifier::new(self.sender.clone())
