@@ -238,7 +238,8 @@ fn mirage_exec_command_line() {
 }
 
 /// An unset variable under `set -u` (or `${v?}`) ends a script file or a script on stdin
-/// with status 1 but a `-c` string with 127: both checked against bash itself.
+/// with status 1 but a `-c` string with 127, and `FUNCNAME` ends in `main` in a script file
+/// only: each checked against bash itself.
 #[test]
 fn unset_variable_status_depends_on_where_the_script_came_from() {
     use std::io::Write;
@@ -247,6 +248,7 @@ fn unset_variable_status_depends_on_where_the_script_came_from() {
     for script in [
         "set -u\necho before\necho $nope\necho after\n",
         "echo ${nope?gone}\n",
+        "set -u\nf() { echo \"${FUNCNAME[*]}\"; echo $nope; }\nf\necho after\n",
     ] {
         let file = dir.path().join("s.sh");
         std::fs::write(&file, script).unwrap();
@@ -289,6 +291,7 @@ fn unset_variable_status_depends_on_where_the_script_came_from() {
             "{script}"
         );
         let inline = status(cmd("bash", &[c, script.as_ref()]), None);
+        assert_ne!(inline, from_file, "{script}");
         assert_eq!(inline.1, Some(127), "{script}");
         assert_eq!(
             status(cmd(bin, &[exec, ram, c, script.as_ref()]), None),

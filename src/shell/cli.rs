@@ -47,6 +47,7 @@ pub fn exec(
 ) -> anyhow::Result<i32> {
     let mut args = args;
     let inline = matches!(source, Source::Inline(_));
+    let from_file = matches!(source, Source::File(_));
     let (script, name) = match source {
         // As `bash -c`: the first argument after the script is `$0`.
         Source::Inline(s) => {
@@ -76,6 +77,7 @@ pub fn exec(
     sh.set_args(&name, args);
     sh.st.opts.command_string = inline;
     sh.st.opts.script_file = !inline;
+    sh.st.opts.main_frame = from_file;
     // Output goes out as the script produces it, so long scripts show progress.
     let stdout: Box<dyn Write> = Box::new(std::io::LineWriter::new(std::io::stdout()));
     let stderr: Box<dyn Write> = Box::new(std::io::stderr());

@@ -765,12 +765,14 @@ impl Shell {
         }
     }
 
-    /// `FUNCNAME` inside a call of `name`: the call stack, innermost first (as `bash -c` has
-    /// it: no `main` entry).
+    /// `FUNCNAME` inside a call of `name`: the call stack, innermost first, ending in `main`
+    /// for a script file (`bash -c` and stdin scripts have no `main` entry).
     fn set_funcname(&mut self, name: &str, caller: Option<&super::state::Var>) {
         let mut stack = vec![name.to_string()];
-        if let Some(outer) = caller.map(|v| v.value.elements()) {
-            stack.extend(outer);
+        match caller.map(|v| v.value.elements()) {
+            Some(outer) => stack.extend(outer),
+            None if self.st.opts.main_frame => stack.push("main".to_string()),
+            None => {}
         }
         let arr = stack
             .into_iter()

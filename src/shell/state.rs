@@ -124,6 +124,8 @@ pub struct Options {
     /// The script came from a file or stdin (`mirage exec FILE`): an unset variable under
     /// `set -u` or `${v?}` ends it with status 1 instead of `-c`'s 127, as in bash.
     pub script_file: bool,
+    /// The script came from a file: `FUNCNAME` ends with `main`, as bash has it.
+    pub main_frame: bool,
 }
 
 /// The copyable part of a shell session.
