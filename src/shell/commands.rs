@@ -40,6 +40,7 @@ mod basename;
 mod bc;
 mod cat;
 mod chmod;
+mod cksum;
 mod cmp;
 mod column;
 mod comm;
@@ -139,6 +140,11 @@ pub const TABLE: &[(&str, Command, &str)] = &[
         "chmod",
         chmod::run,
         "chmod [-Rvcf] MODE[,MODE]... FILE... -- change permission bits (octal or u+x, go-w, a=rX)",
+    ),
+    (
+        "cksum",
+        cksum::run,
+        "cksum [FILE]... -- POSIX CRC and byte count",
     ),
     (
         "cmp",

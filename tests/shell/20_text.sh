@@ -186,3 +186,5 @@ bc -l <<< 's(0)'; echo 'scale=2; 0/1; -0.5*2+1; .5-.5; 1/3; -1/3' | bc; cmp <(ec
 #### sed r, w and s///w
 printf 'x\ny\n' | sed 'w out.txt' >/dev/null; cat out.txt; echo inc > inc.txt; printf 'a\nb\n' | sed '1r inc.txt'; printf 'a\n' | sed 'r nope.txt'
 printf 'x y\n' | sed -E 's/(x) (y)/\2 \1/w /dev/stdout'; printf 'a\nb\n' | sed -n '/b/w bee.txt'; cat bee.txt; printf 'l\n' > f; sed -i 's/l/L/w changes' f; cat f changes
+#### cksum of files and of standard input
+cksum a.txt words.txt; printf '' | cksum; cat a.txt | cksum; cksum nope.txt 2>/dev/null; echo "st=$?"
