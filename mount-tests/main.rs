@@ -330,6 +330,35 @@ fn mirage_umount_ends_the_serving_process() {
     assert!(!guard.is_mounted());
 }
 
+/// A `ram` mount with `size`: past it writes fail with ENOSPC (as on a full tmpfs), `df`
+/// shows the size, and deleting files makes room again.
+#[test]
+fn ram_size_is_a_limit_like_tmpfs() {
+    let ws = Workspace::new();
+    let cfg = ws.path("small.toml");
+    std::fs::write(
+        &cfg,
+        "[[mount]]\npath = \"/small\"\nbackend = \"ram\"\nmode = \"write\"\nsize = \"8MiB\"\n",
+    )
+    .unwrap();
+    let mnt = ws.path("mnt");
+    let _guard = MountGuard::mount(&mnt, &cfg);
+    let out = run_script(
+        &mnt.join("small"),
+        &mnt,
+        "dd if=/dev/zero of=big bs=1M count=16 2>&1 | grep -o 'No space left on device' | head -1; \
+         echo \"size=$(stat -c %s big) df=$(df -B1 --output=size . | tail -1 | tr -d ' ')\"; \
+         truncate -s 1G sparse && echo sparse-ok; rm big; \
+         dd if=/dev/zero of=again bs=1M count=4 status=none && stat -c %s again",
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "No space left on device\nsize=8388608 df=8388608\nsparse-ok\n4194304\n",
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 #[test]
 fn bad_config_fails_before_mounting_with_one_line() {
     let ws = Workspace::new();

@@ -34,7 +34,16 @@ pub async fn build(m: &mut MountConfig) -> Result<Arc<dyn Backend>, ConfigError>
                 .map_err(|e| m.error_at("bucket", &e.to_string()))?;
             Ok(Arc::new(b))
         }
-        "ram" => Ok(Arc::new(ram::RamBackend::new())),
+        "ram" => {
+            let backend = match m.take_str("size")? {
+                Some(size) => ram::RamBackend::with_limit(
+                    crate::config::units::parse_size(&size)
+                        .map_err(|e| m.error_at("size", &format!("size: {e}")))?,
+                ),
+                None => ram::RamBackend::new(),
+            };
+            Ok(Arc::new(backend))
+        }
         "github" => github_from_config(m).await,
         "slack" => slack_from_config(m).await,
         "local" => {

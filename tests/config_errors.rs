@@ -108,6 +108,11 @@ fn bad_mode_and_ttl_are_refused() {
         4,
         "ttl",
     );
+    assert_one_line_error(
+        "[[mount]]\npath = \"/d\"\nbackend = \"ram\"\nsize = \"lots\"\n",
+        4,
+        "size",
+    );
 }
 
 #[test]

@@ -11,8 +11,8 @@ use async_trait::async_trait;
 use bytes::Bytes;
 
 use crate::vfs::{
-    Backend, BackendFile, BackendInfo, Capability, DirEntry, MetaChange, Metadata, OpenOptions,
-    PutData, Special, VPath, VfsError, VfsResult,
+    Backend, BackendFile, BackendInfo, Capability, DirEntry, FsStats, MetaChange, Metadata,
+    OpenOptions, PutData, Special, VPath, VfsError, VfsResult,
 };
 
 mod attrs;
@@ -21,7 +21,7 @@ mod file;
 mod tree;
 
 use attrs::Attrs;
-use content::Content;
+use content::{Budget, Content};
 use file::RamFile;
 use tree::{Dir, FileData, FileRef, Node, dir_mut, dir_ref, find, read_lock, write_lock};
 
@@ -29,6 +29,8 @@ use tree::{Dir, FileData, FileRef, Node, dir_mut, dir_ref, find, read_lock, writ
 pub struct RamBackend {
     root: RwLock<Dir>,
     info: BackendInfo,
+    /// What the files may hold, and hold.
+    budget: Arc<Budget>,
 }
 
 impl Default for RamBackend {
@@ -38,9 +40,16 @@ impl Default for RamBackend {
 }
 
 impl RamBackend {
-    /// An empty tree.
+    /// An empty tree whose files may hold half of the machine's memory (tmpfs's default).
     pub fn new() -> Self {
+        Self::with_limit(default_limit())
+    }
+
+    /// An empty tree whose files may hold `limit` bytes in all; past it writes fail with
+    /// `ENOSPC`.
+    pub fn with_limit(limit: u64) -> Self {
         RamBackend {
+            budget: Budget::new(limit),
             root: RwLock::new(Dir::new()),
             info: BackendInfo {
                 kind: "ram",
@@ -71,6 +80,21 @@ impl RamBackend {
         let mut b = Self::new();
         b.info.capability.random_io = false;
         b
+    }
+}
+
+/// Half of physical memory (as tmpfs sizes itself), or 1 GiB where that cannot be read.
+fn default_limit() -> u64 {
+    // SAFETY: sysconf only reads configuration values.
+    let (pages, page) = unsafe {
+        (
+            libc::sysconf(libc::_SC_PHYS_PAGES),
+            libc::sysconf(libc::_SC_PAGESIZE),
+        )
+    };
+    match (u64::try_from(pages), u64::try_from(page)) {
+        (Ok(n), Ok(size)) if n > 0 && size > 0 => n.saturating_mul(size) / 2,
+        _ => 1 << 30,
     }
 }
 
@@ -230,11 +254,11 @@ impl Backend for RamBackend {
         match self.file_ref(path) {
             Ok(f) => {
                 let mut f = write_lock(&f);
-                f.content = Content::from_vec(bytes);
+                f.content = Content::from_vec(bytes, &self.budget)?;
                 f.mtime = crate::vfs::now();
             }
             Err(VfsError::NotFound) => {
-                let file = FileData::new(bytes);
+                let file = FileData::new(Content::from_vec(bytes, &self.budget)?);
                 self.insert_new(path, Node::File(Arc::new(RwLock::new(file))))?;
             }
             Err(e) => return Err(e),
@@ -247,7 +271,7 @@ impl Backend for RamBackend {
             Ok(_) if opts.create && opts.exclusive => return Err(VfsError::AlreadyExists),
             Ok(f) => f,
             Err(VfsError::NotFound) if opts.create => {
-                let f = Arc::new(RwLock::new(FileData::new(Vec::new())));
+                let f = Arc::new(RwLock::new(FileData::new(Content::new(&self.budget))));
                 self.insert_new(path, Node::File(f.clone()))?;
                 f
             }
@@ -255,7 +279,7 @@ impl Backend for RamBackend {
         };
         if opts.truncate {
             let mut f = write_lock(&file);
-            f.content = Content::default();
+            f.content.set_len(0)?;
             f.mtime = crate::vfs::now();
         }
         Ok(Box::new(RamFile(file)))
@@ -342,7 +366,7 @@ impl Backend for RamBackend {
     }
 
     async fn mknod(&self, path: &VPath, special: Special, perm: u16) -> VfsResult<()> {
-        let mut data = FileData::new(Vec::new());
+        let mut data = FileData::new(Content::new(&self.budget));
         data.special = Some(special);
         data.perm = perm;
         self.insert_new(path, Node::File(Arc::new(RwLock::new(data))))
@@ -390,6 +414,18 @@ impl Backend for RamBackend {
             Node::Symlink { target, .. } => Ok(target.clone()),
             _ => Err(VfsError::InvalidArgument),
         }
+    }
+
+    /// The budget as the mount's size, what the files hold as used (what `df` shows).
+    async fn statfs(&self) -> VfsResult<FsStats> {
+        let (limit, used) = self.budget.usage();
+        let page = 4096;
+        Ok(FsStats {
+            block_size: page as u32,
+            blocks: limit / page,
+            blocks_free: limit.saturating_sub(used) / page,
+            ..FsStats::default()
+        })
     }
 
     async fn set_times(&self, path: &VPath, mtime: SystemTime) -> VfsResult<()> {

@@ -1,9 +1,13 @@
 //! The bytes of one `ram` file, kept sparse as tmpfs keeps them: fixed-size chunks, where a
 //! missing chunk (or the part of a chunk past what was written) reads as zeros. So
 //! `truncate -s 10G` costs no memory, a write far past the end costs only its own chunk, and
-//! shrinking a file gives its memory back.
+//! shrinking a file gives its memory back. What a mount's files hold is counted against its
+//! [`Budget`]: past it, writes fail with `ENOSPC` (as on a full tmpfs) instead of the process
+//! running out of memory.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use bytes::Bytes;
 
@@ -29,19 +33,73 @@ struct Chunk {
     bytes: Vec<u8>,
 }
 
+/// The bytes all files of one `ram` mount may hold, and what they hold now.
+#[derive(Debug)]
+pub(super) struct Budget {
+    limit: u64,
+    used: AtomicU64,
+}
+
+impl Budget {
+    /// A budget of `limit` bytes.
+    pub(super) fn new(limit: u64) -> Arc<Self> {
+        Arc::new(Budget {
+            limit,
+            used: AtomicU64::new(0),
+        })
+    }
+
+    /// The limit and the bytes held.
+    pub(super) fn usage(&self) -> (u64, u64) {
+        (self.limit, self.used.load(Ordering::Relaxed))
+    }
+
+    /// Takes `n` more bytes, or fails with `NoSpace` (taking nothing) past the limit.
+    fn take(&self, n: u64) -> VfsResult<()> {
+        self.used
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |used| {
+                used.checked_add(n).filter(|&u| u <= self.limit)
+            })
+            .map(|_| ())
+            .map_err(|_| VfsError::NoSpace)
+    }
+
+    fn give_back(&self, n: u64) {
+        self.used.fetch_sub(n, Ordering::Relaxed);
+    }
+}
+
 /// A file's contents. Invariant: no chunk holds bytes at or past `len`.
-#[derive(Default)]
 pub(super) struct Content {
     len: u64,
     /// Chunk index → its written span.
     chunks: BTreeMap<u64, Chunk>,
-    /// Bytes held by all chunks.
+    /// Bytes held by all chunks (taken from `budget`).
     allocated: u64,
+    budget: Arc<Budget>,
+}
+
+impl Drop for Content {
+    fn drop(&mut self) {
+        self.budget.give_back(self.allocated);
+    }
 }
 
 impl Content {
-    /// Contents equal to `bytes` (a file up to one chunk keeps the vector as it is).
-    pub(super) fn from_vec(bytes: Vec<u8>) -> Self {
+    /// An empty file.
+    pub(super) fn new(budget: &Arc<Budget>) -> Self {
+        Content {
+            len: 0,
+            chunks: BTreeMap::new(),
+            allocated: 0,
+            budget: budget.clone(),
+        }
+    }
+
+    /// Contents equal to `bytes` (a file up to one chunk keeps the vector as it is), or
+    /// `NoSpace` when the budget cannot hold them.
+    pub(super) fn from_vec(bytes: Vec<u8>, budget: &Arc<Budget>) -> VfsResult<Self> {
+        budget.take(bytes.len() as u64)?;
         let len = bytes.len() as u64;
         let whole = |bytes| Chunk { start: 0, bytes };
         let chunks: BTreeMap<u64, Chunk> = if bytes.len() <= CHUNK {
@@ -54,11 +112,12 @@ impl Content {
                 .zip(bytes.chunks(CHUNK).map(|c| whole(c.to_vec())))
                 .collect()
         };
-        Content {
+        Ok(Content {
             len,
             chunks,
             allocated: len,
-        }
+            budget: budget.clone(),
+        })
     }
 
     /// The file's size.
@@ -118,6 +177,7 @@ impl Content {
             .checked_add(data.len() as u64)
             .filter(|&e| e <= MAX_LEN)
             .ok_or(VfsError::FileTooLarge)?;
+        self.budget.take(self.growth(offset, data.len()))?;
         let (mut pos, mut rest) = (offset, data);
         while !rest.is_empty() {
             let within = (pos % CHUNK as u64) as usize;
@@ -150,6 +210,27 @@ impl Content {
         Ok(())
     }
 
+    /// The bytes a write of `n` at `offset` would add to what the chunks hold.
+    fn growth(&self, offset: u64, n: usize) -> u64 {
+        let (mut pos, mut rest, mut more) = (offset, n, 0u64);
+        while rest > 0 {
+            let within = (pos % CHUNK as u64) as usize;
+            let n = rest.min(CHUNK - within);
+            let first = within / PAGE * PAGE;
+            more += match self.chunks.get(&(pos / CHUNK as u64)) {
+                None => (within + n - first) as u64,
+                Some(c) => {
+                    let start = c.start.min(first);
+                    let end = (c.start + c.bytes.len()).max(within + n);
+                    (end - start - c.bytes.len()) as u64
+                }
+            };
+            pos += n as u64;
+            rest -= n;
+        }
+        more
+    }
+
     /// Sets the size: shrinking drops the bytes past it (and their memory), growing adds a
     /// hole.
     pub(super) fn set_len(&mut self, size: u64) -> VfsResult<()> {
@@ -158,6 +239,7 @@ impl Content {
         }
         if size < self.len {
             let chunk = CHUNK as u64;
+            let held = self.allocated;
             for (_, c) in self.chunks.split_off(&size.div_ceil(chunk)) {
                 self.allocated -= c.bytes.len() as u64;
             }
@@ -175,6 +257,7 @@ impl Content {
                     self.chunks.remove(&index);
                 }
             }
+            self.budget.give_back(held - self.allocated);
         }
         self.len = size;
         Ok(())
@@ -195,13 +278,17 @@ fn grow(bytes: &mut Vec<u8>, want: usize, most: usize) {
 mod tests {
     use super::*;
 
+    fn unlimited() -> Arc<Budget> {
+        Budget::new(u64::MAX)
+    }
+
     fn read(c: &Content, offset: u64, len: u64) -> Vec<u8> {
         c.to_bytes(offset, len).to_vec()
     }
 
     #[test]
     fn growing_by_truncate_costs_no_memory_and_reads_zeros() {
-        let mut c = Content::from_vec(b"abc".to_vec());
+        let mut c = Content::from_vec(b"abc".to_vec(), &unlimited()).unwrap();
         c.set_len(10 << 30).unwrap();
         assert_eq!(c.len(), 10 << 30);
         assert_eq!(c.allocated(), 3);
@@ -212,7 +299,7 @@ mod tests {
 
     #[test]
     fn a_write_far_past_the_end_holds_only_its_chunk() {
-        let mut c = Content::default();
+        let mut c = Content::new(&unlimited());
         c.write((5 << 30) + 7, b"far").unwrap();
         assert_eq!(c.len(), (5 << 30) + 10);
         assert_eq!(c.allocated(), 10);
@@ -241,7 +328,7 @@ mod tests {
 
     #[test]
     fn shrinking_drops_bytes_so_growing_again_reads_zeros() {
-        let mut c = Content::default();
+        let mut c = Content::new(&unlimited());
         let data: Vec<u8> = (0..3 * CHUNK + 100).map(|i| (i % 251) as u8 + 1).collect();
         c.write(0, &data).unwrap();
         assert_eq!(c.allocated(), data.len() as u64);
@@ -257,7 +344,7 @@ mod tests {
 
     #[test]
     fn writes_across_chunks_read_back_whole() {
-        let mut c = Content::from_vec(vec![1; 2 * CHUNK + 3]);
+        let mut c = Content::from_vec(vec![1; 2 * CHUNK + 3], &unlimited()).unwrap();
         let data: Vec<u8> = (0..CHUNK + 10).map(|i| (i % 7) as u8 + 2).collect();
         c.write(CHUNK as u64 - 5, &data).unwrap();
         let mut want = vec![1; 2 * CHUNK + 5]; // the write ran 2 bytes past the end
@@ -268,6 +355,29 @@ mod tests {
         assert!(c.set_len(u64::MAX).is_err());
     }
 
+    #[test]
+    fn the_budget_refuses_what_it_cannot_hold_and_gets_memory_back() {
+        let budget = Budget::new(3 * PAGE as u64);
+        let mut a = Content::new(&budget);
+        a.write(0, &[1; 2 * PAGE]).unwrap();
+        assert_eq!(budget.usage(), (3 * PAGE as u64, 2 * PAGE as u64));
+        // A sparse extension costs nothing; a write that does not fit changes nothing.
+        a.set_len(1 << 40).unwrap();
+        assert!(matches!(a.write(0, &[2; 4 * PAGE]), Err(VfsError::NoSpace)));
+        assert_eq!(read(&a, 0, 2), [1, 1]);
+        assert!(matches!(
+            Content::from_vec(vec![0; 2 * PAGE], &budget),
+            Err(VfsError::NoSpace)
+        ));
+        let b = Content::from_vec(vec![3; PAGE], &budget).unwrap();
+        assert_eq!(budget.usage().1, 3 * PAGE as u64);
+        a.set_len(PAGE as u64).unwrap();
+        assert_eq!(budget.usage().1, 2 * PAGE as u64);
+        drop(a);
+        drop(b);
+        assert_eq!(budget.usage().1, 0);
+    }
+
     proptest::proptest! {
         #![proptest_config(proptest::prelude::ProptestConfig { cases: 64, ..Default::default() })]
         /// Random writes, truncations and reads agree with a plain vector.
@@ -276,7 +386,8 @@ mod tests {
             (0u8..3, 0u64..(3 * CHUNK as u64 + 9000), 1usize..9000, proptest::prelude::any::<u8>()),
             1..40,
         )) {
-            let (mut c, mut model) = (Content::default(), Vec::<u8>::new());
+            let budget = unlimited();
+            let (mut c, mut model) = (Content::new(&budget), Vec::<u8>::new());
             for (op, at, n, byte) in ops {
                 match op {
                     0 => {
@@ -299,6 +410,7 @@ mod tests {
                     }
                 }
                 proptest::prop_assert_eq!(c.len(), model.len() as u64);
+                proptest::prop_assert_eq!(budget.usage().1, c.allocated());
                 proptest::prop_assert!(c.allocated() <= model.len() as u64 + PAGE as u64 * 8);
             }
             proptest::prop_assert_eq!(read(&c, 0, u64::MAX), model);

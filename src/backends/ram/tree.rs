@@ -22,9 +22,9 @@ pub(super) struct FileData {
 }
 
 impl FileData {
-    pub(super) fn new(bytes: Vec<u8>) -> Self {
+    pub(super) fn new(content: Content) -> Self {
         FileData {
-            content: Content::from_vec(bytes),
+            content,
             mtime: crate::vfs::now(),
             perm: 0o644,
             attrs: Attrs::default(),
