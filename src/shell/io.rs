@@ -16,6 +16,8 @@ use crate::vfs::{VPath, Vfs};
 
 /// Chunks a pipe holds before the writer waits.
 const PIPE_DEPTH: usize = 16;
+/// The most one chunk on a pipe carries: with [`PIPE_DEPTH`], a Linux pipe's 64 KiB.
+const PIPE_PIECE: usize = 4096;
 /// Most a command reads from a stream as a whole (commands that stream have no bound).
 pub const READ_ALL_MAX: usize = 1 << 30;
 /// A file redirection is written through to the VFS once this much is buffered.
@@ -323,10 +325,16 @@ impl Out {
                 w.write_all(data).map_err(|_| ShellError::BrokenPipe)?;
                 w.flush().map_err(|_| ShellError::BrokenPipe)
             }
-            Out::Pipe(tx) => tx
-                .send(Bytes::copy_from_slice(data))
-                .await
-                .map_err(|_| ShellError::BrokenPipe),
+            Out::Pipe(tx) => {
+                // In pieces, so a pipe holds what a Linux pipe holds (64 KiB) and a writer far
+                // ahead of a reader that quits gets a broken pipe (status 141), as there.
+                for piece in data.chunks(PIPE_PIECE) {
+                    tx.send(Bytes::copy_from_slice(piece))
+                        .await
+                        .map_err(|_| ShellError::BrokenPipe)?;
+                }
+                Ok(())
+            }
             Out::Rw(f) => f
                 .write(data)
                 .await

@@ -18,6 +18,22 @@ fn int(s: &str) -> Result<i64, Bad> {
         .map_err(|_| Bad(format!("{s}: integer expression expected")))
 }
 
+/// The shell's own devices (they are not in the workspace): `/dev/null`, `/dev/zero`,
+/// `/dev/random`, `/dev/urandom` are readable and writable character devices, `/dev/stdin`,
+/// `/dev/stdout` and `/dev/stderr` exist — so `[ -e /dev/null ]` holds as on a host.
+fn device_test(op: &str, path: &str) -> bool {
+    let char_device = matches!(
+        path,
+        "/dev/null" | "/dev/zero" | "/dev/random" | "/dev/urandom"
+    );
+    let stream = matches!(path, "/dev/stdin" | "/dev/stdout" | "/dev/stderr");
+    match op {
+        "-e" | "-a" | "-r" | "-w" => char_device || stream,
+        "-c" => char_device,
+        _ => false,
+    }
+}
+
 impl Shell {
     async fn file_test(&self, op: &str, arg: &str) -> Result<bool, Bad> {
         let Ok(path) = self.resolve(arg) else {
@@ -34,7 +50,7 @@ impl Shell {
                 .is_ok_and(|m| m.kind == FileKind::Symlink));
         }
         let Some((real, m)) = self.stat_follow(&path).await else {
-            return Ok(false);
+            return Ok(device_test(op, path.as_str()));
         };
         Ok(match op {
             "-e" | "-a" => true,

@@ -188,3 +188,5 @@ printf 'x\ny\n' | sed 'w out.txt' >/dev/null; cat out.txt; echo inc > inc.txt; p
 printf 'x y\n' | sed -E 's/(x) (y)/\2 \1/w /dev/stdout'; printf 'a\nb\n' | sed -n '/b/w bee.txt'; cat bee.txt; printf 'l\n' > f; sed -i 's/l/L/w changes' f; cat f changes
 #### cksum of files and of standard input
 cksum a.txt words.txt; printf '' | cksum; cat a.txt | cksum; cksum nope.txt 2>/dev/null; echo "st=$?"
+#### seq past a run of 100,000 numbers: no extra line, -w pads every number
+seq 1 100000 | wc -l; seq 1 200000 | tail -1; seq -w 1 200000 | head -2; seq -s, 1 100000 | tail -c 14; seq -w 99 -1 90 | head -2

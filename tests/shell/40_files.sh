@@ -160,3 +160,5 @@ printf 'abcdefgh' > f; dd if=f of=g bs=4 count=1 status=none; cat g; echo; dd if
 printf 'abc' | dd bs=2 conv=sync 2>/dev/null | od -An -c; printf 'hello' | dd 2>&1 >/dev/null | head -2; printf 'abcdefgh' | dd bs=3 2>&1 >/dev/null | head -2
 dd if=f iflag=skip_bytes,count_bytes skip=1 count=2 status=none; echo; dd if=nonexistent 2>&1 | head -1; dd foo 2>&1; echo $?
 printf 'x' > f; dd if=f of=f2 seek=2 bs=1 status=none; od -An -c f2
+#### file tests on the shell's devices
+for d in /dev/null /dev/zero /dev/urandom /dev/stdout /dev/nonexistent; do echo "$d e=$([ -e $d ] && echo y) c=$([ -c $d ] && echo y) f=$([ -f $d ] && echo y) d=$([[ -d $d ]] && echo y) r=$(test -r $d && echo y)"; done

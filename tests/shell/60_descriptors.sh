@@ -97,3 +97,5 @@ head -c 100 /dev/urandom | base64 -w0 | wc -c; printf abc | base64 -w0; echo; pr
 #### a lone - before a numbered redirection stays an argument
 printf '%s|' a - 2>/dev/null; echo; printf '%s|' - 3>/dev/null; echo; tar cf - a.txt 2>/dev/null | tar tf - 2>/dev/null; printf '%s|' x \
   - 2>/dev/null; echo
+#### a writer far ahead of a reader that quits gets a broken pipe (64 KiB in a pipe)
+seq 1 100000 | grep -m1 5; echo "${PIPESTATUS[@]}"; seq 1 1000 | grep -m1 5; echo "${PIPESTATUS[@]}"; seq 1 20000 | head -1; echo "${PIPESTATUS[@]}"

@@ -74,41 +74,47 @@ command!(|c| {
         }
         format!("{x:.prec$}")
     };
-    let mut items = Vec::new();
+    let at = |i: u64| first + inc * i as f64;
+    let past = |x: f64| (inc > 0.0 && x > last + 1e-9) || (inc < 0.0 && x < last - 1e-9);
+    // `-w`: the width of the widest of the first and the last number (the ends of the run).
+    let width = if a.has('w') && !past(first) {
+        let n = ((last - first) / inc + 1e-9).floor().max(0.0) as u64;
+        let n = if past(at(n)) { n.saturating_sub(1) } else { n };
+        fmt_one(first).len().max(fmt_one(at(n)).len())
+    } else {
+        0
+    };
+    let pad = |s: String| -> String {
+        if s.len() >= width {
+            return s;
+        }
+        let (neg, digits) = match s.strip_prefix('-') {
+            Some(d) => ("-", d),
+            None => ("", s.as_str()),
+        };
+        format!("{neg}{digits:0>w$}", w = width - neg.len())
+    };
+    // Printed in runs of 100,000; the separator goes between numbers, a newline after the last.
+    let mut out = String::new();
     let mut i = 0u64;
     loop {
-        let x = first + inc * i as f64;
-        if (inc > 0.0 && x > last + 1e-9) || (inc < 0.0 && x < last - 1e-9) {
+        let x = at(i);
+        if past(x) {
             break;
         }
-        items.push(fmt_one(x));
+        if i > 0 {
+            out.push_str(&sep);
+        }
+        out.push_str(&pad(fmt_one(x)));
         i += 1;
-        if items.len() >= 100_000 {
-            let mut chunk = items.join(&sep);
-            chunk.push_str(&sep);
-            c.print(&chunk).await?;
-            items.clear();
+        if i.is_multiple_of(100_000) {
+            c.print(&out).await?;
+            out.clear();
         }
     }
-    if a.has('w') {
-        let w = items.iter().map(|s| s.len()).max().unwrap_or(0);
-        for s in items.iter_mut() {
-            let neg = s.starts_with('-');
-            let digits = s.trim_start_matches('-').to_string();
-            *s = format!(
-                "{}{:0>width$}",
-                if neg { "-" } else { "" },
-                digits,
-                width = w - usize::from(neg)
-            );
-        }
-    }
-    if !items.is_empty() {
-        let mut out = items.join(&sep);
+    if i > 0 {
         out.push('\n');
         c.print(&out).await?;
-    } else if i > 0 {
-        c.print("\n").await?;
     }
     Ok(0)
 });
