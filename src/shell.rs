@@ -309,7 +309,7 @@ impl Shell {
                 let _ = io.stderr.print(&format!("mirage: {msg}\n")).await;
                 // An unset variable (`set -u`, `${v:?}`) ends a `-c` script with 127, or with
                 // 1 under `set -e` or from a script file, as bash does.
-                if n == 127 && (self.st.opts.errexit || self.st.opts.script_file) {
+                if n == 127 && (self.st.opts.errexit || self.st.opts.source.unset_is_status_1()) {
                     1
                 } else {
                     n

@@ -46,8 +46,11 @@ pub fn exec(
     args: Vec<String>,
 ) -> anyhow::Result<i32> {
     let mut args = args;
-    let inline = matches!(source, Source::Inline(_));
-    let from_file = matches!(source, Source::File(_));
+    let origin = match source {
+        Source::Inline(_) => super::state::Source::CommandString,
+        Source::File(_) => super::state::Source::File,
+        Source::Stdin => super::state::Source::Stdin,
+    };
     let (script, name) = match source {
         // As `bash -c`: the first argument after the script is `$0`.
         Source::Inline(s) => {
@@ -75,9 +78,7 @@ pub fn exec(
     }
     let mut sh = Shell::new(vfs);
     sh.set_args(&name, args);
-    sh.st.opts.command_string = inline;
-    sh.st.opts.script_file = !inline;
-    sh.st.opts.main_frame = from_file;
+    sh.st.opts.source = origin;
     // Output goes out as the script produces it, so long scripts show progress.
     let stdout: Box<dyn Write> = Box::new(std::io::LineWriter::new(std::io::stdout()));
     let stderr: Box<dyn Write> = Box::new(std::io::stderr());

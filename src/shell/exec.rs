@@ -771,7 +771,9 @@ impl Shell {
         let mut stack = vec![name.to_string()];
         match caller.map(|v| v.value.elements()) {
             Some(outer) => stack.extend(outer),
-            None if self.st.opts.main_frame => stack.push("main".to_string()),
+            None if self.st.opts.source == super::state::Source::File => {
+                stack.push("main".to_string())
+            }
             None => {}
         }
         let arr = stack

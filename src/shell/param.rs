@@ -61,7 +61,7 @@ impl Shell {
                     (st.opts.xtrace, 'x'),
                     (true, 'B'),
                     (st.opts.noclobber, 'C'),
-                    (st.opts.command_string, 'c'),
+                    (st.opts.source == super::state::Source::CommandString, 'c'),
                 ]
                 .iter()
                 .filter(|(on, _)| *on)

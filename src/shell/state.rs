@@ -119,13 +119,30 @@ pub struct Options {
     /// `shopt -u patsub_replacement` (on by default, as in bash 5.2): `&` in a `${v/p/r}`
     /// replacement stays literal.
     pub no_patsub: bool,
-    /// The script came as `-c STRING` (`c` in `$-`, as bash shows it).
-    pub command_string: bool,
-    /// The script came from a file or stdin (`mirage exec FILE`): an unset variable under
-    /// `set -u` or `${v?}` ends it with status 1 instead of `-c`'s 127, as in bash.
-    pub script_file: bool,
-    /// The script came from a file: `FUNCNAME` ends with `main`, as bash has it.
-    pub main_frame: bool,
+    /// Where the script came from.
+    pub source: Source,
+}
+
+/// Where a script came from; bash tells them apart in small ways.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Source {
+    /// Handed over by an embedding program or MCP (behaves as `-c`).
+    #[default]
+    Embedded,
+    /// `-c STRING`: `c` in `$-`.
+    CommandString,
+    /// A script file: `FUNCNAME` ends with `main`.
+    File,
+    /// The script on stdin.
+    Stdin,
+}
+
+impl Source {
+    /// An unset variable under `set -u` or `${v?}` ends a file or stdin script with status 1
+    /// instead of `-c`'s 127, as in bash.
+    pub fn unset_is_status_1(self) -> bool {
+        matches!(self, Source::File | Source::Stdin)
+    }
 }
 
 /// The copyable part of a shell session.

@@ -22,10 +22,7 @@ fn int(s: &str) -> Result<i64, Bad> {
 /// `/dev/random`, `/dev/urandom` are readable and writable character devices, `/dev/stdin`,
 /// `/dev/stdout` and `/dev/stderr` exist — so `[ -e /dev/null ]` holds as on a host.
 fn device_test(op: &str, path: &str) -> bool {
-    let char_device = matches!(
-        path,
-        "/dev/null" | "/dev/zero" | "/dev/random" | "/dev/urandom"
-    );
+    let char_device = path == "/dev/null" || super::io::Device::at(path).is_some();
     let stream = matches!(path, "/dev/stdin" | "/dev/stdout" | "/dev/stderr");
     match op {
         "-e" | "-a" | "-r" | "-w" => char_device || stream,
