@@ -79,6 +79,39 @@ async fn server_down_during_read_gives_eio_then_recovers() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_server_that_hangs_mid_body_times_out_instead_of_hanging_the_read() {
+    use futures::StreamExt;
+    let (proxy, vfs, backend) = setup().await;
+    // More than the loopback sockets between here and the server can hold.
+    let data: Vec<u8> = (0..24u32 << 20).map(|i| (i % 251) as u8).collect();
+    vfs.write_all(&p("/s3/big.bin"), &data, false)
+        .await
+        .unwrap();
+    let mut body = backend
+        .read_stream(&p("/big.bin"), 0, data.len() as u64)
+        .await
+        .unwrap();
+    let first = body.next().await.unwrap().unwrap();
+    assert_eq!(first[..], data[..first.len()]);
+    proxy.freeze();
+    let mut got = first.len();
+    let err = loop {
+        match no_hang(body.next()).await {
+            Some(Ok(piece)) => got += piece.len(),
+            Some(Err(e)) => break e,
+            None => panic!("the body ended after {got} bytes"),
+        }
+    };
+    assert!(got < data.len(), "the whole body arrived before the freeze");
+    assert_eq!(err.errno(), libc::ETIMEDOUT, "{err:?}");
+    proxy.thaw();
+    assert_eq!(
+        vfs.read_all(&p("/s3/big.bin")).await.unwrap().len(),
+        data.len()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn server_down_during_write_fails_close_and_leaves_no_partial_object() {
     let (proxy, vfs, backend) = setup().await;
     vfs.write_all(&p("/s3/doc.txt"), b"version 1", false)

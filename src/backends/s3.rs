@@ -20,7 +20,9 @@ use std::time::SystemTime;
 
 use async_trait::async_trait;
 use bytes::Bytes;
+use futures::TryStreamExt;
 
+use crate::vfs::backend::ByteStream;
 use crate::vfs::parts::PartUpload;
 use crate::vfs::path::validate_name;
 use crate::vfs::sink::join;
@@ -318,7 +320,14 @@ impl Backend for S3Backend {
     }
 
     async fn read_segments(&self, path: &VPath, offset: u64, len: u64) -> VfsResult<Vec<Bytes>> {
-        match self.api.get(&self.key(path), offset, len).await {
+        self.read_stream(path, offset, len)
+            .await?
+            .try_collect()
+            .await
+    }
+
+    async fn read_stream(&self, path: &VPath, offset: u64, len: u64) -> VfsResult<ByteStream> {
+        match self.api.get_stream(&self.key(path), offset, len).await {
             Err(VfsError::NotFound)
                 if !path.is_root() && self.has_children_or_marker(path).await? =>
             {

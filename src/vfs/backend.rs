@@ -15,6 +15,9 @@ use super::error::{VfsError, VfsResult};
 use super::path::VPath;
 use super::sink::{ReadSink, lend};
 
+/// A backend read's bytes in the pieces they arrive in, as they arrive.
+pub type ByteStream = futures::stream::BoxStream<'static, VfsResult<Bytes>>;
+
 /// What kind of object a path names.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum FileKind {
@@ -357,6 +360,16 @@ pub trait Backend: Send + Sync {
     /// for caches that keep them without joining. Layers below a cache must forward it.
     async fn read_segments(&self, path: &VPath, offset: u64, len: u64) -> VfsResult<Vec<Bytes>> {
         Ok(vec![self.read(path, offset, len).await?])
+    }
+
+    /// [`read_segments`](Self::read_segments) as a stream: the pieces as they arrive, so a
+    /// cache can serve the start of a long read before its end has come. Errors of the
+    /// request itself come first (`NotFound` …); one in the stream ends it. Layers below a
+    /// cache must forward it.
+    async fn read_stream(&self, path: &VPath, offset: u64, len: u64) -> VfsResult<ByteStream> {
+        use futures::StreamExt;
+        let pieces = self.read_segments(path, offset, len).await?;
+        Ok(futures::stream::iter(pieces.into_iter().map(Ok)).boxed())
     }
 
     /// [`read`](Self::read), lending the bytes to `sink` in as many pieces as they are held

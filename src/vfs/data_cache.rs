@@ -7,9 +7,9 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use futures::FutureExt;
+use futures::{Stream, StreamExt};
 use lru::LruCache;
-use tokio::sync::OnceCell;
+use tokio::sync::{OnceCell, oneshot};
 
 use super::error::{VfsError, VfsResult};
 use super::lock;
@@ -195,33 +195,56 @@ impl DataCache {
         })
     }
 
-    /// Fills a claimed run with one call of `fetch`, which returns the blocks from the
-    /// claim's first on, in order (fewer at the end of the file; blocks not claimed are
-    /// dropped). A failed fetch leaves the blocks to the readers' own fetches.
-    pub async fn fetch_run<Fut>(&self, mut claim: RunClaim, fetch: Fut)
+    /// Fills a claimed run from `blocks`, the blocks from the claim's first on, in order:
+    /// each as soon as it comes, so a reader of the run's first block need not wait for its
+    /// last. Blocks after the stream's end are empty (end of file; blocks not claimed are
+    /// dropped). An error leaves the blocks not yet filled to the readers' own fetches.
+    pub async fn fetch_run<S>(&self, mut claim: RunClaim, blocks: S)
     where
-        Fut: std::future::Future<Output = VfsResult<Vec<Segments>>> + Send + 'static,
+        S: Stream<Item = VfsResult<Segments>> + Send,
     {
         let cells = std::mem::take(&mut claim.cells);
-        let run = fetch.map(|r| r.map(Arc::new)).boxed().shared();
-        // Every cell's initialisation is started before the fetch completes, so a reader of
-        // any block waits for it.
-        let inits = cells.iter().map(|(k, cell)| {
-            let (run, i) = (run.clone(), (k.block - claim.first) as usize);
+        let span = cells.last().map_or(0, |(k, _)| k.block - claim.first + 1) as usize;
+        let mut senders: Vec<Option<oneshot::Sender<Segments>>> = (0..span).map(|_| None).collect();
+        // Every cell's initialisation is started before the first block comes, so a reader
+        // of any block waits for it.
+        let inits = futures::future::join_all(cells.iter().map(|(k, cell)| {
+            let (tx, rx) = oneshot::channel();
+            senders[(k.block - claim.first) as usize] = Some(tx);
             async move {
                 let _ = cell
                     .get_or_try_init(|| async move {
-                        let block = run.await?.get(i).cloned().unwrap_or_default();
+                        let block = rx.await.map_err(|_| {
+                            VfsError::Io("read-ahead ended before this block".into())
+                        })?;
                         self.insert(k.clone(), block.clone());
                         Ok::<_, VfsError>(block)
                     })
                     .await;
-                (k, cell)
+                self.finish(k, cell);
             }
-        });
-        for (k, cell) in futures::future::join_all(inits).await {
-            self.finish(k, cell);
-        }
+        }));
+        let feed = async move {
+            let mut blocks = std::pin::pin!(blocks);
+            let mut next = senders.iter_mut();
+            while let Some(slot) = next.next() {
+                match blocks.next().await {
+                    Some(Ok(block)) => {
+                        if let Some(tx) = slot.take() {
+                            let _ = tx.send(block);
+                        }
+                    }
+                    Some(Err(_)) => return, // the senders left go unused: readers fetch
+                    None => {
+                        for tx in std::iter::once(slot).chain(next).filter_map(Option::take) {
+                            let _ = tx.send(Segments::default());
+                        }
+                        return;
+                    }
+                }
+            }
+        };
+        futures::future::join(inits, feed).await;
     }
 
     /// Ends a fetch's in-flight entry. The block was stored when the fetch completed, before
@@ -295,11 +318,11 @@ mod tests {
             let c = c.clone();
             tokio::spawn(async move {
                 let claim = c.claim_run(&key(0), 3).unwrap();
-                c.fetch_run(claim, async move {
+                let blocks = futures::stream::once(async move {
                     let _ = rx.await; // held until the readers below are waiting
-                    Ok(Segments::split(vec![Bytes::from_static(b"aabbc")], 2))
-                })
-                .await
+                    Ok(Bytes::from_static(b"aabbc"))
+                });
+                c.fetch_run(claim, Segments::blocks(blocks, 2)).await
             })
         };
         while !c.has(&key(2)) {
@@ -331,6 +354,57 @@ mod tests {
         assert_eq!(calls.load(std::sync::atomic::Ordering::SeqCst), 0);
         assert_eq!(c.bytes(), 5);
         assert!(c.get(&key(1)).is_some());
+    }
+
+    #[tokio::test(flavor = "multi_thread")]
+    async fn a_run_hands_out_each_block_as_it_comes_and_fails_only_the_rest() {
+        let c = Arc::new(DataCache::new(1 << 20));
+        let (tx, rx) = futures::channel::mpsc::unbounded::<VfsResult<Segments>>();
+        let run = tokio::spawn({
+            let c = c.clone();
+            async move {
+                let claim = c.claim_run(&key(0), 3).unwrap();
+                c.fetch_run(claim, rx).await
+            }
+        });
+        while !c.has(&key(2)) {
+            tokio::task::yield_now().await;
+        }
+        let never = || async { Err::<Segments, _>(VfsError::Io("fetched again".into())) };
+        let first = tokio::spawn({
+            let c = c.clone();
+            async move { c.get_or_fetch(key(0), never).await }
+        });
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+        tx.unbounded_send(Ok(Bytes::from_static(b"first").into()))
+            .unwrap();
+        // Block 0 is served while the run is still open.
+        let first = tokio::time::timeout(std::time::Duration::from_secs(30), first)
+            .await
+            .expect("block 0 waited for the whole run")
+            .unwrap()
+            .unwrap();
+        assert_eq!(first.len(), 5);
+        assert!(!run.is_finished());
+        tx.unbounded_send(Err(VfsError::Io("cut".into()))).unwrap();
+        run.await.unwrap();
+        // The blocks the failed run did not fill are left to their readers.
+        let own = c
+            .get_or_fetch(key(1), || async { Ok(Bytes::from_static(b"own").into()) })
+            .await
+            .unwrap();
+        assert_eq!(own.len(), 3);
+        assert!(!c.has(&key(2)));
+    }
+
+    #[tokio::test]
+    async fn blocks_past_the_end_of_a_run_are_empty() {
+        let c = Arc::new(DataCache::new(1 << 20));
+        let claim = c.claim_run(&key(0), 4).unwrap();
+        let blocks = Segments::blocks(futures::stream::iter([Ok(Bytes::from_static(b"abc"))]), 2);
+        c.fetch_run(claim, blocks).await;
+        let lens: Vec<usize> = (0..4).map(|b| c.get(&key(b)).unwrap().len()).collect();
+        assert_eq!(lens, [2, 1, 0, 0]);
     }
 
     #[test]

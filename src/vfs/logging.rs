@@ -8,8 +8,8 @@ use async_trait::async_trait;
 use bytes::Bytes;
 
 use super::backend::{
-    Backend, BackendFile, BackendInfo, DirEntry, FsStats, MetaChange, Metadata, OpenOptions,
-    PutData, Special,
+    Backend, BackendFile, BackendInfo, ByteStream, DirEntry, FsStats, MetaChange, Metadata,
+    OpenOptions, PutData, Special,
 };
 use super::error::VfsResult;
 use super::path::VPath;
@@ -64,6 +64,15 @@ impl Backend for LoggingLayer {
             "read",
             path,
             self.inner.read_segments(path, offset, len)
+        )
+    }
+    /// Logged when the stream starts (the request's answer), not when it ends.
+    async fn read_stream(&self, path: &VPath, offset: u64, len: u64) -> VfsResult<ByteStream> {
+        logged!(
+            self,
+            "read",
+            path,
+            self.inner.read_stream(path, offset, len)
         )
     }
     async fn put(&self, path: &VPath, data: PutData) -> VfsResult<Metadata> {

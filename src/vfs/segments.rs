@@ -3,9 +3,13 @@
 //! A FUSE read hands the pieces it covers to the kernel with one `writev`, so the bytes a GET
 //! received are copied once more only by the kernel.
 
+use std::collections::VecDeque;
 use std::sync::Arc;
 
 use bytes::Bytes;
+use futures::{Stream, StreamExt};
+
+use super::error::VfsResult;
 
 /// Most pieces a block keeps (see [`Segments::new`]).
 pub const MAX_PARTS: usize = 64;
@@ -68,22 +72,78 @@ impl Segments {
     /// Cuts the chunks of one ranged read into blocks of `block` bytes (the last may be
     /// shorter), sharing their memory.
     pub fn split(chunks: Vec<Bytes>, block: usize) -> Vec<Segments> {
-        let (mut out, mut cur, mut cur_len) = (Vec::new(), Vec::new(), 0);
-        for mut c in chunks {
-            while !c.is_empty() {
-                let take = (block - cur_len).min(c.len());
-                cur.push(c.split_to(take));
-                cur_len += take;
-                if cur_len == block {
-                    out.push(Segments::new(std::mem::take(&mut cur)));
-                    cur_len = 0;
+        let mut cutter = Cutter::new(block);
+        let mut out: Vec<Segments> = chunks.into_iter().flat_map(|c| cutter.push(c)).collect();
+        out.extend(cutter.finish());
+        out
+    }
+
+    /// [`split`](Self::split) of a stream: each block as soon as its last byte has arrived,
+    /// the last (shorter) one when the stream ends; an error ends it.
+    pub fn blocks<S>(chunks: S, block: usize) -> impl Stream<Item = VfsResult<Segments>> + Send
+    where
+        S: Stream<Item = VfsResult<Bytes>> + Send + 'static,
+    {
+        let state = (Box::pin(chunks), Cutter::new(block), VecDeque::new(), false);
+        futures::stream::unfold(
+            state,
+            |(mut chunks, mut cutter, mut ready, mut done)| async move {
+                loop {
+                    if let Some(b) = ready.pop_front() {
+                        return Some((Ok(b), (chunks, cutter, ready, done)));
+                    }
+                    if done {
+                        return None;
+                    }
+                    match chunks.next().await {
+                        Some(Ok(c)) => ready.extend(cutter.push(c)),
+                        Some(Err(e)) => return Some((Err(e), (chunks, cutter, ready, true))),
+                        None => {
+                            done = true;
+                            ready.extend(cutter.finish());
+                        }
+                    }
                 }
+            },
+        )
+    }
+}
+
+/// Cuts a sequence of chunks into blocks of a fixed size, sharing their memory.
+struct Cutter {
+    block: usize,
+    cur: Vec<Bytes>,
+    len: usize,
+}
+
+impl Cutter {
+    fn new(block: usize) -> Self {
+        Cutter {
+            block,
+            cur: Vec::new(),
+            len: 0,
+        }
+    }
+
+    /// Takes the next chunk; returns the blocks it completed.
+    fn push(&mut self, mut chunk: Bytes) -> Vec<Segments> {
+        let mut out = Vec::new();
+        while !chunk.is_empty() {
+            let take = (self.block - self.len).min(chunk.len());
+            self.cur.push(chunk.split_to(take));
+            self.len += take;
+            if self.len == self.block {
+                out.push(Segments::new(std::mem::take(&mut self.cur)));
+                self.len = 0;
             }
         }
-        if cur_len > 0 {
-            out.push(Segments::new(cur));
-        }
         out
+    }
+
+    /// The last, shorter block, if any bytes are left.
+    fn finish(&mut self) -> Option<Segments> {
+        let len = std::mem::take(&mut self.len);
+        (len > 0).then(|| Segments::new(std::mem::take(&mut self.cur)))
     }
 }
 

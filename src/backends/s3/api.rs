@@ -12,6 +12,7 @@ use aws_sdk_s3::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::{CompletedMultipartUpload, CompletedPart};
 use bytes::Bytes;
+use futures::StreamExt;
 
 use crate::vfs::{VfsError, VfsResult};
 
@@ -55,8 +56,14 @@ pub trait S3Api: Send + Sync {
         max_keys: Option<i32>,
     ) -> VfsResult<ListPage>;
     /// GetObject of `len` bytes at `offset` (fewer at the end, none past it), as the chunks
-    /// the body arrived in (not joined: the data cache keeps them as they are).
-    async fn get(&self, key: &str, offset: u64, len: u64) -> VfsResult<Vec<Bytes>>;
+    /// the body arrives in (not joined: the data cache keeps them as they are). A body that
+    /// stops arriving ends the stream with `TimedOut`.
+    async fn get_stream(
+        &self,
+        key: &str,
+        offset: u64,
+        len: u64,
+    ) -> VfsResult<crate::vfs::backend::ByteStream>;
     /// PutObject; returns the new ETag.
     async fn put(&self, key: &str, body: Bytes) -> VfsResult<Option<String>>;
     /// CreateMultipartUpload; returns the upload id.
@@ -98,12 +105,18 @@ pub trait S3Api: Send + Sync {
 pub struct SdkApi {
     client: Client,
     bucket: String,
+    /// Longest wait for the next piece of a GET's body.
+    idle: Duration,
 }
 
 impl SdkApi {
-    /// Calls go to `bucket` through `client`.
-    pub fn new(client: Client, bucket: String) -> Self {
-        SdkApi { client, bucket }
+    /// Calls go to `bucket` through `client`; a GET whose body sends nothing for `idle` fails.
+    pub fn new(client: Client, bucket: String, idle: Duration) -> Self {
+        SdkApi {
+            client,
+            bucket,
+            idle,
+        }
     }
 }
 
@@ -163,6 +176,40 @@ fn map_err<E: ProvideErrorMetadata + std::fmt::Debug, R: HttpStatus + std::fmt::
             }
         }
         other => VfsError::Io(format!("S3 {op} {key}: {other:?}")),
+    }
+}
+
+/// A GET's body being read: at most `left` more bytes (a server that ignores the range sends
+/// more), each piece within `idle` of the last.
+struct Body {
+    body: ByteStream,
+    left: usize,
+    key: String,
+    idle: Duration,
+}
+
+impl Body {
+    async fn next(mut self) -> VfsResult<Option<(Bytes, Body)>> {
+        while self.left > 0 {
+            let piece = tokio::time::timeout(self.idle, self.body.next())
+                .await
+                .map_err(|_| {
+                    VfsError::TimedOut(format!(
+                        "S3 GET {}: body: nothing for {} s",
+                        self.key,
+                        self.idle.as_secs()
+                    ))
+                })?;
+            let Some(piece) = piece else { break };
+            let mut piece =
+                piece.map_err(|e| VfsError::Io(format!("S3 GET {}: body: {e}", self.key)))?;
+            piece.truncate(self.left);
+            self.left -= piece.len();
+            if !piece.is_empty() {
+                return Ok(Some((piece, self)));
+            }
+        }
+        Ok(None)
     }
 }
 
@@ -252,9 +299,14 @@ impl S3Api for SdkApi {
         })
     }
 
-    async fn get(&self, key: &str, offset: u64, len: u64) -> VfsResult<Vec<Bytes>> {
+    async fn get_stream(
+        &self,
+        key: &str,
+        offset: u64,
+        len: u64,
+    ) -> VfsResult<crate::vfs::backend::ByteStream> {
         if len == 0 {
-            return Ok(Vec::new());
+            return Ok(futures::stream::empty().boxed());
         }
         let range = format!("bytes={}-{}", offset, offset.saturating_add(len) - 1);
         let out = match self
@@ -270,23 +322,17 @@ impl S3Api for SdkApi {
             Err(SdkError::ServiceError(s))
                 if s.raw().status().as_u16() == 416 || s.err().code() == Some("InvalidRange") =>
             {
-                return Ok(Vec::new()); // offset at or past the end
+                return Ok(futures::stream::empty().boxed()); // offset at or past the end
             }
             Err(e) => return Err(map_err("GET", key, e)),
         };
-        let mut body = out.body;
-        let (mut chunks, mut left) = (Vec::new(), len as usize);
-        while let Some(chunk) = body.next().await {
-            let mut chunk = chunk.map_err(|e| VfsError::Io(format!("S3 GET {key}: body: {e}")))?;
-            if chunk.len() > left {
-                chunk.truncate(left); // a server that ignored the range
-            }
-            left -= chunk.len();
-            if !chunk.is_empty() {
-                chunks.push(chunk);
-            }
-        }
-        Ok(chunks)
+        let state = Body {
+            body: out.body,
+            left: len as usize,
+            key: key.to_string(),
+            idle: self.idle,
+        };
+        Ok(futures::stream::try_unfold(state, Body::next).boxed())
     }
 
     async fn put(&self, key: &str, body: Bytes) -> VfsResult<Option<String>> {

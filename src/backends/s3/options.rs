@@ -36,7 +36,7 @@ pub struct S3Options {
     pub path_style: bool,
     /// Static credentials; `None` uses the AWS default chain.
     pub credentials: Option<(String, String)>,
-    /// Per-attempt timeout of one request.
+    /// Per-attempt timeout of one request, and the longest a GET's body may send nothing.
     pub timeout: Duration,
     /// Connect timeout.
     pub connect_timeout: Duration,
@@ -151,7 +151,11 @@ impl S3Options {
 
     /// Connects and checks the bucket; the error says what failed.
     pub async fn connect(&self) -> Result<S3Backend, VfsError> {
-        let api: Arc<dyn S3Api> = Arc::new(SdkApi::new(self.client().await, self.bucket.clone()));
+        let api: Arc<dyn S3Api> = Arc::new(SdkApi::new(
+            self.client().await,
+            self.bucket.clone(),
+            self.timeout,
+        ));
         api.head_bucket().await.map_err(|e| match e {
             VfsError::NotFound => VfsError::Io(format!("bucket {:?} does not exist", self.bucket)),
             VfsError::PermissionDenied => VfsError::Io(format!(

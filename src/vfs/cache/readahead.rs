@@ -6,6 +6,8 @@ use super::{
     CacheLayer, PREFETCH_CONCURRENCY, PREFETCH_MAX_FILE, PREFETCH_MAX_FILES, READAHEAD_MAX,
     READAHEAD_MIN, RUN_BLOCKS,
 };
+use futures::TryStreamExt;
+
 use crate::vfs::backend::{DirEntry, FileKind, Metadata};
 use crate::vfs::data_cache::{BLOCK, BlockKey, Segments};
 use crate::vfs::error::VfsResult;
@@ -78,11 +80,12 @@ impl CacheLayer {
                     let (inner, data, p) = (self.inner.clone(), self.data.clone(), path.clone());
                     let (offset, len) = (b * BLOCK, (stop - b) * BLOCK);
                     rt.spawn(async move {
-                        let fetch = async move {
-                            let chunks = inner.read_segments(&p, offset, len).await?;
-                            Ok(Segments::split(chunks, BLOCK as usize))
-                        };
-                        data.fetch_run(claim, fetch).await;
+                        let chunks = futures::stream::once(async move {
+                            inner.read_stream(&p, offset, len).await
+                        })
+                        .try_flatten();
+                        data.fetch_run(claim, Segments::blocks(chunks, BLOCK as usize))
+                            .await;
                     });
                 }
             }
