@@ -18,6 +18,7 @@ mod expand;
 mod extglob;
 mod fds;
 pub mod io;
+pub mod jobs;
 pub mod lex;
 pub mod limits;
 pub(crate) mod links;
@@ -110,6 +111,13 @@ pub struct Shell {
     /// The unexpanded `NAME=value` arguments of the declaration builtin about to run
     /// (`local x=$1`): expanded once, as assignments, by the builtin (see `builtins/vars.rs`).
     pub(crate) decl_raw: Vec<ast::Assign>,
+    /// The session's background jobs (shared with every copy of the shell).
+    pub(crate) jobs: jobs::Jobs,
+    /// Which copy of the shell this is, for the jobs it starts (`wait`).
+    pub(crate) job_owner: u64,
+    /// The running script's own standard input: a background job reads `/dev/null` instead
+    /// (bash without job control), unless a pipe or redirection around it gave it another.
+    pub(crate) script_stdin: Option<io::In>,
 }
 
 impl Shell {
@@ -132,6 +140,9 @@ impl Shell {
             out_substs: Default::default(),
             decl_raw: Vec::new(),
             caches: Default::default(),
+            jobs: Default::default(),
+            job_owner: 0,
+            script_stdin: None,
         }
     }
 
@@ -250,6 +261,14 @@ impl Shell {
     /// Parses and runs `script` on `io`, reporting syntax errors and limits on its stderr;
     /// returns the exit status (`exit` included).
     pub(crate) async fn run_script(&mut self, script: &str, io: &Io) -> i32 {
+        let jobs = self.jobs.clone();
+        let outer = self.script_stdin.replace(io.stdin.clone());
+        let status = jobs.drive(self.run_script_now(script, io)).await;
+        self.script_stdin = outer;
+        status
+    }
+
+    async fn run_script_now(&mut self, script: &str, io: &Io) -> i32 {
         pattern::set_extglob(self.st.opts.extglob);
         let node = match parse::parse(script) {
             Ok(n) => n,

@@ -77,7 +77,11 @@ pub fn lookup(name: &str) -> Option<Builtin> {
         "umask" => session::umask,
         "wait" => session::wait,
         "builtin" => builtin_,
-        "hash" | "disown" | "ulimit" | "enable" => truth,
+        "hash" | "ulimit" | "enable" => truth,
+        "jobs" => session::jobs,
+        "caller" => caller,
+        "times" => times,
+        "disown" => session::disown,
         "exec" => exec,
         _ => return None,
     })
@@ -113,6 +117,9 @@ pub const NAMES: &[&str] = &[
     "type",
     "command",
     "wait",
+    "jobs",
+    "caller",
+    "times",
     "trap",
     "shopt",
     "umask",
@@ -292,28 +299,62 @@ builtin!(let_, |sh, argv, io| {
     Ok((last == 0) as i32)
 });
 
+/// Reserved words, as `type` names them.
+const KEYWORDS: &[&str] = &[
+    "if", "then", "else", "elif", "fi", "case", "esac", "for", "select", "while", "until", "do",
+    "done", "in", "function", "time", "{", "}", "!", "[[", "]]", "coproc",
+];
+
+/// What `name` runs as, bash's way: its kind for `type -t`, its description for `type` and
+/// `command -V`, and the path a command has. `None` when it is nothing.
+fn describe(sh: &Shell, name: &str) -> Option<(&'static str, String)> {
+    if KEYWORDS.contains(&name) {
+        Some(("keyword", format!("{name} is a shell keyword")))
+    } else if let Some(body) = sh.st.funcs.get(name) {
+        let text = super::print::function_text(name, body);
+        Some(("function", format!("{name} is a function\n{text}")))
+    } else if NAMES.contains(&name) || name == "echo" || name == "printf" {
+        Some(("builtin", format!("{name} is a shell builtin")))
+    } else {
+        command_path(name).map(|p| ("file", format!("{name} is {p}")))
+    }
+}
+
+/// Where a command (not a builtin) is found on the path.
+fn command_path(name: &str) -> Option<String> {
+    super::commands::lookup(name).map(|_| format!("/usr/bin/{name}"))
+}
+
 builtin!(type_, |sh, argv, io| {
     let mut st = 0;
-    let short = argv.iter().any(|a| a == "-t");
-    for name in argv[1..].iter().filter(|a| !a.starts_with('-')) {
-        let kind = if let Some(body) = sh.st.funcs.get(name) {
-            let text = super::print::function_text(name, body);
-            Some(("function", format!("{name} is a function\n{text}")))
-        } else if NAMES.contains(&name.as_str()) || name == "echo" || name == "printf" {
-            Some(("builtin", format!("{name} is a shell builtin")))
-        } else if super::commands::lookup(name).is_some() {
-            Some(("file", format!("{name} is /usr/bin/{name}")))
-        } else {
-            None
+    let flags: String = argv[1..]
+        .iter()
+        .take_while(|a| a.starts_with('-') && a.len() > 1)
+        .flat_map(|a| a[1..].chars())
+        .collect();
+    let (short, path_only, path_search) = (
+        flags.contains('t'),
+        flags.contains('p'),
+        flags.contains('P'),
+    );
+    let names = argv[1..]
+        .iter()
+        .skip_while(|a| a.starts_with('-') && a.len() > 1);
+    for name in names {
+        let found = describe(sh, name);
+        let out = match &found {
+            _ if path_search => command_path(name),
+            Some(("file", _)) if path_only => command_path(name),
+            Some(_) if path_only => Some(String::new()),
+            Some((kind, _)) if short => Some(kind.to_string()),
+            Some((_, long)) => Some(long.clone()),
+            None => None,
         };
-        match kind {
-            Some((k, long)) => {
-                io.stdout
-                    .print(&format!("{}\n", if short { k.to_string() } else { long }))
-                    .await?
-            }
+        match out {
+            Some(text) if text.is_empty() => {}
+            Some(text) => io.stdout.print(&format!("{text}\n")).await?,
             None => {
-                if !short {
+                if !(short || path_only || path_search) {
                     io.stderr
                         .print(&format!("mirage: type: {name}: not found\n"))
                         .await?;
@@ -325,21 +366,74 @@ builtin!(type_, |sh, argv, io| {
     Ok(st)
 });
 
+builtin!(times, |_sh, _argv, io| {
+    io.stdout.print(&super::timing::times()).await?;
+    Ok(0)
+});
+
+// `caller [N]`: where the current function (or the Nth above it) was called from —
+// `LINE FILE`, or with N `LINE FUNCTION FILE`; 1 past the outermost call.
+builtin!(caller, |sh, argv, io| {
+    let lines = &sh.st.call_lines;
+    let names = sh
+        .st
+        .get("FUNCNAME")
+        .map(|v| v.elements())
+        .unwrap_or_default();
+    let file = |i: usize| {
+        (i < names.len() && sh.st.opts.source == super::state::Source::File)
+            .then(|| sh.st.arg0.clone())
+    };
+    let Some(arg) = argv.get(1) else {
+        // Outside any function only a script file has a caller to show ("0 NULL").
+        if lines.is_empty() && sh.st.opts.source != super::state::Source::File {
+            return Ok(1);
+        }
+        let line = lines.last().copied().unwrap_or(0);
+        let file = file(1).unwrap_or_else(|| "NULL".into());
+        io.stdout.print(&format!("{line} {file}\n")).await?;
+        return Ok(0);
+    };
+    let Ok(n) = arg.parse::<usize>() else {
+        return fail(io, format!("caller: {arg}: invalid number"), 2).await;
+    };
+    match (
+        lines.len().checked_sub(n + 1).map(|i| lines[i]),
+        names.get(n + 1),
+    ) {
+        (Some(line), Some(name)) => {
+            let file = file(n + 1).unwrap_or_else(|| "NULL".into());
+            io.stdout.print(&format!("{line} {name} {file}\n")).await?;
+            Ok(0)
+        }
+        _ => Ok(1),
+    }
+});
+
 builtin!(command, |sh, argv, io| {
     let mut args: Vec<String> = argv[1..].to_vec();
-    if args.first().is_some_and(|a| a == "-v" || a == "-V") {
+    if let Some(verbose) = args.first().and_then(|a| match a.as_str() {
+        "-v" => Some(false),
+        "-V" => Some(true),
+        _ => None,
+    }) {
         let mut st = 0;
         for name in &args[1..] {
-            if sh.st.funcs.contains_key(name)
-                || NAMES.contains(&name.as_str())
-                || name == "echo"
-                || name == "printf"
-            {
-                io.stdout.print(&format!("{name}\n")).await?;
-            } else if super::commands::lookup(name).is_some() {
-                io.stdout.print(&format!("/usr/bin/{name}\n")).await?;
-            } else {
-                st = 1;
+            match describe(sh, name) {
+                Some((_, long)) if verbose => io.stdout.print(&format!("{long}\n")).await?,
+                Some(("file", _)) => {
+                    let path = command_path(name).unwrap_or_default();
+                    io.stdout.print(&format!("{path}\n")).await?
+                }
+                Some(_) => io.stdout.print(&format!("{name}\n")).await?,
+                None => {
+                    if verbose {
+                        io.stderr
+                            .print(&format!("mirage: command: {name}: not found\n"))
+                            .await?;
+                    }
+                    st = 1;
+                }
             }
         }
         return Ok(st);

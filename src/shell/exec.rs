@@ -102,11 +102,24 @@ impl Shell {
                     }
                 }
                 Node::Background(n) => {
-                    self.st.last_bg += 1;
                     let mut sub = self.subshell_copy();
-                    let st = sub.subshell(n, io).await?;
-                    let job = self.st.last_bg;
-                    self.st.bg_status.insert(job, st);
+                    let node = (**n).clone();
+                    let text = super::print::command_text(&node);
+                    let mut job_io = io.derived();
+                    if self
+                        .script_stdin
+                        .as_ref()
+                        .is_some_and(|s| s.same(&io.stdin))
+                    {
+                        job_io.stdin = super::io::In::null();
+                    }
+                    let job = Box::pin(async move {
+                        match sub.subshell(&node, &job_io).await {
+                            Ok(st) => st,
+                            Err(e) => sub.report(e, &job_io).await,
+                        }
+                    });
+                    self.st.last_bg = self.jobs.start(self.job_owner, text, job);
                     0
                 }
                 Node::Subshell(n) => {
@@ -211,7 +224,9 @@ impl Shell {
     /// without `set -E`, the `trap … ERR` handler is not inherited, nor is `trap … EXIT`
     /// (a subshell runs only the one it sets itself, when it ends).
     pub(crate) fn subshell_copy(&self) -> Shell {
+        static OWNERS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
         let mut sub = self.clone();
+        sub.job_owner = OWNERS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         sub.st.err_trap = None;
         sub.st.exit_trap = None;
         sub
@@ -743,9 +758,11 @@ impl Shell {
         // Back in the caller, `$LINENO` is the call's line again (for `trap … ERR`).
         let lineno = self.st.lineno;
         self.st.frames.push(Vec::new());
+        self.st.call_lines.push(lineno as u32);
         let caller = self.st.vars.remove("FUNCNAME");
         self.set_funcname(&argv[0], caller.as_ref());
         let r = self.run(body, io).await;
+        self.st.call_lines.pop();
         self.st.pop_frame();
         match caller {
             Some(v) => {

@@ -86,6 +86,11 @@ impl Device {
 }
 
 impl In {
+    /// True when both read the same stream.
+    pub fn same(&self, other: &In) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+
     /// An empty input (`/dev/null`).
     pub fn null() -> Self {
         Self::bytes(Bytes::new())

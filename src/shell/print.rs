@@ -14,6 +14,25 @@ pub fn function_text(name: &str, body: &Node) -> String {
     p.out
 }
 
+/// The text of one command as bash prints it in `jobs` (on one line where bash does).
+pub fn command_text(n: &Node) -> String {
+    let mut p = Printer::default();
+    p.skip_indent += 1;
+    p.cmd(n);
+    let mut line = String::new();
+    for l in p.out.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        if !line.is_empty() {
+            line.push_str(if line.ends_with([';', '{', '&']) || l.starts_with('}') {
+                " "
+            } else {
+                "; "
+            });
+        }
+        line.push_str(l);
+    }
+    line
+}
+
 #[derive(Default)]
 struct Printer {
     out: String,

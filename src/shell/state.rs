@@ -169,6 +169,8 @@ pub struct State {
     pub opts: Options,
     /// Saved values of variables made `local`, one frame per function call.
     pub frames: Vec<Vec<(String, Option<Var>)>>,
+    /// The line each function on the call stack was called from, outermost first (`caller`).
+    pub call_lines: Vec<u32>,
     /// Depth of conditions being evaluated (where `set -e` does not apply).
     pub in_condition: u32,
     /// Nesting of functions, `source`, `eval` and subshells.
@@ -177,8 +179,6 @@ pub struct State {
     pub loops: u32,
     /// `$!`
     pub last_bg: u32,
-    /// Exit statuses of background jobs by their `$!` (they run to completion at once).
-    pub bg_status: BTreeMap<u32, i32>,
     /// Status of the last command substitution of the command being expanded.
     pub status_from_subst: Option<i32>,
     /// `trap 'cmd' EXIT`
@@ -228,11 +228,11 @@ impl State {
             status: 0,
             opts: Options::default(),
             frames: Vec::new(),
+            call_lines: Vec::new(),
             in_condition: 0,
             depth: 0,
             loops: 0,
             last_bg: 0,
-            bg_status: BTreeMap::new(),
             status_from_subst: None,
             exit_trap: None,
             signal_traps: Default::default(),

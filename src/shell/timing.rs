@@ -23,6 +23,29 @@ fn cpu() -> (Duration, Duration) {
     (tv(ru.ru_utime), tv(ru.ru_stime))
 }
 
+/// `times`: user and system time of the shell, then of the processes it waited for, as
+/// `XmY.YYYs XmY.YYYs` lines.
+pub(crate) fn times() -> String {
+    let (u, s) = cpu();
+    // SAFETY: as in `cpu`, for the children's usage.
+    let mut ru: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: `ru` is a valid, writable rusage for the call's duration.
+    let children = if unsafe { libc::getrusage(libc::RUSAGE_CHILDREN, &mut ru) } == 0 {
+        let tv = |t: libc::timeval| {
+            Duration::from_secs(t.tv_sec.max(0) as u64)
+                + Duration::from_micros(t.tv_usec.max(0) as u64)
+        };
+        (tv(ru.ru_utime), tv(ru.ru_stime))
+    } else {
+        (Duration::ZERO, Duration::ZERO)
+    };
+    let t = |d: Duration| {
+        let s = d.as_secs_f64();
+        format!("{}m{:.3}s", (s / 60.0) as u64, s % 60.0)
+    };
+    format!("{} {}\n{} {}\n", t(u), t(s), t(children.0), t(children.1))
+}
+
 impl Clock {
     /// Starts timing.
     pub(crate) fn now() -> Clock {

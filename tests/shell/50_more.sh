@@ -445,3 +445,8 @@ printf '\xff\n' > f; read -r l < f; printf %s "$l" | wc -c; echo "$x" > g; wc -c
 #### date -d with relative items and more date forms
 for d in '2024-02-28 + 1 day' '2024-01-31 + 1 month' '2024-03-05T10:20:30Z' '2024/03/05' 'Mar 5 2024' '5 Mar 2024' '2024-01-01 3 weeks' '2024-01-01 -1 day' '2024-03-01 1 year ago' 'March 5, 2024' '2024-03-05 10:20'; do date -u -d "$d" '+%F %T'; done
 d1=$(date -u -d 2024-01-01 +%s); d2=$(date -u -d '2024-01-01 + 60 days' +%s); echo $(( (d2 - d1) / 86400 )); date -u -d "1 day ago" +%F >/dev/null && echo rel; touch -d '2024-01-01 + 1 day' t; date -u -r t +%F
+#### type and command -V know keywords, -t/-p/-P
+f() { :; }; type -t f echo if '[['; echo $?
+type -p ls; type -p echo; echo "p=$?"; type -P echo
+command -V if; command -v if; command -V f; command -V nosuch 2>/dev/null; echo $?
+type if nosuch 2>/dev/null; echo $?; type -t nosuch; echo $?; type -P nosuch; echo $?

@@ -332,12 +332,30 @@ builtin!(umask, |sh, argv, io| {
 });
 
 builtin!(wait, |sh, argv, io| {
-    // Background jobs have already run to completion: `wait` reports their statuses.
+    let any = argv[1..].iter().any(|a| a == "-n");
+    let specs: Vec<&String> = argv[1..].iter().filter(|a| !a.starts_with('-')).collect();
+    if specs.is_empty() {
+        let next = sh.jobs.clone().wait_all(sh.job_owner, any).await;
+        return Ok(if any {
+            next.map_or(127, |(_, st)| st)
+        } else {
+            0
+        });
+    }
     let mut st = 0;
-    for a in argv[1..].iter().filter(|a| !a.starts_with('-')) {
-        let job = a.trim_start_matches('%').parse::<u32>().ok();
-        match job.and_then(|j| sh.st.bg_status.get(&j)) {
-            Some(s) => st = *s,
+    for a in specs {
+        let status = match sh.jobs.resolve(a) {
+            Some(pid) => sh.jobs.clone().wait_for(pid).await,
+            None => None,
+        };
+        match status {
+            Some(s) => st = s,
+            None if a.starts_with('%') => {
+                io.stderr
+                    .print(&format!("mirage: wait: {a}: no such job\n"))
+                    .await?;
+                st = 127;
+            }
             None => {
                 io.stderr
                     .print(&format!(
@@ -348,8 +366,43 @@ builtin!(wait, |sh, argv, io| {
             }
         }
     }
-    if argv.iter().any(|a| a == "-n") && argv.len() == 2 {
-        st = sh.st.bg_status.values().next_back().copied().unwrap_or(127);
-    }
     Ok(st)
+});
+
+// `jobs`: the background jobs, bash's way (`-p`: their pids). Jobs that ended are reported
+// once by a script file or stdin script, never by a `-c` string (as bash).
+builtin!(jobs, |sh, argv, io| {
+    if argv[1..].iter().any(|a| a == "-p") {
+        let pids: String = sh
+            .jobs
+            .running(None)
+            .iter()
+            .map(|pid| format!("{pid}\n"))
+            .collect();
+        io.stdout.print(&pids).await?;
+    } else {
+        use crate::shell::state::Source;
+        let ended = matches!(sh.st.opts.source, Source::File | Source::Stdin);
+        let text = sh.jobs.report(ended);
+        io.stdout.print(&text).await?;
+    }
+    Ok(0)
+});
+
+// `disown [-a] [ID…]`: the jobs run on, unseen by `jobs` and `wait`.
+builtin!(disown, |sh, argv, _io| {
+    let mut pids: Vec<u32> = argv[1..]
+        .iter()
+        .filter(|a| !a.starts_with('-'))
+        .filter_map(|a| sh.jobs.resolve(a))
+        .collect();
+    if argv[1..].iter().any(|a| a == "-a") {
+        pids = sh.jobs.running(None);
+    } else if argv.len() == 1 && sh.st.last_bg > 0 {
+        pids.push(sh.st.last_bg);
+    }
+    for pid in pids {
+        sh.jobs.disown(pid);
+    }
+    Ok(0)
 });

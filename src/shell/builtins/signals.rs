@@ -143,8 +143,18 @@ builtin!(kill, |sh, argv, io| {
     let mut st = 0;
     let mut deliver = false;
     for p in &pids {
+        let job = sh.jobs.resolve(p).filter(|pid| sh.jobs.is_running(*pid));
         if *p == me || p == "0" {
             deliver = true;
+        } else if let Some(pid) = job {
+            if sig.1 != 0 {
+                sh.jobs.kill(pid, sig.1);
+            }
+        } else if p.starts_with('%') {
+            io.stderr
+                .print(&format!("mirage: kill: {p}: no such job\n"))
+                .await?;
+            st = 1;
         } else {
             io.stderr
                 .print(&format!("mirage: kill: ({p}) - No such process\n"))
