@@ -49,7 +49,7 @@ const PREFETCH_MAX_FILES: usize = 4096;
 const PREFETCH_CONCURRENCY: usize = 16;
 /// Read-ahead window bounds, in blocks.
 const READAHEAD_MIN: u64 = 2;
-const READAHEAD_MAX: u64 = 32;
+const READAHEAD_MAX: u64 = 64;
 /// Blocks fetched by one backend read while read-ahead streams: every request costs CPU on
 /// both sides (signing, parsing) and, on real S3, a round trip.
 const RUN_BLOCKS: u64 = 8;
