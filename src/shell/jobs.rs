@@ -286,6 +286,17 @@ impl Jobs {
             .collect()
     }
 
+    /// Pids of the jobs `jobs` knows: running (but disowned) and, with `ended`, ended ones not
+    /// yet collected.
+    pub fn listed(&self, ended: bool) -> Vec<Pid> {
+        let st = self.0.state.borrow();
+        let running = st.running.iter().filter(|(_, j)| j.owner != DISOWNED);
+        let ended = st.ended.keys().copied().filter(|_| ended);
+        let mut pids: Vec<Pid> = running.map(|(p, _)| *p).chain(ended).collect();
+        pids.sort_unstable();
+        pids
+    }
+
     /// Pids of the running jobs of `owner` (every one not disowned for `None`).
     pub fn running(&self, owner: Option<u64>) -> Vec<Pid> {
         let st = self.0.state.borrow();

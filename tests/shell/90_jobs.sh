@@ -36,3 +36,20 @@ g() { caller 0 | cut -d' ' -f1,2; caller 1 | cut -d' ' -f1,2; caller 2; echo "g2
 
 f
 times | sed 's/[0-9][0-9]*/N/g'
+#### throttled parallel work with jobs -r and wait -n
+for i in 1 2 3 4 5 6; do
+  (sleep 0.$((i % 3 * 2 + 1)); echo "done $i") &
+  if (( $(jobs -r | wc -l) >= 3 )); then wait -n; fi
+done
+wait
+echo all
+#### jobs -r, -p, -s and kill -0
+sleep 0.4 & sleep 0.4 & true &
+sleep 0.2
+jobs -r | wc -l; jobs -s | wc -l; jobs -p | wc -l
+kill -0 $! 2>/dev/null; echo "alive=$?"
+wait
+#### waiting for each pid in turn
+pids=()
+for n in 5 1 3; do { sleep 0.$n; echo $n; } & pids+=($!); done
+for p in "${pids[@]}"; do wait "$p"; echo "rc $?"; done

@@ -369,23 +369,30 @@ builtin!(wait, |sh, argv, io| {
     Ok(st)
 });
 
-// `jobs`: the background jobs, bash's way (`-p`: their pids). Jobs that ended are reported
-// once by a script file or stdin script, never by a `-c` string (as bash).
+// `jobs`: the background jobs, bash's way. Jobs that ended are reported once (and listed by
+// `-p`) by a script file or stdin script, never by a `-c` string (as bash); `-r` running
+// ones only, `-s` stopped ones (none here), `-p` pids.
 builtin!(jobs, |sh, argv, io| {
-    if argv[1..].iter().any(|a| a == "-p") {
-        let pids: String = sh
-            .jobs
-            .running(None)
+    let flags: String = argv[1..]
+        .iter()
+        .filter(|a| a.starts_with('-'))
+        .flat_map(|a| a[1..].chars())
+        .collect();
+    if flags.contains('s') {
+        return Ok(0);
+    }
+    use crate::shell::state::Source;
+    let file = matches!(sh.st.opts.source, Source::File | Source::Stdin);
+    let text = if flags.contains('p') {
+        sh.jobs
+            .listed(file)
             .iter()
             .map(|pid| format!("{pid}\n"))
-            .collect();
-        io.stdout.print(&pids).await?;
+            .collect()
     } else {
-        use crate::shell::state::Source;
-        let ended = matches!(sh.st.opts.source, Source::File | Source::Stdin);
-        let text = sh.jobs.report(ended);
-        io.stdout.print(&text).await?;
-    }
+        sh.jobs.report(file && !flags.contains('r'))
+    };
+    io.stdout.print(&text).await?;
     Ok(0)
 });
 
