@@ -1,7 +1,7 @@
 //! Background jobs (`cmd &`). Each runs in a copy of the shell, concurrently with the script
 //! that started it — interleaved wherever either waits (`sleep`, a pipe, backend I/O), as
-//! bash's child processes run alongside it — with `/dev/null` as its standard input (bash
-//! without job control). `$!`, `wait`, `wait -n`, `jobs` and `kill` see them. The table is
+//! bash's child processes run alongside it — with `/dev/null` as its standard input unless a
+//! pipe or redirection around it gave it one (bash without job control). `$!`, `wait`, `wait -n`, `jobs` and `kill` see them. The table is
 //! shared by a session and every copy of it; the outermost script drives the jobs, and when it
 //! ends, the jobs still running are finished before its result is returned (their output is
 //! part of it, as it is of a bash script whose output is captured).
@@ -101,11 +101,19 @@ impl Jobs {
         if std::mem::replace(&mut self.0.state.borrow_mut().driving, true) {
             return main.await;
         }
-        // Reset however this ends (a caller may drop the future half way).
+        // Reset however this ends: a caller that drops the future half way drops the jobs
+        // with it, and they must not be left "running" for a later `wait`.
         struct Driving<'a>(&'a Table);
         impl Drop for Driving<'_> {
             fn drop(&mut self) {
-                self.0.state.borrow_mut().driving = false;
+                let mut st = self.0.state.borrow_mut();
+                st.driving = false;
+                st.new.clear();
+                for (pid, job) in std::mem::take(&mut st.running) {
+                    st.ended.insert(pid, (job, 143));
+                }
+                drop(st);
+                self.0.ended.notify_waiters();
             }
         }
         let _driving = Driving(&self.0);
@@ -349,6 +357,23 @@ mod tests {
         assert_eq!(jobs.drive(main).await, Some(3));
         assert_eq!(*log.borrow(), ["main", "slow", "waited", "late"]);
         assert!(jobs.running(None).is_empty());
+    }
+
+    #[tokio::test]
+    async fn jobs_dropped_with_their_driver_are_not_left_running() {
+        let jobs = Jobs::default();
+        let started = {
+            let jobs = jobs.clone();
+            async move {
+                jobs.start(0, "sleep".into(), Box::pin(std::future::pending()));
+                std::future::pending::<()>().await
+            }
+        };
+        let cut = tokio::time::timeout(Duration::from_millis(20), jobs.drive(started)).await;
+        assert!(cut.is_err());
+        assert!(jobs.running(None).is_empty());
+        // The next script drives again.
+        assert_eq!(jobs.drive(async { 7 }).await, 7);
     }
 
     #[tokio::test]

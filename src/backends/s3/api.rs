@@ -195,9 +195,8 @@ impl Body {
                 .await
                 .map_err(|_| {
                     VfsError::TimedOut(format!(
-                        "S3 GET {}: body: nothing for {} s",
-                        self.key,
-                        self.idle.as_secs()
+                        "S3 GET {}: body: nothing for {:?}",
+                        self.key, self.idle
                     ))
                 })?;
             let Some(piece) = piece else { break };
