@@ -391,11 +391,6 @@ mod tests {
         };
         assert_eq!(jobs.drive(main).await, (Some(143), None));
     }
-}
-
-#[cfg(test)]
-mod numbering {
-    use super::*;
 
     #[tokio::test]
     async fn job_numbers_are_reused_once_collected_and_pids_are_not() {

@@ -69,17 +69,9 @@ impl Segments {
 }
 
 impl Segments {
-    /// Cuts the chunks of one ranged read into blocks of `block` bytes (the last may be
-    /// shorter), sharing their memory.
-    pub fn split(chunks: Vec<Bytes>, block: usize) -> Vec<Segments> {
-        let mut cutter = Cutter::new(block);
-        let mut out: Vec<Segments> = chunks.into_iter().flat_map(|c| cutter.push(c)).collect();
-        out.extend(cutter.finish());
-        out
-    }
-
-    /// [`split`](Self::split) of a stream: each block as soon as its last byte has arrived,
-    /// the last (shorter) one when the stream ends; an error ends it.
+    /// Cuts a ranged read's body into blocks of `block` bytes, sharing their memory: each
+    /// block as soon as its last byte has arrived, the last (shorter) one when the stream
+    /// ends; an error ends it.
     pub fn blocks<S>(chunks: S, block: usize) -> impl Stream<Item = VfsResult<Segments>> + Send
     where
         S: Stream<Item = VfsResult<Bytes>> + Send + 'static,
@@ -194,6 +186,12 @@ mod tests {
         assert!(Segments::new(vec![Bytes::new()]).is_empty());
     }
 
+    /// [`Segments::blocks`] of chunks already at hand.
+    fn split(chunks: Vec<Bytes>, block: usize) -> Vec<Segments> {
+        let blocks = Segments::blocks(futures::stream::iter(chunks.into_iter().map(Ok)), block);
+        futures::executor::block_on(blocks.map(|b| b.unwrap()).collect())
+    }
+
     #[test]
     fn split_cuts_chunks_at_block_bounds() {
         let chunks = vec![
@@ -201,7 +199,7 @@ mod tests {
             Bytes::from_static(b"fg"),
             Bytes::from_static(b"hijklmn"),
         ];
-        let blocks = Segments::split(chunks, 4);
+        let blocks = split(chunks, 4);
         let joined: Vec<Vec<u8>> = blocks
             .iter()
             .map(|s| {
@@ -211,6 +209,6 @@ mod tests {
             })
             .collect();
         assert_eq!(joined, [&b"abcd"[..], b"efgh", b"ijkl", b"mn"]);
-        assert!(Segments::split(Vec::new(), 4).is_empty());
+        assert!(split(Vec::new(), 4).is_empty());
     }
 }
